@@ -45,14 +45,17 @@ public final class FragmentParser {
                     "url is missing: an absolute http:// or https:// URL is required"));
         }
         int hash = url.indexOf('#');
-        String withoutFragment = hash < 0 ? url : url.substring(0, hash);
-        String fragment = hash < 0 ? "" : url.substring(hash + 1);
-        if (withoutFragment.length() > MAX_URL_LENGTH) {
-            return ParseResult.rejected(new PolicyError("url", HttpUrlParser.abbreviate(withoutFragment),
+        int urlLength = hash < 0 ? url.length() : hash;
+        if (urlLength > MAX_URL_LENGTH) {
+            return ParseResult.rejected(new PolicyError("url", HttpUrlParser.abbreviate(url),
                     "at most " + MAX_URL_LENGTH + " characters before the fragment",
-                    "url is " + withoutFragment.length() + " characters long: at most " + MAX_URL_LENGTH
-                            + " are allowed"));
+                    "url is " + urlLength + " characters long: at most " + MAX_URL_LENGTH + " are allowed"));
         }
+        if (hash >= 0 && !kind.isAudio() && url.length() - hash - 1 > MAX_FRAGMENT_LENGTH) {
+            return ParseResult.rejected(fragmentTooLong(url.substring(hash + 1, hash + 1 + 300), url.length() - hash - 1));
+        }
+        String withoutFragment = url.substring(0, urlLength);
+        String fragment = hash < 0 ? "" : url.substring(hash + 1);
 
         ParseResult<HttpUrl> httpUrl = HttpUrlParser.parse(withoutFragment);
         if (httpUrl instanceof ParseResult.Rejected<HttpUrl> rejected) {
@@ -70,10 +73,7 @@ public final class FragmentParser {
     /** Parses a fragment body (the text after {@code #}); empty means all defaults. */
     public static ParseResult<CallbackPolicy> parseFragment(String fragment) {
         if (fragment.length() > MAX_FRAGMENT_LENGTH) {
-            return ParseResult.rejected(new PolicyError("fragment", HttpUrlParser.abbreviate(fragment),
-                    "at most " + MAX_FRAGMENT_LENGTH + " characters",
-                    "fragment is " + fragment.length() + " characters long: at most " + MAX_FRAGMENT_LENGTH
-                            + " are allowed"));
+            return ParseResult.rejected(fragmentTooLong(fragment, fragment.length()));
         }
         Map<PolicyKey, String> values = new EnumMap<>(PolicyKey.class);
         int start = 0;
@@ -92,6 +92,11 @@ public final class FragmentParser {
             }
         }
         return buildPolicy(values);
+    }
+
+    private static PolicyError fragmentTooLong(String head, int length) {
+        return new PolicyError("fragment", HttpUrlParser.abbreviate(head), "at most " + MAX_FRAGMENT_LENGTH + " characters",
+                "fragment is " + length + " characters long: at most " + MAX_FRAGMENT_LENGTH + " are allowed");
     }
 
     private static PolicyError readPair(String pair, Map<PolicyKey, String> values) {
