@@ -1,0 +1,63 @@
+package dev.edgedispatcher.resolver;
+
+import dev.edgedispatcher.callback.Region;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Which region a job goes out from, which rule chose it and why (SPEC §4).
+ *
+ * @param region the chosen region
+ * @param rule the rule that chose it: {@code explicit}, {@code nearest}, {@code local} or {@code home}
+ *     (the configured home region, when nothing could be located)
+ * @param host the URL host that was resolved, empty when no lookup was needed
+ * @param ip the address that was located, empty when none
+ * @param location where that address (or media server) is, empty when unknown
+ * @param distanceKm great-circle distance from the location to the chosen region
+ * @param reason one sentence for a person
+ */
+public record Resolution(
+        Region region,
+        Rule rule,
+        Optional<String> host,
+        Optional<String> ip,
+        Optional<GeoLocation> location,
+        OptionalDouble distanceKm,
+        String reason) {
+
+    /** The rule that chose the region. */
+    public enum Rule {
+        EXPLICIT("explicit"), NEAREST("nearest"), LOCAL("local"), HOME("home");
+
+        private final String wireName;
+
+        Rule(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    public Resolution {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(ip, "ip");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(distanceKm, "distanceKm");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    public static Resolution explicit(Region region) {
+        return new Resolution(region, Rule.EXPLICIT, Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalDouble.empty(), "er=" + region.wireName() + " names the region");
+    }
+
+    /** The same resolution with a reason that says why an earlier rule did not decide. */
+    public Resolution withReasonPrefix(String prefix) {
+        return new Resolution(region, rule, host, ip, location, distanceKm, prefix + reason);
+    }
+}
