@@ -1,0 +1,42 @@
+package dev.edgedispatcher.app;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dispatcher} command line: one entry point for every part of the system. */
+@Command(
+        name = "dispatcher",
+        mixinStandardHelpOptions = true,
+        version = "edge-dispatcher 0.1.0",
+        description = "Multi-region webhook dispatcher.",
+        subcommands = {ExplainCommand.class, CommandLine.HelpCommand.class})
+public final class Dispatcher {
+
+    /** Exit code for bad input (SPEC §5: explain errors exit 2); picocli uses 2 for usage errors too. */
+    public static final int EXIT_INVALID_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line with UTF-8 output whatever the platform charset (ranges print as 100–10000). */
+    public static int run(String... args) {
+        return run(new PrintWriter(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
+                new PrintWriter(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8), args);
+    }
+
+    /** Runs the command line writing to the given streams. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new Dispatcher());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        int exitCode = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return exitCode;
+    }
+}
