@@ -1,0 +1,41 @@
+package dev.edgedispatcher.backbone;
+
+import dev.edgedispatcher.callback.Region;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The topic names of SPEC §5. */
+public final class Topics {
+
+    /** Intake for producers that publish jobs directly. */
+    public static final String JOBS = "webhooks.jobs";
+    /** Attempt and final-outcome events. */
+    public static final String RESULTS = "webhooks.results";
+    /** Records that could not be processed at all, with the reason. */
+    public static final String DLQ = "webhooks.dlq";
+
+    private static final String REGION_PREFIX = "webhooks.region.";
+
+    private Topics() {
+    }
+
+    /** {@code webhooks.region.<region>}: the jobs one region's workers deliver. */
+    public static String region(Region region) {
+        return REGION_PREFIX + region.wireName();
+    }
+
+    public static Optional<Region> regionOf(String topic) {
+        return topic.startsWith(REGION_PREFIX)
+                ? Region.fromWireName(topic.substring(REGION_PREFIX.length()))
+                : Optional.empty();
+    }
+
+    public static List<String> allRegionTopics() {
+        List<String> topics = new ArrayList<>();
+        for (Region region : Region.values()) {
+            topics.add(region(region));
+        }
+        return topics;
+    }
+}

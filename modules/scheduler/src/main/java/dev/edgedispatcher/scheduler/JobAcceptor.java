@@ -1,0 +1,82 @@
+package dev.edgedispatcher.scheduler;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.resolver.RegionResolver;
+import dev.edgedispatcher.scheduler.explain.PolicyJson;
+import dev.edgedispatcher.scheduler.job.ValidatedJob;
+import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Accepts a validated job: resolves its region, publishes it to the region topic and answers with
+ * the accept document only once Kafka has acknowledged it. The same id is published once: repeats
+ * get the first accept's document (also after a restart, through the status index).
+ */
+public final class JobAcceptor {
+
+    /** The result of an accept; {@code duplicate} when the id had been accepted before. */
+    public record Accepted(ObjectNode document, boolean duplicate) {
+    }
+
+    private final RegionResolver resolver;
+    private final JobPublisher publisher;
+    private final JobStatusIndex index;
+    private final MeterRegistry metrics;
+    private final Timer publishLatency;
+    private final Map<String, CompletableFuture<ObjectNode>> inProgress = new ConcurrentHashMap<>();
+
+    public JobAcceptor(RegionResolver resolver, JobPublisher publisher, JobStatusIndex index, MeterRegistry metrics) {
+        this.resolver = resolver;
+        this.publisher = publisher;
+        this.index = index;
+        this.metrics = metrics;
+        this.publishLatency = Timer.builder("dispatcher_scheduler_publish").description("accept to Kafka ack")
+                .publishPercentileHistogram().register(metrics);
+    }
+
+    /** Completes with the accept document, or fails when Kafka did not acknowledge the record. */
+    public CompletableFuture<Accepted> accept(ValidatedJob job) {
+        Optional<ObjectNode> known = index.acceptDocument(job.id());
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(new Accepted(known.get(), true));
+        }
+        CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
+        CompletableFuture<ObjectNode> first = inProgress.putIfAbsent(job.id(), mine);
+        if (first != null) {
+            return first.thenApply(document -> new Accepted(document, true));
+        }
+        long started = System.nanoTime();
+        resolver.resolve(job.primary().policy().edgeRegion(), job.primary().url().host(), job.mediaServer())
+                .thenCompose(resolution -> {
+                    JobRecord record = new JobRecord(job.id(), job.rawUrl(), job.primary().kind().wireName(), job.method(),
+                            job.params(), job.body().orElse(null), job.contentType().orElse(null),
+                            job.rawFallbackUrl().orElse(null), job.mediaServer().orElse(null),
+                            job.orderingKey().orElse(null), job.account().orElse(null), resolution.region().wireName(),
+                            PolicyJson.resolution(resolution), PolicyJson.policy(job.primary().policy()),
+                            System.currentTimeMillis());
+                    return publisher.publish(record).thenApply(metadata -> record);
+                })
+                .whenComplete((record, error) -> {
+                    if (error != null) {
+                        inProgress.remove(job.id());
+                        Counter.builder("dispatcher_scheduler_publish_failures").register(metrics).increment();
+                        mine.completeExceptionally(error);
+                        return;
+                    }
+                    index.recordAccepted(record);
+                    inProgress.remove(job.id());
+                    publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    Counter.builder("dispatcher_jobs_accepted").tag("region", record.region()).register(metrics).increment();
+                    mine.complete(index.acceptDocument(job.id()).orElseThrow());
+                });
+        return mine.thenApply(document -> new Accepted(document, false));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.edgedispatcher.scheduler;
+
+import dev.edgedispatcher.backbone.TopicLayout;
+import dev.edgedispatcher.resolver.RegionResolver;
+import java.util.Objects;
+
+/**
+ * Everything a scheduler process needs, passed in (never read from globals).
+ *
+ * @param bootstrapServers Kafka bootstrap address
+ * @param host HTTP listen address
+ * @param port HTTP port (0 picks a free one)
+ * @param layout topics to create or verify at start-up
+ * @param resolver edge-region resolver
+ * @param maxJobBytes largest body of {@code POST /v1/jobs}
+ * @param maxBatchBytes largest body of {@code POST /v1/jobs:batch}
+ * @param httpInstances HTTP verticle instances (one per event loop)
+ */
+public record SchedulerConfig(String bootstrapServers, String host, int port, TopicLayout layout, RegionResolver resolver,
+        int maxJobBytes, int maxBatchBytes, int httpInstances) {
+
+    public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
+
+    public SchedulerConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(resolver, "resolver");
+    }
+
+    public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver) {
+        return new SchedulerConfig(bootstrapServers, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
+                DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public SchedulerConfig withPort(int newPort) {
+        return new SchedulerConfig(bootstrapServers, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances);
+    }
+
+    public SchedulerConfig withHost(String newHost) {
+        return new SchedulerConfig(bootstrapServers, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances);
+    }
+
+    public SchedulerConfig withLayout(TopicLayout newLayout) {
+        return new SchedulerConfig(bootstrapServers, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.edgedispatcher.scheduler;
+
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.TopicProvisioner;
+import dev.edgedispatcher.scheduler.explain.Explainer;
+import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
+import dev.edgedispatcher.scheduler.intake.KafkaIntake;
+import dev.edgedispatcher.scheduler.job.JobValidator;
+import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler process: provisions topics, rebuilds the status index from Kafka, then serves the
+ * HTTP API and the Kafka intake. {@link #close()} stops everything in reverse order.
+ */
+public final class SchedulerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
+
+    private final Vertx vertx;
+    private final JobPublisher publisher;
+    private final JobStatusIndex index;
+    private final KafkaIntake intake;
+    private final int port;
+
+    private SchedulerService(Vertx vertx, JobPublisher publisher, JobStatusIndex index, KafkaIntake intake, int port) {
+        this.vertx = vertx;
+        this.publisher = publisher;
+        this.index = index;
+        this.intake = intake;
+        this.port = port;
+    }
+
+    public static SchedulerService start(SchedulerConfig config) throws Exception {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(config.bootstrapServers()))) {
+            new TopicProvisioner(admin).ensure(config.layout(), Duration.ofSeconds(60));
+        }
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        JobStatusIndex index = new JobStatusIndex(config.bootstrapServers());
+        index.start(Duration.ofSeconds(120));
+        JobPublisher publisher = new JobPublisher(config.bootstrapServers(), "scheduler");
+        JobValidator validator = new JobValidator();
+        JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, index, metrics);
+        KafkaIntake intake = new KafkaIntake(config.bootstrapServers(), validator, acceptor, publisher);
+
+        Vertx vertx = Vertx.vertx();
+        int port = config.port() == 0 ? freePort() : config.port();
+        SchedulerHttpVerticle.Services services = new SchedulerHttpVerticle.Services(validator, acceptor, index,
+                new Explainer(config.resolver()), metrics, port, config.host(), config.maxJobBytes(),
+                config.maxBatchBytes());
+        try {
+            vertx.deployVerticle(() -> new SchedulerHttpVerticle(services),
+                    new DeploymentOptions().setInstances(config.httpInstances()))
+                    .await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            publisher.close();
+            index.close();
+            throw new IllegalStateException("the scheduler could not listen on " + config.host() + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
+        intake.start();
+        LOG.info("scheduler listening on http://{}:{}", config.host(), port);
+        return new SchedulerService(vertx, publisher, index, intake, port);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        List<Exception> errors = new ArrayList<>();
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            errors.add(e);
+        }
+        try {
+            intake.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
+        publisher.close();
+        try {
+            index.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
+        if (!errors.isEmpty()) {
+            LOG.warn("scheduler stopped with errors: {}", errors);
+        }
+    }
+}

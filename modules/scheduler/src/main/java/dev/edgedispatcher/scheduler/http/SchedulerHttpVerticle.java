@@ -1,0 +1,279 @@
+package dev.edgedispatcher.scheduler.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.callback.ParseResult;
+import dev.edgedispatcher.callback.PolicyError;
+import dev.edgedispatcher.scheduler.JobAcceptor;
+import dev.edgedispatcher.scheduler.explain.Explainer;
+import dev.edgedispatcher.scheduler.explain.PolicyJson;
+import dev.edgedispatcher.scheduler.job.JobValidator;
+import dev.edgedispatcher.scheduler.job.ValidatedJob;
+import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The scheduler's HTTP API (SPEC §5). One instance per event loop; nothing here blocks: region
+ * resolution and Kafka sends complete on their own threads and come back through futures.
+ */
+public final class SchedulerHttpVerticle extends VerticleBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JOBS = "/v1/jobs";
+    private static final String BATCH = "/v1/jobs:batch";
+    private static final int MAX_BATCH = 1000;
+
+    /** What the verticle serves; shared by all instances. */
+    public record Services(JobValidator validator, JobAcceptor acceptor, JobStatusIndex index, Explainer explainer,
+            PrometheusMeterRegistry metrics, int port, String host, int maxJobBytes, int maxBatchBytes) {
+    }
+
+    private final Services services;
+    private HttpServer server;
+
+    public SchedulerHttpVerticle(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer(new HttpServerOptions().setPort(services.port()).setHost(services.host())
+                .setCompressionSupported(false));
+        return server.requestHandler(this::route).listen();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void route(HttpServerRequest request) {
+        String path = request.path();
+        HttpMethod method = request.method();
+        if (path.equals(JOBS) && method == HttpMethod.POST) {
+            withBody(request, services.maxJobBytes(), body -> submitOne(request, body));
+        } else if (path.equals(BATCH) && method == HttpMethod.POST) {
+            withBody(request, services.maxBatchBytes(), body -> submitBatch(request, body));
+        } else if (path.startsWith(JOBS + "/") && method == HttpMethod.GET) {
+            String id = path.substring(JOBS.length() + 1);
+            Optional<ObjectNode> status = services.index().statusDocument(id);
+            if (status.isPresent()) {
+                respond(request, 200, status.get());
+            } else {
+                respond(request, 404, error("not_found", "id", "no job with id " + id));
+            }
+        } else if (path.equals("/v1/explain") && method == HttpMethod.GET) {
+            explain(request);
+        } else if (path.equals("/health") && method == HttpMethod.GET) {
+            ObjectNode health = JsonNodeFactory.instance.objectNode();
+            health.put("status", "ok");
+            health.put("jobs_indexed", services.index().size());
+            respond(request, 200, health);
+        } else if (path.equals("/metrics") && method == HttpMethod.GET) {
+            request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(services.metrics().scrape());
+        } else {
+            respond(request, 404, error("not_found", "path", "no route for " + method + " " + path
+                    + ": see POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs/{id}, GET /v1/explain, /health, /metrics"));
+        }
+    }
+
+    private void submitOne(HttpServerRequest request, Buffer body) {
+        JsonNode job = parseJson(request, body);
+        if (job == null) {
+            return;
+        }
+        ParseResult<ValidatedJob> validated = services.validator().validate(job);
+        if (validated instanceof ParseResult.Rejected<ValidatedJob> rejected) {
+            countRejected(rejected.error());
+            respond(request, 400, PolicyJson.error(rejected.error()));
+            return;
+        }
+        onContext(services.acceptor().accept(validated.orElseThrow())).onComplete(result -> {
+            if (result.succeeded()) {
+                ObjectNode document = result.result().document().deepCopy();
+                if (result.result().duplicate()) {
+                    document.put("duplicate", true);
+                }
+                respond(request, 202, document);
+            } else {
+                respond(request, 503, kafkaUnavailable(result.cause()));
+            }
+        });
+    }
+
+    private void submitBatch(HttpServerRequest request, Buffer body) {
+        JsonNode jobs = parseJson(request, body);
+        if (jobs == null) {
+            return;
+        }
+        if (!jobs.isArray()) {
+            respond(request, 400, error("invalid body", "body", "the batch must be a JSON array of jobs"));
+            return;
+        }
+        if (jobs.size() > MAX_BATCH) {
+            respond(request, 413, error("too many jobs", "body", "a batch holds at most " + MAX_BATCH + " jobs, this one "
+                    + jobs.size()));
+            return;
+        }
+        List<CompletableFuture<ObjectNode>> entries = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            int index = i;
+            ParseResult<ValidatedJob> validated = services.validator().validate(jobs.get(i));
+            if (validated instanceof ParseResult.Rejected<ValidatedJob> rejected) {
+                countRejected(rejected.error());
+                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("index", index);
+                entry.setAll(PolicyJson.error(rejected.error()));
+                entries.add(CompletableFuture.completedFuture(entry));
+                continue;
+            }
+            entries.add(services.acceptor().accept(validated.orElseThrow()).handle((accepted, failure) -> {
+                if (failure != null) {
+                    ObjectNode entry = JsonNodeFactory.instance.objectNode().put("index", index);
+                    entry.setAll(kafkaUnavailable(failure));
+                    return entry;
+                }
+                ObjectNode document = accepted.document().deepCopy();
+                if (accepted.duplicate()) {
+                    document.put("duplicate", true);
+                }
+                return document;
+            }));
+        }
+        onContext(CompletableFuture.allOf(entries.toArray(CompletableFuture[]::new))).onComplete(done -> {
+            ObjectNode response = JsonNodeFactory.instance.objectNode();
+            ArrayNode results = response.putArray("results");
+            entries.forEach(entry -> results.add(entry.join()));
+            respond(request, 200, response);
+        });
+    }
+
+    private void explain(HttpServerRequest request) {
+        String url = request.getParam("url");
+        if (url == null) {
+            respond(request, 400, error("invalid url", "url", "url is missing: GET /v1/explain?url=...&kind=..."));
+            return;
+        }
+        onContext(services.explainer().explain(url, request.getParam("kind", "answer_url"),
+                Optional.ofNullable(request.getParam("media_server")))).onComplete(result -> {
+                    if (result.failed()) {
+                        respond(request, 500, error("internal", null, String.valueOf(result.cause())));
+                    } else if (result.result() instanceof ParseResult.Rejected<ObjectNode> rejected) {
+                        respond(request, 400, PolicyJson.error(rejected.error()));
+                    } else {
+                        respond(request, 200, result.result().orElseThrow());
+                    }
+                });
+    }
+
+    private <T> Future<T> onContext(CompletableFuture<T> future) {
+        return Future.fromCompletionStage(future, context);
+    }
+
+    private void withBody(HttpServerRequest request, int limit, java.util.function.Consumer<Buffer> handler) {
+        String declared = request.getHeader("content-length");
+        if (declared != null && parseLong(declared) > limit) {
+            tooLarge(request, limit);
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] overflow = {false};
+        request.handler(chunk -> {
+            if (overflow[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                overflow[0] = true;
+                tooLarge(request, limit);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(end -> {
+            if (!overflow[0]) {
+                handler.accept(body);
+            }
+        });
+    }
+
+    private static long parseLong(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void tooLarge(HttpServerRequest request, int limit) {
+        respond(request, 413, error("payload too large", "body", "the request body exceeds " + limit + " bytes"));
+    }
+
+    private JsonNode parseJson(HttpServerRequest request, Buffer body) {
+        try {
+            JsonNode node = JSON.readTree(body.getBytes());
+            if (node == null || node.isMissingNode()) {
+                respond(request, 400, error("malformed json", "body", "the request body is empty: send a JSON document"));
+                return null;
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            respond(request, 400, error("malformed json", "body", "the request body is not valid JSON: "
+                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr()));
+            return null;
+        } catch (java.io.IOException e) {
+            respond(request, 400, error("malformed json", "body", e.getMessage()));
+            return null;
+        }
+    }
+
+    private void countRejected(PolicyError error) {
+        Counter.builder("dispatcher_jobs_rejected").tag("field", error.field().startsWith("params.") ? "params" : error.field())
+                .register(services.metrics()).increment();
+    }
+
+    private static ObjectNode kafkaUnavailable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return error("kafka unavailable", null, "Kafka did not acknowledge the job (" + cause.getClass().getSimpleName()
+                + ": " + cause.getMessage() + "); it was NOT accepted: retry with the same id");
+    }
+
+    private static ObjectNode error(String error, String field, String detail) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("error", error);
+        node.put("field", field);
+        node.put("detail", detail);
+        return node;
+    }
+
+    private static void respond(HttpServerRequest request, int status, ObjectNode body) {
+        if (request.response().ended()) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        request.response().setStatusCode(status).putHeader("content-type", "application/json")
+                .end(Buffer.buffer(bytes));
+    }
+}

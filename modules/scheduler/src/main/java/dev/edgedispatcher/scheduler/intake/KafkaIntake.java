@@ -1,0 +1,128 @@
+package dev.edgedispatcher.scheduler.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgedispatcher.backbone.DeadLetter;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.ParseResult;
+import dev.edgedispatcher.scheduler.JobAcceptor;
+import dev.edgedispatcher.scheduler.JobPublisher;
+import dev.edgedispatcher.scheduler.job.JobValidator;
+import dev.edgedispatcher.scheduler.job.ValidatedJob;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jobs that producers publish straight to {@code webhooks.jobs}: the same validation and accept as
+ * the HTTP API. An invalid record goes to {@code webhooks.dlq} with the reason and its original
+ * bytes; nothing stalls the partition. Offsets are committed only after every record of a poll is
+ * either acknowledged on its region topic or on the DLQ; if Kafka refuses, the same records are
+ * read again (a job without an id gets one derived from its position, so a retry is idempotent).
+ */
+public final class KafkaIntake implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaIntake.class);
+    public static final String GROUP_ID = "edge-dispatcher-intake";
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final JobValidator validator;
+    private final JobAcceptor acceptor;
+    private final JobPublisher publisher;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public KafkaIntake(String bootstrapServers, JobValidator validator, JobAcceptor acceptor, JobPublisher publisher) {
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(bootstrapServers, GROUP_ID, "scheduler-intake"));
+        this.validator = validator;
+        this.acceptor = acceptor;
+        this.publisher = publisher;
+        this.thread = new Thread(this::run, "kafka-intake");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(Set.of(Topics.JOBS));
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                List<CompletableFuture<?>> acks = new ArrayList<>(records.count());
+                Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+                Map<TopicPartition, Long> first = new HashMap<>();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    acks.add(process(record));
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    first.putIfAbsent(partition, record.offset());
+                    next.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                }
+                try {
+                    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+                    consumer.commitSync(next);
+                } catch (RuntimeException e) {
+                    LOG.warn("intake could not hand {} records to Kafka ({}); reading them again in 1 s",
+                            records.count(), e.getMessage());
+                    first.forEach(consumer::seek);
+                    Thread.sleep(1000);
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("Kafka intake stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private CompletableFuture<?> process(ConsumerRecord<String, byte[]> record) {
+        JsonNode json;
+        try {
+            json = RecordJson.MAPPER.readTree(record.value());
+        } catch (Exception e) {
+            return deadLetter(record, "malformed json", "body", "the record value is not valid JSON: " + e.getMessage());
+        }
+        String positionId = UUID.nameUUIDFromBytes((record.topic() + "/" + record.partition() + "/" + record.offset())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        ParseResult<ValidatedJob> validated = validator.validate(json, () -> positionId);
+        if (validated instanceof ParseResult.Rejected<ValidatedJob> rejected) {
+            return deadLetter(record, "invalid " + rejected.error().field(), rejected.error().field(),
+                    rejected.error().detail());
+        }
+        return acceptor.accept(validated.orElseThrow());
+    }
+
+    private CompletableFuture<?> deadLetter(ConsumerRecord<String, byte[]> record, String reason, String field, String detail) {
+        LOG.info("intake record {}-{}@{} to the DLQ: {}", record.topic(), record.partition(), record.offset(), detail);
+        return publisher.publishDeadLetter(record.key(), DeadLetter.of(reason, field, detail, record.topic(),
+                record.partition(), record.offset(), record.value()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(5000);
+    }
+}

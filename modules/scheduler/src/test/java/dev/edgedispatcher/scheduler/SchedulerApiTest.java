@@ -1,0 +1,255 @@
+package dev.edgedispatcher.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
+import dev.edgedispatcher.resolver.GeoIpTestData;
+import dev.edgedispatcher.resolver.RegionResolver;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The scheduler's HTTP contract (SPEC §5) against a real embedded Kafka broker. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class SchedulerApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static SchedulerService scheduler;
+    private static String base;
+
+    record Response(int status, JsonNode body) {
+    }
+
+    static RegionResolver resolver() throws Exception {
+        return RegionResolver.builder().geoLocator(GeoIpTestData.database()).homeRegion(Region.N_VIRGINIA).build();
+    }
+
+    @BeforeAll
+    static void startScheduler() throws Exception {
+        scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(), resolver()).withPort(0));
+        base = "http://127.0.0.1:" + scheduler.port();
+    }
+
+    @AfterAll
+    static void stopScheduler() {
+        scheduler.close();
+    }
+
+    static Response post(String path, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+    }
+
+    static Response get(String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = response.headers().firstValue("content-type").orElse("").startsWith("application/json")
+                ? JSON.readTree(response.body()) : JSON.getNodeFactory().textNode(response.body());
+        return new Response(response.statusCode(), body);
+    }
+
+    static String uniqueId() {
+        return "t-" + UUID.randomUUID();
+    }
+
+    static long countOnTopic(String topic, String id) {
+        return TopicReader.readAll(EmbeddedKafkaExtension.bootstrapServers(), topic).stream()
+                .filter(record -> new String(record.value(), StandardCharsets.UTF_8).contains("\"id\":\"" + id + "\""))
+                .count();
+    }
+
+    @Test
+    void aValidJobIsAcceptedWithItsRegionAndPolicyOnlyOnceKafkaHasIt() throws Exception {
+        String id = uniqueId();
+        Response response = post("/v1/jobs", """
+                {"id": "%s", "url": "https://example.com/answer?x=1#rc=3&rp=5xx,ct&er=frankfurt",
+                 "params": {"CallUUID": "abc"}}""".formatted(id));
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.body().get("id").asText()).isEqualTo(id);
+        assertThat(response.body().get("region").asText()).isEqualTo("frankfurt");
+        assertThat(response.body().at("/policy/rc").asInt()).isEqualTo(3);
+        assertThat(response.body().at("/policy/rp").toString()).isEqualTo("[\"5xx\",\"ct\"]");
+        assertThat(response.body().at("/resolution/rule").asText()).isEqualTo("explicit");
+        List<ConsumerRecord<String, byte[]>> onTopic = TopicReader.readAll(EmbeddedKafkaExtension.bootstrapServers(),
+                Topics.region(Region.FRANKFURT)).stream()
+                .filter(record -> record.key().equals(id)).toList();
+        assertThat(onTopic).hasSize(1);
+        JsonNode record = JSON.readTree(onTopic.get(0).value());
+        assertThat(record.get("url").asText()).isEqualTo("https://example.com/answer?x=1#rc=3&rp=5xx,ct&er=frankfurt");
+        assertThat(record.at("/params/CallUUID").asText()).isEqualTo("abc");
+        assertThat(record.get("method").asText()).isEqualTo("POST");
+    }
+
+    @Test
+    void nearestIsResolvedWithTheRealGeoIpDataAndAnIdIsGeneratedWhenAbsent() throws Exception {
+        Response response = post("/v1/jobs", "{\"url\": \"http://141.1.1.1/cb\"}");
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.body().get("region").asText()).isEqualTo("frankfurt");
+        assertThat(response.body().at("/resolution/rule").asText()).isEqualTo("nearest");
+        String id = response.body().get("id").asText();
+        assertThat(UUID.fromString(id).version()).isEqualTo(7);
+    }
+
+    @Test
+    void theOrderingKeyIsTheKafkaKey() throws Exception {
+        String id = uniqueId();
+        assertThat(post("/v1/jobs", """
+                {"id": "%s", "url": "https://example.com/a#er=mumbai", "ordering_key": "call-42"}""".formatted(id)).status())
+                .isEqualTo(202);
+        assertThat(TopicReader.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.MUMBAI)).stream()
+                .filter(record -> new String(record.value(), StandardCharsets.UTF_8).contains(id))
+                .map(ConsumerRecord::key)).containsExactly("call-42");
+    }
+
+    @Test
+    void badInputGets400NamingTheField() throws Exception {
+        assertError(post("/v1/jobs", "{\"url\": "), "body", "not valid JSON");
+        assertError(post("/v1/jobs", "[]"), "body", "JSON object");
+        assertError(post("/v1/jobs", "{}"), "url", "url is missing");
+        assertError(post("/v1/jobs", "{\"url\": \"ftp://example.com/x\"}"), "url", "not supported");
+        assertError(post("/v1/jobs", "{\"url\": 42}"), "url", "must be a string");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a#ct=50\"}"), "ct", "100–10000");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a#plivo_timeout=5\"}"), "fragment", "ct, rt, tt, rc, rp, er");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"kind\": \"answer\"}"), "kind", "answer_url");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"method\": \"PUT\"}"), "method", "GET or POST");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"params\": {\"a\": 1}}"), "params.a", "must be a string");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"colour\": \"red\"}"), "colour", "unknown field");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"fallback_url\": \"https://example.com/f#rt=1\"}"),
+                "fallback_url#rt", "100–40000");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"method\": \"GET\", \"body\": \"x\"}"), "body", "POST");
+        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"id\": \"a b\"}"), "id", "letters, digits");
+    }
+
+    private static void assertError(Response response, String field, String detailContains) {
+        assertThat(response.status()).as(response.body().toString()).isEqualTo(400);
+        assertThat(response.body().get("field").asText()).isEqualTo(field);
+        assertThat(response.body().get("detail").asText()).contains(detailContains);
+        assertThat(response.body().get("error").asText()).isNotBlank();
+    }
+
+    @Test
+    void bodiesOverTheLimitGet413() throws Exception {
+        String huge = "{\"url\": \"https://example.com/a\", \"body\": \"" + "x".repeat(SchedulerConfig.DEFAULT_MAX_JOB_BYTES) + "\"}";
+        Response response = post("/v1/jobs", huge);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.body().get("detail").asText()).contains(String.valueOf(SchedulerConfig.DEFAULT_MAX_JOB_BYTES));
+    }
+
+    @Test
+    void theSameIdIsAcceptedOnce() throws Exception {
+        String id = uniqueId();
+        String job = "{\"id\": \"%s\", \"url\": \"https://example.com/a#er=singapore\"}".formatted(id);
+        Response first = post("/v1/jobs", job);
+        Response second = post("/v1/jobs", job);
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(second.status()).isEqualTo(202);
+        assertThat(second.body().get("duplicate").asBoolean()).isTrue();
+        assertThat(second.body().get("region").asText()).isEqualTo("singapore");
+        assertThat(countOnTopic(Topics.region(Region.SINGAPORE), id)).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchAnswersPerJobInInputOrderAcceptingTheValidOnes() throws Exception {
+        String a = uniqueId();
+        String c = uniqueId();
+        Response response = post("/v1/jobs:batch", """
+                [{"id": "%s", "url": "https://example.com/a#er=n_virginia"},
+                 {"url": "https://example.com/b#rc=9"},
+                 {"id": "%s", "url": "https://example.com/c#er=n_virginia"},
+                 "not a job"]""".formatted(a, c));
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode results = response.body().get("results");
+        assertThat(results).hasSize(4);
+        assertThat(results.get(0).get("id").asText()).isEqualTo(a);
+        assertThat(results.get(1).get("index").asInt()).isEqualTo(1);
+        assertThat(results.get(1).get("field").asText()).isEqualTo("rc");
+        assertThat(results.get(2).get("id").asText()).isEqualTo(c);
+        assertThat(results.get(3).get("index").asInt()).isEqualTo(3);
+        assertThat(countOnTopic(Topics.region(Region.N_VIRGINIA), a)).isEqualTo(1);
+        assertThat(countOnTopic(Topics.region(Region.N_VIRGINIA), c)).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchOfMoreThanAThousandIsRefused() throws Exception {
+        String jobs = "[" + String.join(",", java.util.Collections.nCopies(1001, "{\"url\": \"https://example.com/a\"}")) + "]";
+        assertThat(post("/v1/jobs:batch", jobs).status()).isEqualTo(413);
+        assertThat(post("/v1/jobs:batch", "{}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void statusFollowsTheResultsTopic() throws Exception {
+        String id = uniqueId();
+        assertThat(post("/v1/jobs", "{\"id\": \"%s\", \"url\": \"https://example.com/a#er=frankfurt\"}".formatted(id)).status())
+                .isEqualTo(202);
+        Response queued = get("/v1/jobs/" + id);
+        assertThat(queued.status()).isEqualTo(200);
+        assertThat(queued.body().get("state").asText()).isEqualTo("queued");
+        assertThat(queued.body().get("region").asText()).isEqualTo("frankfurt");
+        assertThat(queued.body().get("delivered_by").isNull()).isTrue();
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaClientSettings.producer(EmbeddedKafkaExtension.bootstrapServers(), "test"))) {
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",
+                    "https://example.com/a", "primary", 1, "5xx", 503, "HTTP 503", "2026-11-27T10:00:00Z", 12)))).get();
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",
+                    "https://example.com/a", "primary", 2, "ok", 200, "HTTP 200", "2026-11-27T10:00:01Z", 9)))).get();
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
+                    "delivered", "primary", List.of("5xx"), "HTTP 200")))).get();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode status = get("/v1/jobs/" + id).body();
+            assertThat(status.get("state").asText()).isEqualTo("delivered");
+            assertThat(status.get("delivered_by").asText()).isEqualTo("primary");
+            assertThat(status.get("attempts")).hasSize(2);
+            assertThat(status.at("/attempts/0/outcome").asText()).isEqualTo("5xx");
+            assertThat(status.at("/attempts/0/status").asInt()).isEqualTo(503);
+            assertThat(status.at("/attempts/1/attempt").asInt()).isEqualTo(2);
+        });
+        assertThat(get("/v1/jobs/no-such-job").status()).isEqualTo(404);
+    }
+
+    @Test
+    void explainServesTheSameDocumentAsTheCommandLine() throws Exception {
+        String url = URLEncoder.encode("http://8.8.8.8/cb#er=local", StandardCharsets.UTF_8);
+        Response local = get("/v1/explain?url=" + url + "&media_server=ms-mumbai-1");
+        assertThat(local.status()).isEqualTo(200);
+        assertThat(local.body().get("region").asText()).isEqualTo("mumbai");
+        assertThat(local.body().get("url").asText()).isEqualTo("http://8.8.8.8/cb");
+        Response bad = get("/v1/explain?url=" + URLEncoder.encode("https://x.com/#tt=99", StandardCharsets.UTF_8));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().get("field").asText()).isEqualTo("tt");
+    }
+
+    @Test
+    void healthAndMetricsAnswer() throws Exception {
+        assertThat(get("/health").status()).isEqualTo(200);
+        post("/v1/jobs", "{\"url\": \"https://example.com/a#er=frankfurt\"}");
+        Response metrics = get("/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body().asText()).contains("dispatcher_jobs_accepted_total{region=\"frankfurt\"}");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.edgedispatcher.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
+import dev.edgedispatcher.resolver.RegionResolver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restarts, Kafka intake and Kafka outages, each on a broker of its own that the test may stop. */
+class SchedulerDurabilityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static SchedulerService startScheduler(String bootstrap) throws Exception {
+        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed here").homeRegion(Region.N_VIRGINIA).build();
+        return SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withPort(0));
+    }
+
+    private static HttpResponse<String> post(SchedulerService scheduler, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + scheduler.port() + "/v1/jobs"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode status(SchedulerService scheduler, String id) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + scheduler.port() + "/v1/jobs/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void statusAndIdempotencySurviveARestartOfSchedulerAndBroker(@TempDir Path dataDir) throws Exception {
+        String job = "{\"id\": \"restart-1\", \"url\": \"https://example.com/a#er=frankfurt\"}";
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
+                SchedulerService scheduler = startScheduler(broker.bootstrapServers())) {
+            assertThat(post(scheduler, job).statusCode()).isEqualTo(202);
+        }
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
+                SchedulerService scheduler = startScheduler(broker.bootstrapServers())) {
+            JsonNode status = status(scheduler, "restart-1");
+            assertThat(status.get("state").asText()).isEqualTo("queued");
+            assertThat(status.get("region").asText()).isEqualTo("frankfurt");
+            HttpResponse<String> again = post(scheduler, job);
+            assertThat(again.statusCode()).isEqualTo(202);
+            assertThat(JSON.readTree(again.body()).get("duplicate").asBoolean()).isTrue();
+            long published = TopicReader.readAll(broker.bootstrapServers(), Topics.region(Region.FRANKFURT)).stream()
+                    .filter(record -> "restart-1".equals(record.key())).count();
+            assertThat(published).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void jobsPublishedToTheIntakeTopicAreValidatedAndPoisonGoesToTheDlq(@TempDir Path dataDir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
+                SchedulerService scheduler = startScheduler(broker.bootstrapServers());
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        KafkaClientSettings.producer(broker.bootstrapServers(), "test-producer"))) {
+            byte[] garbage = {(byte) 0xff, (byte) 0xfe, 'x'};
+            producer.send(new ProducerRecord<>(Topics.JOBS, "p1", "{not json".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(Topics.JOBS, "p2", garbage)).get();
+            producer.send(new ProducerRecord<>(Topics.JOBS, "p3",
+                    "{\"url\": \"https://example.com/a#ct=5\"}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(Topics.JOBS, "ok",
+                    "{\"id\": \"intake-ok\", \"url\": \"https://example.com/a#er=mumbai\"}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(Topics.JOBS, "noid",
+                    "{\"url\": \"https://example.com/b#er=mumbai\"}".getBytes(StandardCharsets.UTF_8))).get();
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                List<ConsumerRecord<String, byte[]>> region = TopicReader.readAll(broker.bootstrapServers(),
+                        Topics.region(Region.MUMBAI));
+                assertThat(region).extracting(ConsumerRecord::key).contains("intake-ok");
+                assertThat(region).hasSize(2);
+                assertThat(TopicReader.readAll(broker.bootstrapServers(), Topics.DLQ)).hasSize(3);
+            });
+            List<JsonNode> dead = TopicReader.readAll(broker.bootstrapServers(), Topics.DLQ).stream()
+                    .map(record -> {
+                        try {
+                            return JSON.readTree(record.value());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).toList();
+            assertThat(dead).extracting(node -> node.get("reason").asText())
+                    .containsExactlyInAnyOrder("malformed json", "malformed json", "invalid ct");
+            JsonNode invalid = dead.stream().filter(node -> node.get("reason").asText().equals("invalid ct")).findFirst().orElseThrow();
+            assertThat(invalid.get("detail").asText()).contains("100–10000");
+            assertThat(invalid.get("original_value").asText()).isEqualTo("{\"url\": \"https://example.com/a#ct=5\"}");
+            assertThat(invalid.get("source_topic").asText()).isEqualTo(Topics.JOBS);
+            assertThat(dead).anySatisfy(node -> assertThat(node.path("original_value_base64").asText()).isEqualTo("//54"));
+            assertThat(status(scheduler, "intake-ok").get("region").asText()).isEqualTo("mumbai");
+        }
+    }
+
+    @Test
+    void whenKafkaIsDownTheApiAnswers503InBoundedTime(@TempDir Path dataDir) throws Exception {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
+        try (SchedulerService scheduler = startScheduler(broker.bootstrapServers())) {
+            assertThat(post(scheduler, "{\"url\": \"https://example.com/a#er=frankfurt\"}").statusCode()).isEqualTo(202);
+            broker.close();
+            long started = System.nanoTime();
+            HttpResponse<String> response = post(scheduler, "{\"id\": \"while-down\", \"url\": \"https://example.com/a#er=frankfurt\"}");
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(JSON.readTree(response.body()).get("detail").asText()).contains("NOT accepted");
+            // Bound: the producer's delivery timeout plus send's metadata wait, and scheduling slack.
+            assertThat(elapsedMs).isLessThan(KafkaClientSettings.DELIVERY_TIMEOUT_MS + KafkaClientSettings.MAX_BLOCK_MS + 2000);
+        } finally {
+            broker.close();
+        }
+    }
+}
