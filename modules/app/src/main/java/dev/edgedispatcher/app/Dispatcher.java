@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "edge-dispatcher 0.1.0",
         description = "Multi-region webhook dispatcher.",
-        subcommands = {ExplainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, SchedulerCommand.class, SubmitCommand.class, ExplainCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Dispatcher {
 
     /** Exit code for bad input (SPEC §5: explain errors exit 2); picocli uses 2 for usage errors too. */

@@ -1,0 +1,54 @@
+package dev.edgedispatcher.app;
+
+import dev.edgedispatcher.scheduler.SchedulerConfig;
+import dev.edgedispatcher.scheduler.SchedulerService;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dispatcher scheduler}: the scheduler alone, against any Kafka cluster. */
+@Command(name = "scheduler", mixinStandardHelpOptions = true,
+        description = "Runs the scheduler (HTTP API + Kafka intake) against an existing Kafka cluster.")
+final class SchedulerCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "HTTP listen address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Mixin
+    ResolverOptions resolverOptions;
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolverOptions.build())
+                .withPort(port).withHost(host).withLayout(kafkaOptions.layout()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            scheduler.close();
+            stopped.countDown();
+        }, "scheduler-shutdown"));
+        out.println("http: http://" + host + ":" + scheduler.port());
+        out.println("kafka bootstrap: " + bootstrap);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

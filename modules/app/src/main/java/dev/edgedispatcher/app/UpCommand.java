@@ -1,0 +1,79 @@
+package dev.edgedispatcher.app;
+
+import dev.edgedispatcher.scheduler.SchedulerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dispatcher up}: the whole system locally, on an embedded Kafka broker; Ctrl-C stops it. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Runs everything locally: an embedded single-node Kafka broker (KRaft), the topics, the",
+                "scheduler's HTTP API and one worker per region. Ctrl-C stops cleanly; the data dir is kept."})
+final class UpCommand implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "HTTP listen address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Kafka listener port (default: a free port, printed at start).")
+    int kafkaPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where Kafka keeps its data (default: $XDG_DATA_HOME/edge-dispatcher or ~/.local/share/edge-dispatcher).")
+    Path dataDir;
+
+    @Option(names = "--no-workers", description = "Run broker and scheduler only; start workers as separate processes.")
+    boolean noWorkers;
+
+    @Mixin
+    ResolverOptions resolverOptions;
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path data = dataDir != null ? dataDir : defaultDataDir();
+        out.println("edge-dispatcher: starting (data dir " + data.toAbsolutePath() + ")");
+        out.flush();
+        LocalStack stack = LocalStack.start(data, kafkaPort, bootstrap -> SchedulerConfig
+                .defaults(bootstrap, resolverOptions.build()).withPort(port).withHost(host)
+                .withLayout(kafkaOptions.layout()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("edge-dispatcher: stopping...");
+            out.flush();
+            stack.close();
+            out.println("edge-dispatcher: stopped; data kept in " + data.toAbsolutePath());
+            out.flush();
+            stopped.countDown();
+        }, "dispatcher-shutdown"));
+        out.println("http: http://" + host + ":" + stack.httpPort());
+        out.println("kafka bootstrap: " + stack.bootstrapServers());
+        out.println("workers: " + (noWorkers ? "none (--no-workers)" : "not available yet in this build"));
+        out.println("ready: POST http://" + host + ":" + stack.httpPort() + "/v1/jobs, Ctrl-C to stop");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    static Path defaultDataDir() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("edge-dispatcher");
+    }
+}
