@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -36,7 +38,8 @@ public record JobRecord(
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(region, "region");
-        params = params == null ? Map.of() : Map.copyOf(params);
+        // Submission order is kept: it is the order the params go on the wire.
+        params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
     /** The Kafka key: the ordering key when given (same key, same partition, in order), else the id. */

@@ -28,6 +28,6 @@ public record ValidatedJob(
     public ValidatedJob {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(primary, "primary");
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     }
 }

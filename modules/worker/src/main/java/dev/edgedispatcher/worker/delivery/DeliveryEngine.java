@@ -1,0 +1,228 @@
+package dev.edgedispatcher.worker.delivery;
+
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.callback.AttemptBudget;
+import dev.edgedispatcher.callback.CallbackTarget;
+import dev.edgedispatcher.callback.FailureClass;
+import dev.edgedispatcher.callback.FragmentParser;
+import dev.edgedispatcher.callback.NextStep;
+import dev.edgedispatcher.callback.ParseResult;
+import dev.edgedispatcher.callback.RetryDecider;
+import dev.edgedispatcher.callback.UrlKind;
+import dev.edgedispatcher.worker.sign.Account;
+import dev.edgedispatcher.worker.sign.Accounts;
+import dev.edgedispatcher.worker.sign.PlivoV3Signature;
+import dev.edgedispatcher.worker.sign.StandardWebhookSignature;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Delivers one job (SPEC §3): attempts on the primary URL as its policy allows, then the fallback
+ * URL with {@code ErrorCode} and {@code ErrorUrl}, writing an event per attempt. The rules come from
+ * callback-config ({@link RetryDecider}, {@link AttemptBudget}); per-destination bulkheads cap
+ * concurrency; each attempt is an {@link HttpAttempt}. Runs on the caller's event-loop context.
+ */
+public final class DeliveryEngine {
+
+    public static final String USER_AGENT = "edge-dispatcher/0.1";
+
+    private final Vertx vertx;
+    private final HttpAttempt http;
+    private final DestinationBulkheads bulkheads;
+    private final Accounts accounts;
+    private final String region;
+    private final Consumer<ResultEvent> attemptEvents;
+    private final MeterRegistry metrics;
+    private final long retryBackoffMs;
+
+    public DeliveryEngine(Vertx vertx, HttpAttempt http, DestinationBulkheads bulkheads, Accounts accounts, String region,
+            Consumer<ResultEvent> attemptEvents, MeterRegistry metrics, long retryBackoffMs) {
+        this.vertx = vertx;
+        this.http = http;
+        this.bulkheads = bulkheads;
+        this.accounts = accounts;
+        this.region = region;
+        this.attemptEvents = attemptEvents;
+        this.metrics = metrics;
+        this.retryBackoffMs = retryBackoffMs;
+    }
+
+    /** What happened on one URL. */
+    private record UrlResult(boolean delivered, List<String> classes, Optional<FailureClass> lastFailure,
+            Optional<Integer> lastStatus, String reason) {
+    }
+
+    public Future<DeliveryOutcome> deliver(JobRecord job) {
+        ParseResult<CallbackTarget> primary = FragmentParser.parse(job.url(), job.kind());
+        if (primary instanceof ParseResult.Rejected<CallbackTarget> rejected) {
+            return Future.succeededFuture(failedBeforeSending("invalid url: " + rejected.error().detail()));
+        }
+        Optional<CallbackTarget> fallback = Optional.empty();
+        if (job.fallbackUrl() != null) {
+            ParseResult<CallbackTarget> parsed = FragmentParser.parse(job.fallbackUrl(), UrlKind.FALLBACK_URL);
+            if (parsed instanceof ParseResult.Rejected<CallbackTarget> rejected) {
+                return Future.succeededFuture(failedBeforeSending("invalid fallback_url: " + rejected.error().detail()));
+            }
+            fallback = Optional.of(parsed.orElseThrow());
+        }
+        Optional<Account> account = accounts.find(job.account());
+        if (account.isEmpty()) {
+            return Future.succeededFuture(failedBeforeSending("unknown account '" + job.account()
+                    + "': no signing secrets configured for it (see --accounts)"));
+        }
+        Optional<CallbackTarget> fallbackTarget = fallback;
+        OutgoingRequest primaryRequest = RequestEncoder.encode(job.method(), primary.orElseThrow().url(), job.params(),
+                Map.of(), Optional.ofNullable(job.body()), Optional.ofNullable(job.contentType()));
+        return deliverUrl(job, account.get(), primary.orElseThrow(), primaryRequest, "primary", fallback.isPresent())
+                .compose(first -> {
+                    if (first.delivered()) {
+                        return Future.succeededFuture(new DeliveryOutcome(true, Optional.of("primary"), first.classes(),
+                                first.reason()));
+                    }
+                    if (fallbackTarget.isEmpty()) {
+                        return Future.succeededFuture(new DeliveryOutcome(false, Optional.empty(), first.classes(),
+                                first.reason()));
+                    }
+                    Map<String, String> errorParams = new LinkedHashMap<>();
+                    errorParams.put("ErrorCode", first.lastFailure().map(FailureClass::wireName).orElse("unknown"));
+                    errorParams.put("ErrorUrl", primary.orElseThrow().url().text());
+                    first.lastStatus().ifPresent(status -> errorParams.put("ErrorStatus", String.valueOf(status)));
+                    OutgoingRequest fallbackRequest = RequestEncoder.encode(job.method(), fallbackTarget.get().url(),
+                            job.params(), errorParams, Optional.ofNullable(job.body()), Optional.ofNullable(job.contentType()));
+                    return deliverUrl(job, account.get(), fallbackTarget.get(), fallbackRequest, "fallback", false)
+                            .map(second -> {
+                                List<String> classes = new ArrayList<>(first.classes());
+                                classes.addAll(second.classes());
+                                return new DeliveryOutcome(second.delivered(),
+                                        second.delivered() ? Optional.of("fallback") : Optional.empty(), classes,
+                                        "primary: " + first.reason() + "; fallback: " + second.reason());
+                            });
+                });
+    }
+
+    private static DeliveryOutcome failedBeforeSending(String reason) {
+        return new DeliveryOutcome(false, Optional.empty(), List.of(), reason);
+    }
+
+    private Future<UrlResult> deliverUrl(JobRecord job, Account account, CallbackTarget target, OutgoingRequest request,
+            String role, boolean fallbackAvailable) {
+        Promise<UrlResult> done = Promise.promise();
+        long startNanos = System.nanoTime();
+        attempt(job, account, target, request, role, fallbackAvailable, 1, AttemptBudget.first(target.policy()),
+                startNanos, new ArrayList<>(), done);
+        return done.future();
+    }
+
+    private void attempt(JobRecord job, Account account, CallbackTarget target, OutgoingRequest request, String role,
+            boolean fallbackAvailable, int attempt, AttemptBudget budget, long startNanos, List<String> classes,
+            Promise<UrlResult> done) {
+        String destination = target.url().host() + ":" + target.url().port();
+        withPermit(destination, budget).onComplete(permitted -> {
+            if (permitted.failed()) {
+                AttemptResult waited = new AttemptResult(attempt, Optional.of(FailureClass.CT), Optional.empty(),
+                        permitted.cause().getMessage(), java.time.Instant.now(), 0);
+                afterAttempt(job, account, target, request, role, fallbackAvailable, waited, startNanos, classes, done);
+                return;
+            }
+            DestinationBulkheads.Permit permit = permitted.result();
+            OptionalLong deadline = budget.deadlineMs().isPresent()
+                    ? OptionalLong.of(remainingMs(target, startNanos).orElseThrow())
+                    : OptionalLong.empty();
+            AttemptBudget cut = new AttemptBudget(
+                    deadline.isPresent() ? Math.min(budget.connectTimeoutMs(), deadline.getAsLong()) : budget.connectTimeoutMs(),
+                    deadline.isPresent() ? Math.min(budget.readTimeoutMs(), deadline.getAsLong()) : budget.readTimeoutMs(),
+                    deadline);
+            http.execute(request, headers(job, account, request, role, attempt), attempt, cut).onComplete(result -> {
+                permit.release();
+                afterAttempt(job, account, target, request, role, fallbackAvailable, result.result(), startNanos, classes, done);
+            });
+        });
+    }
+
+    private void afterAttempt(JobRecord job, Account account, CallbackTarget target, OutgoingRequest request, String role,
+            boolean fallbackAvailable, AttemptResult result, long startNanos, List<String> classes, Promise<UrlResult> done) {
+        record(job, request, role, result);
+        if (result.succeeded()) {
+            done.complete(new UrlResult(true, classes, Optional.empty(), result.status(), result.reason()));
+            return;
+        }
+        FailureClass failure = result.failure().orElseThrow();
+        classes.add(failure.wireName());
+        NextStep next = RetryDecider.afterFailure(target.policy(), failure, result.attempt(), remainingMs(target, startNanos),
+                fallbackAvailable);
+        if (next instanceof NextStep.Retry retry) {
+            Runnable again = () -> attempt(job, account, target, request, role, fallbackAvailable, retry.attempt(),
+                    AttemptBudget.of(target.policy(), remainingMs(target, startNanos)), startNanos, classes, done);
+            if (retryBackoffMs > 0) {
+                vertx.setTimer(retryBackoffMs / 2 + (long) (Math.random() * retryBackoffMs), id -> again.run());
+            } else {
+                again.run();
+            }
+            return;
+        }
+        String why = next instanceof NextStep.Stop stop ? stop.reason().wireName() : ((NextStep.FallBack) next).reason().wireName();
+        done.complete(new UrlResult(false, classes, Optional.of(failure), result.status(),
+                failure.wireName() + " on attempt " + result.attempt() + " (" + result.reason() + "), " + why));
+    }
+
+    /** A bulkhead permit, waited for no longer than what is left of tt. */
+    private Future<DestinationBulkheads.Permit> withPermit(String destination, AttemptBudget budget) {
+        Promise<DestinationBulkheads.Permit> promise = Promise.promise();
+        bulkheads.acquire(destination, promise);
+        if (budget.deadlineMs().isPresent() && !promise.future().isComplete()) {
+            long timer = vertx.setTimer(Math.max(1, budget.deadlineMs().getAsLong()), id -> promise.tryFail(
+                    "total timeout (tt) expired waiting for a connection slot to " + destination));
+            promise.future().onComplete(ignored -> vertx.cancelTimer(timer));
+        }
+        return promise.future();
+    }
+
+    private static OptionalLong remainingMs(CallbackTarget target, long startNanos) {
+        if (target.policy().totalTimeoutMs().isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return OptionalLong.of(target.policy().totalTimeoutMs().getAsInt() - elapsed);
+    }
+
+    private Map<String, String> headers(JobRecord job, Account account, OutgoingRequest request, String role, int attempt) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("user-agent", USER_AGENT);
+        headers.put("webhook-id", job.id());
+        headers.put("x-edge-attempt", String.valueOf(attempt));
+        headers.put("x-edge-target", role);
+        headers.put("x-edge-region", region);
+        String nonce = PlivoV3Signature.newNonce();
+        headers.put("x-plivo-signature-v3-nonce", nonce);
+        headers.put("x-plivo-signature-v3", PlivoV3Signature.sign(request.method(), request.url().text(),
+                request.signedFormParams(), nonce, account.authToken()));
+        account.webhookSecret().ifPresent(secret -> {
+            long timestamp = System.currentTimeMillis() / 1000;
+            headers.put("webhook-timestamp", String.valueOf(timestamp));
+            headers.put("webhook-signature", StandardWebhookSignature.sign(secret, job.id(), timestamp, request.body()));
+        });
+        return headers;
+    }
+
+    private void record(JobRecord job, OutgoingRequest request, String role, AttemptResult result) {
+        Timer.builder("dispatcher_attempt").description("one HTTP attempt, connect to last byte")
+                .tag("region", region).tag("outcome", result.outcome())
+                .publishPercentileHistogram()
+                .register(metrics).record(result.durationMs(), TimeUnit.MILLISECONDS);
+        attemptEvents.accept(ResultEvent.attempt(job.id(), region, request.url().text(), role, result.attempt(),
+                result.outcome(), result.status().orElse(null), result.reason(), result.startedAt().toString(),
+                result.durationMs()));
+    }
+}

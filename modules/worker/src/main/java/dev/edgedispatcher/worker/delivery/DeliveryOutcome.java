@@ -1,0 +1,19 @@
+package dev.edgedispatcher.worker.delivery;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The final outcome of one job: {@code delivered} (by {@code primary} or {@code fallback}) or
+ * {@code failed}, with the failure classes seen on the way and why it ended.
+ */
+public record DeliveryOutcome(boolean delivered, Optional<String> deliveredBy, List<String> classesSeen, String reason) {
+
+    public DeliveryOutcome {
+        classesSeen = List.copyOf(classesSeen);
+    }
+
+    public String state() {
+        return delivered ? "delivered" : "failed";
+    }
+}

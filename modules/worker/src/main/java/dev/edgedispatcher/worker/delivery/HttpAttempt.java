@@ -1,0 +1,225 @@
+package dev.edgedispatcher.worker.delivery;
+
+import dev.edgedispatcher.callback.AttemptBudget;
+import dev.edgedispatcher.callback.AttemptPhase;
+import dev.edgedispatcher.callback.FailureClass;
+import dev.edgedispatcher.callback.FailureClassifier;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP attempt with the timeouts of SPEC §3, timed by its own event-loop timers so that each
+ * fires on time and is classified by how far the attempt got: ct covers DNS, TCP connect and TLS;
+ * rt runs from the request fully sent to the status line, then as the longest gap between body
+ * packets (a stall there is {@code partial}); the tt deadline aborts the attempt as ct while
+ * connecting, else rt. The destination guard checks the resolved address, and that exact address
+ * is connected to. Must be called on a Vert.x event-loop context; completes on it.
+ */
+public final class HttpAttempt {
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final DestinationGuard guard;
+
+    public HttpAttempt(Vertx vertx, HttpClient client, DestinationGuard guard) {
+        this.vertx = vertx;
+        this.client = client;
+        this.guard = guard;
+    }
+
+    public Future<AttemptResult> execute(OutgoingRequest request, Map<String, String> headers, int attempt, AttemptBudget budget) {
+        return new Run(request, headers, attempt, budget).start();
+    }
+
+    private final class Run {
+        private final OutgoingRequest request;
+        private final Map<String, String> headers;
+        private final int attempt;
+        private final AttemptBudget budget;
+        private final Promise<AttemptResult> result = Promise.promise();
+        private final Instant startedAt = Instant.now();
+        private final long startNanos = System.nanoTime();
+        private AttemptPhase phase = AttemptPhase.CONNECTING;
+        private HttpClientRequest httpRequest;
+        private Integer status;
+        private boolean finished;
+        private long connectTimer = -1;
+        private long readTimer = -1;
+        private long deadlineTimer = -1;
+
+        Run(OutgoingRequest request, Map<String, String> headers, int attempt, AttemptBudget budget) {
+            this.request = request;
+            this.headers = headers;
+            this.attempt = attempt;
+            this.budget = budget;
+        }
+
+        Future<AttemptResult> start() {
+            if (budget.deadlineMs().isPresent()) {
+                long deadline = budget.deadlineMs().getAsLong();
+                if (deadline <= 0) {
+                    finish(FailureClass.CT, "total timeout (tt) already expired");
+                    return result.future();
+                }
+                deadlineTimer = vertx.setTimer(deadline, id -> {
+                    deadlineTimer = -1;
+                    FailureClass failure = phase == AttemptPhase.CONNECTING ? FailureClass.CT : FailureClass.RT;
+                    finish(failure, "total timeout (tt) expired after " + elapsedMs() + " ms of this attempt");
+                });
+            }
+            connectTimer = vertx.setTimer(Math.max(1, budget.connectTimeoutMs()), id -> {
+                connectTimer = -1;
+                if (phase == AttemptPhase.CONNECTING) {
+                    finish(FailureClass.CT, "connect timeout (ct) after " + budget.connectTimeoutMs() + " ms");
+                }
+            });
+            String host = request.url().host();
+            Optional<InetAddress> literal = IpLiterals.parse(host);
+            if (literal.isPresent()) {
+                connect(literal.get());
+            } else {
+                vertx.executeBlocking(() -> InetAddress.getAllByName(host)[0], false).onComplete(resolved -> {
+                    if (resolved.failed()) {
+                        finish(FailureClass.CT, "DNS lookup of " + host + " failed: " + resolved.cause().getMessage());
+                    } else {
+                        connect(resolved.result());
+                    }
+                });
+            }
+            return result.future();
+        }
+
+        private void connect(InetAddress address) {
+            if (finished) {
+                return;
+            }
+            Optional<String> refusal = guard.refusal(address);
+            if (refusal.isPresent()) {
+                finish(FailureClass.CT, refusal.get());
+                return;
+            }
+            long connectLeft = Math.max(1, budget.connectTimeoutMs() - elapsedMs());
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.valueOf(request.method()))
+                    .setHost(request.url().host())
+                    .setPort(request.url().port())
+                    .setSsl(request.url().isHttps())
+                    .setURI(request.requestTarget())
+                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, request.url().port())))
+                    // Our own timer classifies the timeout; Vert.x's is only a backstop behind it.
+                    .setConnectTimeout(connectLeft + 200)
+                    .setFollowRedirects(false);
+            headers.forEach(options::putHeader);
+            request.contentType().ifPresent(type -> options.putHeader("content-type", type));
+            client.request(options).onComplete(obtained -> {
+                if (obtained.failed()) {
+                    finish(FailureClass.CT, "connect failed: " + describe(obtained.cause()));
+                    return;
+                }
+                HttpClientRequest httpRequest = obtained.result();
+                if (finished) {
+                    httpRequest.reset();
+                    return;
+                }
+                this.httpRequest = httpRequest;
+                cancel(connectTimer);
+                connectTimer = -1;
+                phase = AttemptPhase.AWAITING_STATUS;
+                httpRequest.response().onComplete(response -> {
+                    if (response.failed()) {
+                        finish(phase == AttemptPhase.READING_BODY ? FailureClass.PARTIAL : FailureClass.RT,
+                                "no response: " + describe(response.cause()));
+                    } else {
+                        onResponse(response.result());
+                    }
+                });
+                httpRequest.end(Buffer.buffer(request.body())).onSuccess(sent -> {
+                    if (phase == AttemptPhase.AWAITING_STATUS && !finished) {
+                        readTimer = vertx.setTimer(Math.max(1, budget.readTimeoutMs()), id -> {
+                            readTimer = -1;
+                            if (phase == AttemptPhase.AWAITING_STATUS) {
+                                finish(FailureClass.RT, "read timeout (rt): no status line within "
+                                        + budget.readTimeoutMs() + " ms of sending");
+                            }
+                        });
+                    }
+                });
+            });
+        }
+
+        private void onResponse(HttpClientResponse response) {
+            if (finished) {
+                return;
+            }
+            cancel(readTimer);
+            phase = AttemptPhase.READING_BODY;
+            status = response.statusCode();
+            armGapTimer();
+            response.handler(chunk -> armGapTimer());
+            response.exceptionHandler(error -> finish(FailureClass.PARTIAL,
+                    "connection broke after the status line: " + describe(error)));
+            response.endHandler(end -> {
+                phase = AttemptPhase.COMPLETE;
+                Optional<FailureClass> failure = FailureClassifier.classify(AttemptPhase.COMPLETE, status);
+                complete(failure, "HTTP " + status);
+            });
+        }
+
+        private void armGapTimer() {
+            cancel(readTimer);
+            readTimer = vertx.setTimer(Math.max(1, budget.readTimeoutMs()), id -> {
+                readTimer = -1;
+                finish(FailureClass.PARTIAL, "body stalled: no data for " + budget.readTimeoutMs() + " ms after HTTP "
+                        + status);
+            });
+        }
+
+        private void finish(FailureClass failure, String reason) {
+            complete(Optional.of(failure), reason);
+        }
+
+        private void complete(Optional<FailureClass> failure, String reason) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            cancel(connectTimer);
+            cancel(readTimer);
+            cancel(deadlineTimer);
+            if (failure.isPresent() && httpRequest != null) {
+                // Never reuse a connection whose exchange did not finish cleanly.
+                httpRequest.reset();
+            }
+            result.complete(new AttemptResult(attempt, failure, Optional.ofNullable(status), reason, startedAt, elapsedMs()));
+        }
+
+        private long elapsedMs() {
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        }
+
+        private void cancel(long timer) {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+        }
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.edgedispatcher.worker.results;
+
+import dev.edgedispatcher.backbone.DeadLetter;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.Topics;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes result events and dead letters with the idempotent, acks=all producer. Every send's error
+ * is handled: attempt events that fail are counted and logged; a final outcome or a dead letter is
+ * retried until Kafka acknowledges it, because the job's offset is committed only after that.
+ */
+public final class ResultWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "result-writer-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicLong failedAttemptEvents = new AtomicLong();
+    private volatile boolean closed;
+
+    public ResultWriter(String bootstrapServers, String clientId) {
+        this.producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrapServers, clientId));
+    }
+
+    /** Best effort: an attempt event that cannot be written is logged and counted, not retried. */
+    public void writeAttempt(ResultEvent event) {
+        send(Topics.RESULTS, event.id(), RecordJson.write(event)).whenComplete((ok, error) -> {
+            if (error != null) {
+                failedAttemptEvents.incrementAndGet();
+                LOG.warn("attempt event of job {} not written: {}", event.id(), error.getMessage());
+            }
+        });
+    }
+
+    /** Completes once Kafka acknowledged the final outcome; retried every second until then. */
+    public CompletableFuture<Void> writeFinal(ResultEvent event) {
+        return sendUntilAcked(Topics.RESULTS, event.id(), RecordJson.write(event));
+    }
+
+    public CompletableFuture<Void> writeDeadLetter(String key, DeadLetter deadLetter) {
+        return sendUntilAcked(Topics.DLQ, key, RecordJson.write(deadLetter));
+    }
+
+    public long failedAttemptEvents() {
+        return failedAttemptEvents.get();
+    }
+
+    private CompletableFuture<Void> sendUntilAcked(String topic, String key, byte[] value) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        trySend(topic, key, value, done, 1);
+        return done;
+    }
+
+    private void trySend(String topic, String key, byte[] value, CompletableFuture<Void> done, int attempt) {
+        send(topic, key, value).whenComplete((ok, error) -> {
+            if (error == null) {
+                done.complete(null);
+            } else if (closed) {
+                done.completeExceptionally(error);
+            } else {
+                LOG.warn("write to {} for {} failed (try {}), retrying in 1 s: {}", topic, key, attempt, error.getMessage());
+                retries.schedule(() -> trySend(topic, key, value, done, attempt + 1), 1, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                if (error != null) {
+                    acked.completeExceptionally(error);
+                } else {
+                    acked.complete(null);
+                }
+            });
+        } catch (RuntimeException e) {
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        retries.shutdownNow();
+        producer.close(Duration.ofSeconds(5));
+    }
+}
