@@ -26,7 +26,7 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback {
                 dataDir = Files.createTempDirectory("embedded-kafka-test");
                 broker = EmbeddedKafkaBroker.start(dataDir, 0);
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                        .put(EmbeddedKafkaExtension.class.getName(), (ExtensionContext.Store.CloseableResource) EmbeddedKafkaExtension::stop);
+                        .put(EmbeddedKafkaExtension.class.getName(), (AutoCloseable) EmbeddedKafkaExtension::stop);
             }
         }
     }

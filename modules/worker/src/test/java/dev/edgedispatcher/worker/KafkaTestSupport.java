@@ -1,0 +1,100 @@
+package dev.edgedispatcher.worker;
+
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.TopicLayout;
+import dev.edgedispatcher.backbone.TopicProvisioner;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+
+/** Publishing jobs and reading results with the plain Kafka clients, as a producer or auditor would. */
+final class KafkaTestSupport {
+
+    private KafkaTestSupport() {
+    }
+
+    static void provision(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+            new TopicProvisioner(admin).ensure(TopicLayout.DEFAULT, Duration.ofSeconds(60));
+        }
+    }
+
+    static JobRecord job(String id, String url, Region region, String orderingKey) {
+        return new JobRecord(id, url, "answer_url", "POST", Map.of("CallUUID", id), null, null, null, null, orderingKey,
+                null, region.wireName(), null, null, System.currentTimeMillis());
+    }
+
+    static void publish(String bootstrap, List<JobRecord> jobs) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "test-jobs"))) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (JobRecord job : jobs) {
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                producer.send(new ProducerRecord<>(Topics.region(Region.fromWireName(job.region()).orElseThrow()),
+                        job.kafkaKey(), RecordJson.write(job)), (metadata, error) -> {
+                            if (error != null) {
+                                ack.completeExceptionally(error);
+                            } else {
+                                ack.complete(null);
+                            }
+                        });
+                acks.add(ack);
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        }
+    }
+
+    /** The partition Kafka's default partitioner picks for a key. */
+    static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    }
+
+    static List<ResultEvent> results(String bootstrap) {
+        List<ResultEvent> events = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : readAll(bootstrap, Topics.RESULTS)) {
+            try {
+                events.add(RecordJson.read(record.value(), ResultEvent.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return events;
+    }
+
+    static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(bootstrap, null, "test-reader"))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end");
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+}

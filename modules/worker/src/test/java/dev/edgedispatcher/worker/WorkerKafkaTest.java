@@ -1,0 +1,176 @@
+package dev.edgedispatcher.worker;
+
+import static dev.edgedispatcher.worker.KafkaTestSupport.job;
+import static dev.edgedispatcher.worker.RecordingServer.delayThen;
+import static dev.edgedispatcher.worker.RecordingServer.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
+import dev.edgedispatcher.worker.delivery.Cidr;
+import dev.edgedispatcher.worker.sign.Accounts;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Workers on a real embedded broker: outcomes on the results topic, DLQ, ordering, no head-of-line blocking. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class WorkerKafkaTest {
+
+    private static WorkerService workers;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void start() throws Exception {
+        bootstrap = EmbeddedKafkaExtension.bootstrapServers();
+        KafkaTestSupport.provision(bootstrap);
+        workers = WorkerService.start(WorkerConfig.defaults(bootstrap, EnumSet.allOf(Region.class),
+                Accounts.withDefault("t"), List.of(Cidr.parse("127.0.0.0/8"))).withMetricsPort(0),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        workers.close();
+    }
+
+    private static Map<String, List<ResultEvent>> finals() {
+        return KafkaTestSupport.results(bootstrap).stream().filter(event -> event.type().equals(ResultEvent.FINAL))
+                .collect(Collectors.groupingBy(ResultEvent::id));
+    }
+
+    @Test
+    void aJobIsDeliveredAndItsAttemptAndFinalOutcomeAreWritten() throws Exception {
+        try (RecordingServer server = new RecordingServer()) {
+            server.on("/ok", status(500), status(200));
+            String id = "e2e-" + UUID.randomUUID();
+            KafkaTestSupport.publish(bootstrap, List.of(job(id, server.url("/ok#rp=5xx"), Region.SINGAPORE, null)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> finals().containsKey(id));
+            ResultEvent outcome = finals().get(id).get(0);
+            assertThat(outcome.state()).isEqualTo("delivered");
+            assertThat(outcome.deliveredBy()).isEqualTo("primary");
+            assertThat(outcome.classes()).containsExactly("5xx");
+            assertThat(outcome.region()).isEqualTo("singapore");
+            List<ResultEvent> attempts = KafkaTestSupport.results(bootstrap).stream()
+                    .filter(event -> event.id().equals(id) && event.type().equals(ResultEvent.ATTEMPT)).toList();
+            assertThat(attempts).extracting(ResultEvent::outcome).containsExactly("5xx", "ok");
+            assertThat(server.received("/ok")).extracting(r -> r.header("x-edge-region")).containsOnly("singapore");
+        }
+    }
+
+    @Test
+    void anUnreadableRecordGoesToTheDlqAndDoesNotStallThePartition() throws Exception {
+        try (RecordingServer server = new RecordingServer();
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "poison"))) {
+            String key = "poison-" + UUID.randomUUID();
+            producer.send(new ProducerRecord<>(Topics.region(Region.MUMBAI), key, "{broken".getBytes(StandardCharsets.UTF_8))).get();
+            JobRecord good = job(key + "-after", server.url("/after"), Region.MUMBAI, null);
+            producer.send(new ProducerRecord<>(Topics.region(Region.MUMBAI), key, RecordJson.write(good))).get();
+            await().atMost(Duration.ofSeconds(20)).until(() -> finals().containsKey(good.id()));
+            assertThat(KafkaTestSupport.readAll(bootstrap, Topics.DLQ)).anySatisfy(record -> {
+                assertThat(record.key()).isEqualTo(key);
+                assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("unreadable job record")
+                        .contains("{broken");
+            });
+        }
+    }
+
+    @Test
+    void jobsWithTheSameOrderingKeyAreDeliveredOneAtATimeInOrder() throws Exception {
+        try (RecordingServer server = new RecordingServer()) {
+            server.on("/ordered", delayThen(60, status(200)));
+            String key = "call-" + UUID.randomUUID();
+            List<JobRecord> jobs = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                jobs.add(job(key + "-" + i, server.url("/ordered"), Region.FRANKFURT, key));
+            }
+            KafkaTestSupport.publish(bootstrap, jobs);
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.received("/ordered").size() == 15);
+            List<RecordingServer.Received> received = server.received("/ordered");
+            assertThat(received).extracting(r -> r.header("webhook-id"))
+                    .containsExactlyElementsOf(jobs.stream().map(JobRecord::id).toList());
+            for (int i = 1; i < received.size(); i++) {
+                long gapMs = (received.get(i).arrivedNanos() - received.get(i - 1).arrivedNanos()) / 1_000_000;
+                assertThat(gapMs).as("job %d started before job %d had its answer", i, i - 1).isGreaterThanOrEqualTo(60);
+            }
+        }
+    }
+
+    @Test
+    void aStalledEndpointDoesNotDelayOtherJobsInTheSamePartition() throws Exception {
+        try (RecordingServer stalled = new RecordingServer(); RecordingServer healthy = new RecordingServer()) {
+            stalled.on("/stall", delayThen(8000, status(200)));
+            List<JobRecord> jobs = new ArrayList<>();
+            List<String> stalledIds = idsInPartition0("stalled", 300);
+            List<String> healthyIds = idsInPartition0("healthy", 100);
+            stalledIds.forEach(id -> jobs.add(job(id, stalled.url("/stall#rt=10000"), Region.N_VIRGINIA, null)));
+            healthyIds.forEach(id -> jobs.add(job(id, healthy.url("/fine"), Region.N_VIRGINIA, null)));
+            long published = System.nanoTime();
+            KafkaTestSupport.publish(bootstrap, jobs);
+            await().atMost(Duration.ofSeconds(5)).until(() -> healthy.received("/fine").size() == 100);
+            long healthyDoneMs = (System.nanoTime() - published) / 1_000_000;
+            assertThat(healthyDoneMs).isLessThan(5000);
+            // The stalled jobs are all still waiting for their answer.
+            Map<String, List<ResultEvent>> finals = finals();
+            assertThat(stalledIds).noneMatch(finals::containsKey);
+            await().atMost(Duration.ofSeconds(10)).until(() -> healthyIds.stream().allMatch(finals()::containsKey));
+        }
+    }
+
+    private static List<String> idsInPartition0(String prefix, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; ids.size() < count; i++) {
+            String id = prefix + "-" + i + "-" + UUID.randomUUID();
+            if (KafkaTestSupport.partitionOf(id, 12) == 0) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void theWorkerServesHealthAndMetrics() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + workers.metricsPort();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+        try (RecordingServer server = new RecordingServer()) {
+            String id = "metrics-" + UUID.randomUUID();
+            KafkaTestSupport.publish(bootstrap, List.of(job(id, server.url("/m"), Region.MUMBAI, null)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> finals().containsKey(id));
+        }
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("dispatcher_deliveries_total{outcome=\"delivered\",region=\"mumbai\"}")
+                .contains("dispatcher_attempt_seconds_bucket").contains("dispatcher_in_flight{region=\"mumbai\"}")
+                .contains("dispatcher_partition_lag{partition=");
+    }
+
+    static Set<String> ids(List<JobRecord> jobs) {
+        return jobs.stream().map(JobRecord::id).collect(Collectors.toSet());
+    }
+}
