@@ -3,31 +3,53 @@ package dev.edgedispatcher.app;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
 import dev.edgedispatcher.scheduler.SchedulerConfig;
 import dev.edgedispatcher.scheduler.SchedulerService;
+import dev.edgedispatcher.worker.WorkerConfig;
+import dev.edgedispatcher.worker.WorkerService;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Everything {@code dispatcher up} runs in one process: the embedded broker (data kept in
- * {@code dataDir/kafka}), the scheduler and, once they exist, the region workers. Closing stops them
- * in reverse order and keeps the data.
+ * {@code dataDir/kafka}), the scheduler and the region workers, sharing one metrics registry so the
+ * scheduler's {@code /metrics} shows them all. Closing stops them in reverse order and keeps the data.
  */
 final class LocalStack implements AutoCloseable {
 
     private final EmbeddedKafkaBroker broker;
     private final SchedulerService scheduler;
+    private final Optional<WorkerService> workers;
 
-    private LocalStack(EmbeddedKafkaBroker broker, SchedulerService scheduler) {
+    private LocalStack(EmbeddedKafkaBroker broker, SchedulerService scheduler, Optional<WorkerService> workers) {
         this.broker = broker;
         this.scheduler = scheduler;
+        this.workers = workers;
     }
 
-    /** Starts the broker, then the scheduler configured by {@code schedulerConfig(bootstrap)}. */
-    static LocalStack start(Path dataDir, int kafkaPort, Function<String, SchedulerConfig> schedulerConfig) throws Exception {
+    /**
+     * Starts the broker, the scheduler configured by {@code schedulerConfig(bootstrap)} and, when
+     * {@code workerConfig} gives one for the bootstrap, the workers.
+     */
+    static LocalStack start(Path dataDir, int kafkaPort, Function<String, SchedulerConfig> schedulerConfig,
+            Function<String, Optional<WorkerConfig>> workerConfig) throws Exception {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort);
+        SchedulerService scheduler = null;
         try {
-            SchedulerService scheduler = SchedulerService.start(schedulerConfig.apply(broker.bootstrapServers()));
-            return new LocalStack(broker, scheduler);
+            scheduler = SchedulerService.start(schedulerConfig.apply(broker.bootstrapServers()), metrics);
+            Optional<WorkerConfig> workers = workerConfig.apply(broker.bootstrapServers());
+            Optional<WorkerService> started = workers.isPresent()
+                    ? Optional.of(WorkerService.start(workers.get(), metrics))
+                    : Optional.empty();
+            return new LocalStack(broker, scheduler, started);
         } catch (Exception e) {
+            if (scheduler != null) {
+                scheduler.close();
+            }
             broker.close();
             throw e;
         }
@@ -41,12 +63,24 @@ final class LocalStack implements AutoCloseable {
         return scheduler.port();
     }
 
+    boolean hasWorkers() {
+        return workers.isPresent();
+    }
+
     @Override
     public void close() {
         try {
-            scheduler.close();
+            if (workers.isPresent()) {
+                workers.get().close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the workers failed", e);
         } finally {
-            broker.close();
+            try {
+                scheduler.close();
+            } finally {
+                broker.close();
+            }
         }
     }
 }

@@ -2,7 +2,12 @@ package dev.edgedispatcher.app;
 
 import dev.edgedispatcher.scheduler.SchedulerConfig;
 import java.io.PrintWriter;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.worker.sign.Accounts;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -41,6 +46,12 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafkaOptions;
 
+    @Mixin
+    WorkerOptions workerOptions;
+
+    /** Local mode calls local receivers: loopback is allowed, and said so at start-up. */
+    static final List<String> LOCAL_ALLOWED = List.of("127.0.0.0/8", "::1/128");
+
     @Spec
     CommandSpec spec;
 
@@ -50,9 +61,12 @@ final class UpCommand implements Callable<Integer> {
         Path data = dataDir != null ? dataDir : defaultDataDir();
         out.println("edge-dispatcher: starting (data dir " + data.toAbsolutePath() + ")");
         out.flush();
+        Accounts accounts = noWorkers ? null : workerOptions.accounts(out);
         LocalStack stack = LocalStack.start(data, kafkaPort, bootstrap -> SchedulerConfig
                 .defaults(bootstrap, resolverOptions.build()).withPort(port).withHost(host)
-                .withLayout(kafkaOptions.layout()));
+                .withLayout(kafkaOptions.layout()),
+                bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(bootstrap,
+                        EnumSet.allOf(Region.class), accounts, workerOptions.allowed(LOCAL_ALLOWED), -1)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("edge-dispatcher: stopping...");
@@ -64,7 +78,12 @@ final class UpCommand implements Callable<Integer> {
         }, "dispatcher-shutdown"));
         out.println("http: http://" + host + ":" + stack.httpPort());
         out.println("kafka bootstrap: " + stack.bootstrapServers());
-        out.println("workers: " + (noWorkers ? "none (--no-workers)" : "not available yet in this build"));
+        out.println("workers: " + (noWorkers ? "none (--no-workers): run `dispatcher worker --bootstrap "
+                + stack.bootstrapServers() + " --region R`" : "one per region (" + Region.allWireNames() + ")"));
+        if (!noWorkers) {
+            out.println("local mode: workers may call loopback destinations " + workerOptions.allowed(LOCAL_ALLOWED)
+                    + " (the destination guard refuses them in production unless --allow-destination covers them)");
+        }
         out.println("ready: POST http://" + host + ":" + stack.httpPort() + "/v1/jobs, Ctrl-C to stop");
         out.flush();
         stopped.await();

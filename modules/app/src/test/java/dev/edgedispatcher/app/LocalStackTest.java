@@ -10,6 +10,7 @@ import dev.edgedispatcher.scheduler.SchedulerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,8 @@ class LocalStackTest {
 
     private static LocalStack start(Path dataDir) throws Exception {
         RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        return LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0));
+        return LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0),
+                bootstrap -> Optional.empty());
     }
 
     private record Run(int exitCode, String out, String err) {

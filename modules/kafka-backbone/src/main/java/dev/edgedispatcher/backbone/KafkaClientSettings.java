@@ -24,6 +24,11 @@ public final class KafkaClientSettings {
     /** How long {@code send()} may block for metadata or buffer space. */
     public static final int MAX_BLOCK_MS = 2000;
     public static final int REQUEST_TIMEOUT_MS = 3000;
+    /**
+     * How long a consumer group waits for a silent member before giving its partitions to others:
+     * the failover time after a crashed worker. Kafka's 45 s default would stall a region that long.
+     */
+    public static final int SESSION_TIMEOUT_MS = 10_000;
 
     private KafkaClientSettings() {
     }
@@ -57,6 +62,8 @@ public final class KafkaClientSettings {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 4);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return props;

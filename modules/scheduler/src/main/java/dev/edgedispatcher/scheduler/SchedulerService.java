@@ -43,11 +43,16 @@ public final class SchedulerService implements AutoCloseable {
     }
 
     public static SchedulerService start(SchedulerConfig config) throws Exception {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        return start(config, metrics);
+    }
+
+    /** Starts with a shared metrics registry (in one process with workers, /metrics shows both). */
+    public static SchedulerService start(SchedulerConfig config, PrometheusMeterRegistry metrics) throws Exception {
         try (Admin admin = Admin.create(KafkaClientSettings.admin(config.bootstrapServers()))) {
             new TopicProvisioner(admin).ensure(config.layout(), Duration.ofSeconds(60));
         }
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(metrics);
         JobStatusIndex index = new JobStatusIndex(config.bootstrapServers());
         index.start(Duration.ofSeconds(120));
         JobPublisher publisher = new JobPublisher(config.bootstrapServers(), "scheduler");

@@ -105,6 +105,9 @@ public final class RegionWorker implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions),
+                            Duration.ofSeconds(10));
+                    partitions.forEach(partition -> progress.assigned(partition, committed.get(partition)));
                     LOG.info("region {}: assigned {} partitions", region.wireName(), partitions.size());
                 }
             });
@@ -127,6 +130,11 @@ public final class RegionWorker implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     progress.started(partition, record.offset());
+                    if (progress.alreadyDone(partition, record.offset())) {
+                        // A previous owner wrote its final outcome but could not commit past it.
+                        progress.completed(partition, record.offset());
+                        continue;
+                    }
                     inFlightGauge.incrementAndGet();
                     dispatch(partition, record);
                 }

@@ -42,7 +42,12 @@ final class KafkaTestSupport {
     }
 
     static void publish(String bootstrap, List<JobRecord> jobs) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "test-jobs"))) {
+        // A patient test producer: the product's 5 s delivery bound is for API callers, not for fixtures.
+        Map<String, Object> props = KafkaClientSettings.producer(bootstrap, "test-jobs");
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (JobRecord job : jobs) {
                 CompletableFuture<Void> ack = new CompletableFuture<>();

@@ -55,10 +55,15 @@ final class JobStatus {
             if (state.equals("queued")) {
                 state = "in_flight";
             }
-        } else if (ResultEvent.FINAL.equals(event.type())) {
+        } else if (ResultEvent.FINAL.equals(event.type()) && !isFinal()) {
+            // The first final outcome stands: a job re-delivered after a worker crash may get a second.
             state = event.state();
             deliveredBy = event.deliveredBy();
         }
+    }
+
+    private boolean isFinal() {
+        return state.equals("delivered") || state.equals("failed");
     }
 
     /** The {@code 202} document of the accept: {id, region, resolution, policy}. */

@@ -1,0 +1,59 @@
+package dev.edgedispatcher.app;
+
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.worker.WorkerConfig;
+import dev.edgedispatcher.worker.delivery.Cidr;
+import dev.edgedispatcher.worker.sign.Accounts;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** Options of the commands that run workers. */
+final class WorkerOptions {
+
+    @Option(names = "--allow-destination", paramLabel = "CIDR",
+            description = "Let workers call this network although it is private/loopback/link-local (repeatable).")
+    List<String> allowDestinations = new ArrayList<>();
+
+    @Option(names = "--accounts", paramLabel = "FILE",
+            description = "Accounts JSON: {\"<account>\": {\"auth_token\": \"..\", \"webhook_secret\": \"whsec_..\"}}.")
+    Path accountsFile;
+
+    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "20000",
+            description = "Jobs per region read but not finished before partitions are paused (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--max-connections-per-destination", paramLabel = "N", defaultValue = "256",
+            description = "Concurrent attempts any one host:port may hold (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerDestination;
+
+    @Option(names = "--retry-backoff-ms", paramLabel = "MS", defaultValue = "0",
+            description = "Mean jittered wait before a retry; 0 retries at once (default: ${DEFAULT-VALUE}).")
+    long retryBackoffMs;
+
+    /** The default account's token: $DISPATCHER_AUTH_TOKEN, or generated and printed. */
+    Accounts accounts(PrintWriter out) throws IOException {
+        String token = System.getenv("DISPATCHER_AUTH_TOKEN");
+        if (token == null || token.isBlank()) {
+            token = Accounts.generateToken();
+            out.println("default account auth token (set DISPATCHER_AUTH_TOKEN to choose it): " + token);
+        }
+        return accountsFile == null ? Accounts.withDefault(token) : Accounts.load(accountsFile, token);
+    }
+
+    List<Cidr> allowed(List<String> builtIn) {
+        List<Cidr> cidrs = new ArrayList<>();
+        builtIn.forEach(text -> cidrs.add(Cidr.parse(text)));
+        allowDestinations.forEach(text -> cidrs.add(Cidr.parse(text)));
+        return cidrs;
+    }
+
+    WorkerConfig config(String bootstrap, Set<Region> regions, Accounts accounts, List<Cidr> allowed, int metricsPort) {
+        return new WorkerConfig(bootstrap, regions, accounts, allowed, maxInFlight, maxConnectionsPerDestination,
+                retryBackoffMs, metricsPort);
+    }
+}
