@@ -15,6 +15,12 @@ public final class Topics {
     /** Records that could not be processed at all, with the reason. */
     public static final String DLQ = "webhooks.dlq";
 
+    /**
+     * Header carrying the job id on region records, so a reader that already knows the job (the
+     * scheduler that accepted it) can skip parsing the value.
+     */
+    public static final String JOB_ID_HEADER = "job-id";
+
     private static final String REGION_PREFIX = "webhooks.region.";
 
     private Topics() {

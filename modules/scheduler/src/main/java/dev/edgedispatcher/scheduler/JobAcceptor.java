@@ -32,6 +32,8 @@ public final class JobAcceptor {
     private final MeterRegistry metrics;
     private final Timer publishLatency;
     private final Map<String, CompletableFuture<ObjectNode>> inProgress = new ConcurrentHashMap<>();
+    private final Map<String, Counter> acceptedByRegion = new ConcurrentHashMap<>();
+    private final Counter publishFailures;
 
     public JobAcceptor(RegionResolver resolver, JobPublisher publisher, JobStatusIndex index, MeterRegistry metrics) {
         this.resolver = resolver;
@@ -40,6 +42,8 @@ public final class JobAcceptor {
         this.metrics = metrics;
         this.publishLatency = Timer.builder("dispatcher_scheduler_publish").description("accept to Kafka ack")
                 .publishPercentileHistogram().register(metrics);
+        this.publishFailures = Counter.builder("dispatcher_scheduler_publish_failures")
+                .description("jobs Kafka did not acknowledge (answered 503)").register(metrics);
     }
 
     /** Completes with the accept document, or fails when Kafka did not acknowledge the record. */
@@ -51,7 +55,7 @@ public final class JobAcceptor {
         CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
         CompletableFuture<ObjectNode> first = inProgress.putIfAbsent(job.id(), mine);
         if (first != null) {
-            return first.thenApply(document -> new Accepted(document, true));
+            return first.thenApply(document -> new Accepted(document.deepCopy(), true));
         }
         long started = System.nanoTime();
         resolver.resolve(job.primary().policy().edgeRegion(), job.primary().url().host(), job.mediaServer())
@@ -67,14 +71,15 @@ public final class JobAcceptor {
                 .whenComplete((record, error) -> {
                     if (error != null) {
                         inProgress.remove(job.id());
-                        Counter.builder("dispatcher_scheduler_publish_failures").register(metrics).increment();
+                        publishFailures.increment();
                         mine.completeExceptionally(error);
                         return;
                     }
                     index.recordAccepted(record);
                     inProgress.remove(job.id());
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                    Counter.builder("dispatcher_jobs_accepted").tag("region", record.region()).register(metrics).increment();
+                    acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
+                            .tag("region", region).register(metrics)).increment();
                     mine.complete(index.acceptDocument(job.id()).orElseThrow());
                 });
         return mine.thenApply(document -> new Accepted(document, false));

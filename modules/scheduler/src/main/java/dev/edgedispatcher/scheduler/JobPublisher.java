@@ -6,6 +6,7 @@ import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +36,9 @@ public final class JobPublisher implements AutoCloseable {
 
     public CompletableFuture<RecordMetadata> publish(JobRecord job) {
         Region region = Region.fromWireName(job.region()).orElseThrow();
-        return send(new ProducerRecord<>(Topics.region(region), job.kafkaKey(), RecordJson.write(job)));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.region(region), job.kafkaKey(), RecordJson.write(job));
+        record.headers().add(Topics.JOB_ID_HEADER, job.id().getBytes(StandardCharsets.UTF_8));
+        return send(record);
     }
 
     public CompletableFuture<RecordMetadata> publishDeadLetter(String key, DeadLetter deadLetter) {

@@ -108,7 +108,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
         }
         onContext(services.acceptor().accept(validated.orElseThrow())).onComplete(result -> {
             if (result.succeeded()) {
-                ObjectNode document = result.result().document().deepCopy();
+                ObjectNode document = result.result().document();
                 if (result.result().duplicate()) {
                     document.put("duplicate", true);
                 }
@@ -150,7 +150,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
                     entry.setAll(kafkaUnavailable(failure));
                     return entry;
                 }
-                ObjectNode document = accepted.document().deepCopy();
+                ObjectNode document = accepted.document();
                 if (accepted.duplicate()) {
                     document.put("duplicate", true);
                 }

@@ -48,7 +48,9 @@ public final class KafkaIntake implements AutoCloseable {
     private volatile boolean running = true;
 
     public KafkaIntake(String bootstrapServers, JobValidator validator, JobAcceptor acceptor, JobPublisher publisher) {
-        this.consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(bootstrapServers, GROUP_ID, "scheduler-intake"));
+        Map<String, Object> props = KafkaClientSettings.consumer(bootstrapServers, GROUP_ID, "scheduler-intake");
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        this.consumer = new KafkaConsumer<>(props);
         this.validator = validator;
         this.acceptor = acceptor;
         this.publisher = publisher;
@@ -79,7 +81,12 @@ public final class KafkaIntake implements AutoCloseable {
                 }
                 try {
                     CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-                    consumer.commitSync(next);
+                    consumer.commitAsync(next, (offsets, error) -> {
+                        if (error != null) {
+                            LOG.warn("intake offset commit failed (records may be read again, idempotently): {}",
+                                    error.getMessage());
+                        }
+                    });
                 } catch (RuntimeException e) {
                     LOG.warn("intake could not hand {} records to Kafka ({}); reading them again in 1 s",
                             records.count(), e.getMessage());
@@ -92,6 +99,11 @@ public final class KafkaIntake implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Kafka intake stopped", e);
         } finally {
+            try {
+                consumer.commitSync(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.debug("final intake commit failed: {}", e.getMessage());
+            }
             consumer.close(Duration.ofSeconds(2));
         }
     }

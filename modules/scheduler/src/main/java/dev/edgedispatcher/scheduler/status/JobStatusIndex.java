@@ -7,6 +7,7 @@ import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,8 +118,11 @@ public final class JobStatusIndex implements AutoCloseable {
                     jobs.computeIfAbsent(event.id(), JobStatus::new).apply(event);
                 }
             } else {
-                JobRecord job = RecordJson.read(record.value(), JobRecord.class);
-                recordAccepted(job);
+                Header id = record.headers().lastHeader(Topics.JOB_ID_HEADER);
+                JobStatus known = id == null ? null : jobs.get(new String(id.value(), StandardCharsets.UTF_8));
+                if (known == null || !known.isAccepted()) {
+                    recordAccepted(RecordJson.read(record.value(), JobRecord.class));
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
