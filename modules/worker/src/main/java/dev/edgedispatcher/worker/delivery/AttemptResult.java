@@ -11,9 +11,11 @@ import java.util.Optional;
  * @param failure empty for a success (2xx, whole body read)
  * @param status the HTTP status, when a status line arrived
  * @param reason a short explanation, e.g. {@code connect timeout after 2000 ms}
+ * @param sentAfterMs when the request was fully sent, in ms after the attempt started; -1 if never
+ *     (rt starts there: timer-precision measurements subtract it)
  */
 public record AttemptResult(int attempt, Optional<FailureClass> failure, Optional<Integer> status, String reason,
-        Instant startedAt, long durationMs) {
+        Instant startedAt, long durationMs, long sentAfterMs) {
 
     public AttemptResult {
         Objects.requireNonNull(failure, "failure");

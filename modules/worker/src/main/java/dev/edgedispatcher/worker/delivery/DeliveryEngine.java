@@ -132,7 +132,7 @@ public final class DeliveryEngine {
         withPermit(destination, budget).onComplete(permitted -> {
             if (permitted.failed()) {
                 AttemptResult waited = new AttemptResult(attempt, Optional.of(FailureClass.CT), Optional.empty(),
-                        permitted.cause().getMessage(), java.time.Instant.now(), 0);
+                        permitted.cause().getMessage(), java.time.Instant.now(), 0, -1);
                 afterAttempt(job, account, target, request, role, fallbackAvailable, waited, startNanos, classes, done);
                 return;
             }

@@ -56,6 +56,7 @@ public final class HttpAttempt {
         private AttemptPhase phase = AttemptPhase.CONNECTING;
         private HttpClientRequest httpRequest;
         private Integer status;
+        private long sentAfterMs = -1;
         private boolean finished;
         private long connectTimer = -1;
         private long readTimer = -1;
@@ -148,6 +149,7 @@ public final class HttpAttempt {
                     }
                 });
                 httpRequest.end(Buffer.buffer(request.body())).onSuccess(sent -> {
+                    sentAfterMs = elapsedMs();
                     if (phase == AttemptPhase.AWAITING_STATUS && !finished) {
                         readTimer = vertx.setTimer(Math.max(1, budget.readTimeoutMs()), id -> {
                             readTimer = -1;
@@ -204,7 +206,8 @@ public final class HttpAttempt {
                 // Never reuse a connection whose exchange did not finish cleanly.
                 httpRequest.reset();
             }
-            result.complete(new AttemptResult(attempt, failure, Optional.ofNullable(status), reason, startedAt, elapsedMs()));
+            result.complete(new AttemptResult(attempt, failure, Optional.ofNullable(status), reason, startedAt, elapsedMs(),
+                    sentAfterMs));
         }
 
         private long elapsedMs() {

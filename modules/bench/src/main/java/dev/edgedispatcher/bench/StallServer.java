@@ -1,0 +1,54 @@
+package dev.edgedispatcher.bench;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+
+/**
+ * A receiver that accepts connections and reads requests but never answers: every request to it
+ * stays pending until the client gives up. Runs as its own process (one NIO thread) so that the
+ * benchmark's JVM holds only the client side of 10,000 pending requests. Args: firstPort count.
+ */
+public final class StallServer {
+
+    private StallServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int firstPort = Integer.parseInt(args[0]);
+        int count = Integer.parseInt(args[1]);
+        Selector selector = Selector.open();
+        for (int i = 0; i < count; i++) {
+            ServerSocketChannel server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress("127.0.0.1", firstPort + i), 4096);
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+        }
+        System.out.println("stalling on ports " + firstPort + ".." + (firstPort + count - 1));
+        System.out.flush();
+        ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
+        while (true) {
+            selector.select();
+            for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                SelectionKey key = it.next();
+                it.remove();
+                if (key.isAcceptable()) {
+                    SocketChannel client = ((ServerSocketChannel) key.channel()).accept();
+                    if (client != null) {
+                        client.configureBlocking(false);
+                        client.register(selector, SelectionKey.OP_READ);
+                    }
+                } else if (key.isReadable()) {
+                    sink.clear();
+                    if (((SocketChannel) key.channel()).read(sink) < 0) {
+                        key.channel().close();
+                    }
+                }
+            }
+        }
+    }
+}
