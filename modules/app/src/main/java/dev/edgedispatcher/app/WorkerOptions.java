@@ -35,6 +35,10 @@ final class WorkerOptions {
             description = "Mean jittered wait before a retry; 0 retries at once (default: ${DEFAULT-VALUE}).")
     long retryBackoffMs;
 
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Event loops deliveries are spread over (default: one per core).")
+    Integer eventLoops;
+
     /** The default account's token: $DISPATCHER_AUTH_TOKEN, or generated and printed. */
     Accounts accounts(PrintWriter out) throws IOException {
         String token = System.getenv("DISPATCHER_AUTH_TOKEN");
@@ -54,6 +58,6 @@ final class WorkerOptions {
 
     WorkerConfig config(String bootstrap, Set<Region> regions, Accounts accounts, List<Cidr> allowed, int metricsPort) {
         return new WorkerConfig(bootstrap, regions, accounts, allowed, maxInFlight, maxConnectionsPerDestination,
-                retryBackoffMs, metricsPort);
+                retryBackoffMs, metricsPort, eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors());
     }
 }

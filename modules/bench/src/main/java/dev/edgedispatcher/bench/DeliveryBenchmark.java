@@ -66,10 +66,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class DeliveryBenchmark {
 
     private static final int CONCURRENCY = 256;
+    private static final int WORKER_EVENT_LOOPS = Integer.parseInt(System.getenv().getOrDefault("WORKER_EVENT_LOOPS", "1"));
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
-        System.out.printf("# delivery benchmark: %d jobs per throughput phase, per-destination concurrency %d%n", jobs, CONCURRENCY);
+        System.out.printf("# delivery benchmark: %d jobs per throughput phase, per-destination concurrency %d, worker event loops %d%n",
+                jobs, CONCURRENCY, WORKER_EVENT_LOOPS);
         Path dataDir = Files.createTempDirectory("delivery-bench");
         Vertx receiverVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         Receivers receivers = Receivers.start(receiverVertx, 10);
@@ -80,13 +82,26 @@ public final class DeliveryBenchmark {
                 new TopicProvisioner(admin).ensure(TopicLayout.DEFAULT, Duration.ofSeconds(60));
             }
             WorkerConfig config = WorkerConfig.defaults(bootstrap, Set.of(Region.FRANKFURT), Accounts.withDefault("bench"),
-                    List.of(Cidr.parse("127.0.0.0/8"))).withMaxInFlight(100_000).withMaxConnectionsPerDestination(CONCURRENCY);
+                    List.of(Cidr.parse("127.0.0.0/8"))).withMaxInFlight(100_000).withMaxConnectionsPerDestination(CONCURRENCY)
+                    // The broker, the job producer and the receivers need the other core of this box.
+                    .withEventLoops(WORKER_EVENT_LOOPS);
             try (WorkerService workers = WorkerService.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
                     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(patientProducer(bootstrap))) {
                 // Warm-up: JIT, connections, consumer assignment.
                 rawCeiling(receivers.url(0, "/warm"), jobs / 5);
                 endToEnd(producer, receivers, jobs / 5, 1, "warm");
 
+                if ("c".equals(System.getenv("BENCH_ONLY"))) {
+                    endToEnd(producer, receivers, jobs, 10, "c-warm");
+                    double healthy = endToEnd(producer, receivers, jobs, 10, "c-healthy");
+                    System.out.printf("(c) healthy %,.0f/s%n", healthy);
+                    long t = System.nanoTime();
+                    double withStalls = withStalls(producer, receivers, jobs);
+                    System.out.printf("(c) with stalls %,.0f/s = %.2f (%.1f s)%n", withStalls, withStalls / healthy,
+                            (System.nanoTime() - t) / 1e9);
+                    System.out.printf("(c) healthy again %,.0f/s%n", endToEnd(producer, receivers, jobs, 10, "c-again"));
+                    return;
+                }
                 double ceiling = rawCeiling(receivers.url(0, "/raw"), jobs);
                 double e2e = endToEnd(producer, receivers, jobs, 1, "a");
                 System.out.printf("(a) raw HTTP ceiling, same client: %,.0f req/s%n", ceiling);
@@ -145,7 +160,7 @@ public final class DeliveryBenchmark {
         AtomicInteger started = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(requests);
         long start = System.nanoTime();
-        Context context = vertx.getOrCreateContext();
+        List<Context> contexts = dev.edgedispatcher.worker.EventLoopContexts.create(vertx, WORKER_EVENT_LOOPS);
         Runnable[] next = new Runnable[1];
         next[0] = () -> {
             if (started.getAndIncrement() >= requests) {
@@ -160,11 +175,10 @@ public final class DeliveryBenchmark {
                         next[0].run();
                     });
         };
-        context.runOnContext(go -> {
-            for (int i = 0; i < CONCURRENCY; i++) {
-                next[0].run();
-            }
-        });
+        // As many requests outstanding as the worker's bulkhead allows, spread over both event loops.
+        for (int i = 0; i < CONCURRENCY; i++) {
+            contexts.get(i % contexts.size()).runOnContext(go -> next[0].run());
+        }
         done.await(300, TimeUnit.SECONDS);
         double rate = requests / ((System.nanoTime() - start) / 1e9);
         client.close();
@@ -233,10 +247,7 @@ public final class DeliveryBenchmark {
         AtomicInteger recorded = new AtomicInteger();
         AtomicLong neverSent = new AtomicLong();
         CountDownLatch done = new CountDownLatch(pending);
-        List<Context> contexts = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            contexts.add(vertx.getOrCreateContext());
-        }
+        List<Context> contexts = dev.edgedispatcher.worker.EventLoopContexts.create(vertx, 2);
         for (int i = 0; i < pending; i++) {
             int port = 41000 + i % 40;
             HttpUrl url = new HttpUrl("http://127.0.0.1:" + port + "/stall", "http", "127.0.0.1", port);

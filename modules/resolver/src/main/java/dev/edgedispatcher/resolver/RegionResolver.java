@@ -3,6 +3,7 @@ package dev.edgedispatcher.resolver;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.edgedispatcher.callback.EdgeRegion;
+import dev.edgedispatcher.callback.IpLiteral;
 import dev.edgedispatcher.callback.Region;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -109,7 +110,7 @@ public final class RegionResolver {
 
     private Resolution nearestToAddress(Resolution.Rule rule, Optional<String> host, InetAddress address) {
         Optional<String> ip = Optional.of(address.getHostAddress());
-        if (IpLiteral.isNonPublic(address)) {
+        if (AddressScope.isNonPublic(address)) {
             return home(host, ip, ip.get() + " is a private, loopback or otherwise non-public address");
         }
         if (locator.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.edgedispatcher.resolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgedispatcher.callback.EdgeRegion;
+import dev.edgedispatcher.callback.IpLiteral;
 import dev.edgedispatcher.callback.Region;
 import java.io.IOException;
 import java.net.InetAddress;

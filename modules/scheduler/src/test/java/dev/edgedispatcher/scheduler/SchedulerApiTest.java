@@ -11,6 +11,7 @@ import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
+import dev.edgedispatcher.embeddedkafka.TopicContents;
 import dev.edgedispatcher.resolver.GeoIpTestData;
 import dev.edgedispatcher.resolver.RegionResolver;
 import java.net.URI;
@@ -77,7 +78,7 @@ class SchedulerApiTest {
     }
 
     static long countOnTopic(String topic, String id) {
-        return TopicReader.readAll(EmbeddedKafkaExtension.bootstrapServers(), topic).stream()
+        return TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), topic).stream()
                 .filter(record -> new String(record.value(), StandardCharsets.UTF_8).contains("\"id\":\"" + id + "\""))
                 .count();
     }
@@ -94,7 +95,7 @@ class SchedulerApiTest {
         assertThat(response.body().at("/policy/rc").asInt()).isEqualTo(3);
         assertThat(response.body().at("/policy/rp").toString()).isEqualTo("[\"5xx\",\"ct\"]");
         assertThat(response.body().at("/resolution/rule").asText()).isEqualTo("explicit");
-        List<ConsumerRecord<String, byte[]>> onTopic = TopicReader.readAll(EmbeddedKafkaExtension.bootstrapServers(),
+        List<ConsumerRecord<String, byte[]>> onTopic = TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(),
                 Topics.region(Region.FRANKFURT)).stream()
                 .filter(record -> record.key().equals(id)).toList();
         assertThat(onTopic).hasSize(1);
@@ -120,7 +121,7 @@ class SchedulerApiTest {
         assertThat(post("/v1/jobs", """
                 {"id": "%s", "url": "https://example.com/a#er=mumbai", "ordering_key": "call-42"}""".formatted(id)).status())
                 .isEqualTo(202);
-        assertThat(TopicReader.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.MUMBAI)).stream()
+        assertThat(TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.MUMBAI)).stream()
                 .filter(record -> new String(record.value(), StandardCharsets.UTF_8).contains(id))
                 .map(ConsumerRecord::key)).containsExactly("call-42");
     }

@@ -9,6 +9,7 @@ import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
+import dev.edgedispatcher.embeddedkafka.TopicContents;
 import dev.edgedispatcher.resolver.RegionResolver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,7 +64,7 @@ class SchedulerDurabilityTest {
             HttpResponse<String> again = post(scheduler, job);
             assertThat(again.statusCode()).isEqualTo(202);
             assertThat(JSON.readTree(again.body()).get("duplicate").asBoolean()).isTrue();
-            long published = TopicReader.readAll(broker.bootstrapServers(), Topics.region(Region.FRANKFURT)).stream()
+            long published = TopicContents.readAll(broker.bootstrapServers(), Topics.region(Region.FRANKFURT)).stream()
                     .filter(record -> "restart-1".equals(record.key())).count();
             assertThat(published).isEqualTo(1);
         }
@@ -86,13 +87,13 @@ class SchedulerDurabilityTest {
                     "{\"url\": \"https://example.com/b#er=mumbai\"}".getBytes(StandardCharsets.UTF_8))).get();
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                List<ConsumerRecord<String, byte[]>> region = TopicReader.readAll(broker.bootstrapServers(),
+                List<ConsumerRecord<String, byte[]>> region = TopicContents.readAll(broker.bootstrapServers(),
                         Topics.region(Region.MUMBAI));
                 assertThat(region).extracting(ConsumerRecord::key).contains("intake-ok");
                 assertThat(region).hasSize(2);
-                assertThat(TopicReader.readAll(broker.bootstrapServers(), Topics.DLQ)).hasSize(3);
+                assertThat(TopicContents.readAll(broker.bootstrapServers(), Topics.DLQ)).hasSize(3);
             });
-            List<JsonNode> dead = TopicReader.readAll(broker.bootstrapServers(), Topics.DLQ).stream()
+            List<JsonNode> dead = TopicContents.readAll(broker.bootstrapServers(), Topics.DLQ).stream()
                     .map(record -> {
                         try {
                             return JSON.readTree(record.value());

@@ -16,34 +16,44 @@ import java.util.Set;
  * @param maxConnectionsPerDestination the per-destination bulkhead
  * @param retryBackoffMs mean jittered wait before a retry; 0 retries at once (SPEC default)
  * @param metricsPort port of the /health and /metrics server; 0 for a free one, -1 for none
+ * @param eventLoops event loops the deliveries are spread over (default: one per core)
  */
 public record WorkerConfig(String bootstrapServers, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations,
-        int maxInFlight, int maxConnectionsPerDestination, long retryBackoffMs, int metricsPort) {
+        int maxInFlight, int maxConnectionsPerDestination, long retryBackoffMs, int metricsPort, int eventLoops) {
 
     public WorkerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         regions = Set.copyOf(regions);
         Objects.requireNonNull(accounts, "accounts");
         allowedDestinations = List.copyOf(allowedDestinations);
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops must be at least 1");
+        }
     }
 
     public static WorkerConfig defaults(String bootstrapServers, Set<Region> regions, Accounts accounts,
             List<Cidr> allowedDestinations) {
-        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, 20_000, 256, 0, -1);
+        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, 20_000, 256, 0, -1,
+                Runtime.getRuntime().availableProcessors());
     }
 
     public WorkerConfig withMetricsPort(int port) {
         return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight,
-                maxConnectionsPerDestination, retryBackoffMs, port);
+                maxConnectionsPerDestination, retryBackoffMs, port, eventLoops);
     }
 
     public WorkerConfig withMaxInFlight(int limit) {
         return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, limit,
-                maxConnectionsPerDestination, retryBackoffMs, metricsPort);
+                maxConnectionsPerDestination, retryBackoffMs, metricsPort, eventLoops);
     }
 
     public WorkerConfig withMaxConnectionsPerDestination(int limit) {
         return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight, limit,
-                retryBackoffMs, metricsPort);
+                retryBackoffMs, metricsPort, eventLoops);
+    }
+
+    public WorkerConfig withEventLoops(int count) {
+        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight,
+                maxConnectionsPerDestination, retryBackoffMs, metricsPort, count);
     }
 }

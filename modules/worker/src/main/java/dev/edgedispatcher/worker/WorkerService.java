@@ -45,7 +45,7 @@ public final class WorkerService implements AutoCloseable {
     }
 
     public static WorkerService start(WorkerConfig config, PrometheusMeterRegistry metrics) throws Exception {
-        int eventLoops = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int eventLoops = config.eventLoops();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
         HttpClient client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30).setTcpNoDelay(true)
@@ -56,10 +56,7 @@ public final class WorkerService implements AutoCloseable {
         ResultWriter results = new ResultWriter(config.bootstrapServers(), "worker");
         DestinationBulkheads bulkheads = new DestinationBulkheads(vertx, config.maxConnectionsPerDestination());
         HttpAttempt http = new HttpAttempt(vertx, client, new DestinationGuard(config.allowedDestinations()));
-        List<Context> contexts = new ArrayList<>();
-        for (int i = 0; i < eventLoops; i++) {
-            contexts.add(vertx.getOrCreateContext());
-        }
+        List<Context> contexts = EventLoopContexts.create(vertx, eventLoops);
         List<RegionWorker> workers = new ArrayList<>();
         for (Region region : config.regions()) {
             DeliveryEngine engine = new DeliveryEngine(vertx, http, bulkheads, config.accounts(), region.wireName(),

@@ -4,6 +4,7 @@ import dev.edgedispatcher.callback.AttemptBudget;
 import dev.edgedispatcher.callback.AttemptPhase;
 import dev.edgedispatcher.callback.FailureClass;
 import dev.edgedispatcher.callback.FailureClassifier;
+import dev.edgedispatcher.callback.IpLiteral;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -89,7 +90,7 @@ public final class HttpAttempt {
                 }
             });
             String host = request.url().host();
-            Optional<InetAddress> literal = IpLiterals.parse(host);
+            Optional<InetAddress> literal = IpLiteral.parse(host);
             if (literal.isPresent()) {
                 connect(literal.get());
             } else {

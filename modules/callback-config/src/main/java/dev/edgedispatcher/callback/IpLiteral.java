@@ -1,24 +1,23 @@
-package dev.edgedispatcher.resolver;
+package dev.edgedispatcher.callback;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 
-/** IP address literals: parsed without any DNS query, and classified as locatable or not. */
+/** IP address literals (IPv4 dotted quad, IPv6 with or without brackets), parsed without any DNS query. */
 public final class IpLiteral {
 
     private IpLiteral() {
     }
 
-    /** The address when {@code text} is an IPv4 or IPv6 literal (brackets allowed), else empty. No DNS. */
+    /** The address when {@code text} is an IP literal, else empty. Never queries DNS. */
     public static Optional<InetAddress> parse(String text) {
         String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (bare.isEmpty() || !(isDottedQuad(bare) || isIpv6Shaped(bare))) {
             return Optional.empty();
         }
         try {
-            // A literal never triggers a lookup in InetAddress.getByName.
+            // For a literal, InetAddress.getByName only parses.
             return Optional.of(InetAddress.getByName(bare));
         } catch (UnknownHostException e) {
             return Optional.empty();
@@ -49,21 +48,5 @@ public final class IpLiteral {
             }
         }
         return true;
-    }
-
-    /**
-     * Addresses no GeoIP database can place: loopback, private (RFC 1918, ULA), link-local,
-     * carrier-grade NAT, multicast, unspecified.
-     */
-    public static boolean isNonPublic(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-            return true;
-        }
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address) {
-            return (bytes[0] & 0xfe) == 0xfc; // fc00::/7 unique local
-        }
-        return (bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64; // 100.64.0.0/10
     }
 }
