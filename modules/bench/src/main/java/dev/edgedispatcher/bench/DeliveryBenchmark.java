@@ -91,17 +91,6 @@ public final class DeliveryBenchmark {
                 rawCeiling(receivers.url(0, "/warm"), jobs / 5);
                 endToEnd(producer, receivers, jobs / 5, 1, "warm");
 
-                if ("c".equals(System.getenv("BENCH_ONLY"))) {
-                    endToEnd(producer, receivers, jobs, 10, "c-warm");
-                    double healthy = endToEnd(producer, receivers, jobs, 10, "c-healthy");
-                    System.out.printf("(c) healthy %,.0f/s%n", healthy);
-                    long t = System.nanoTime();
-                    double withStalls = withStalls(producer, receivers, jobs);
-                    System.out.printf("(c) with stalls %,.0f/s = %.2f (%.1f s)%n", withStalls, withStalls / healthy,
-                            (System.nanoTime() - t) / 1e9);
-                    System.out.printf("(c) healthy again %,.0f/s%n", endToEnd(producer, receivers, jobs, 10, "c-again"));
-                    return;
-                }
                 double ceiling = rawCeiling(receivers.url(0, "/raw"), jobs);
                 double e2e = endToEnd(producer, receivers, jobs, 1, "a");
                 System.out.printf("(a) raw HTTP ceiling, same client: %,.0f req/s%n", ceiling);
@@ -115,9 +104,9 @@ public final class DeliveryBenchmark {
                 System.out.printf("(c) all 10 destinations healthy: %,.0f deliveries/s; 2 of 10 stalling: %,.0f healthy deliveries/s"
                         + " = %.2f (target >= 0.90)%n", healthy, withStalls, withStalls / healthy);
             }
-        } finally {
             timerLateness(100);
             timerLateness(10_000);
+        } finally {
             stall.destroyForcibly();
             receiverVertx.close();
         }

@@ -58,10 +58,6 @@ public final class IntakeBenchmark {
                 batchApi(base, jobs / 4, "warm");
                 double ceiling = producerCeiling(broker.bootstrapServers(), jobs);
                 double batch = batchApi(base, jobs, "batch");
-                if (System.getenv("BENCH_ONLY_BATCH") != null) {
-                    System.out.printf("batch API: %,.0f jobs/s, ceiling %,.0f%n", batch, ceiling);
-                    return;
-                }
                 double intake = kafkaIntake(broker.bootstrapServers(), jobs);
                 System.out.printf("producer ceiling (baseline): %,.0f records/s%n", ceiling);
                 System.out.printf("batch API:                   %,.0f jobs/s  = %.2f of the ceiling%n", batch, batch / ceiling);
