@@ -1,23 +1,22 @@
 package dev.edgedispatcher.worker.results;
 
+import dev.edgedispatcher.backbone.AckedProducer;
 import dev.edgedispatcher.backbone.DeadLetter;
-import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes result events and dead letters with the idempotent, acks=all producer. Every send's error
+ * Writes result events and dead letters through an {@link AckedProducer} (never blocking the
+ * calling event loop). Every send's error
  * is handled: attempt events that fail are counted and logged; a final outcome or a dead letter is
  * retried until Kafka acknowledges it, because the job's offset is committed only after that.
  */
@@ -25,7 +24,7 @@ public final class ResultWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final AckedProducer producer;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "result-writer-retry");
         thread.setDaemon(true);
@@ -35,7 +34,7 @@ public final class ResultWriter implements AutoCloseable {
     private volatile boolean closed;
 
     public ResultWriter(String bootstrapServers, String clientId) {
-        this.producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrapServers, clientId));
+        this.producer = new AckedProducer(bootstrapServers, clientId);
     }
 
     /** Best effort: an attempt event that cannot be written is logged and counted, not retried. */
@@ -81,25 +80,13 @@ public final class ResultWriter implements AutoCloseable {
     }
 
     private CompletableFuture<Void> send(String topic, String key, byte[] value) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                if (error != null) {
-                    acked.completeExceptionally(error);
-                } else {
-                    acked.complete(null);
-                }
-            });
-        } catch (RuntimeException e) {
-            acked.completeExceptionally(e);
-        }
-        return acked;
+        return producer.send(new ProducerRecord<>(topic, key, value)).thenApply(metadata -> null);
     }
 
     @Override
     public void close() {
         closed = true;
         retries.shutdownNow();
-        producer.close(Duration.ofSeconds(5));
+        producer.close();
     }
 }
