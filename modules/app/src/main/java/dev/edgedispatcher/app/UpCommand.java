@@ -4,6 +4,7 @@ import dev.edgedispatcher.scheduler.SchedulerConfig;
 import java.io.PrintWriter;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.sign.Accounts;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -72,10 +73,16 @@ final class UpCommand implements Callable<Integer> {
             out.println("edge-dispatcher: stopping...");
             out.flush();
             stack.close();
+            try {
+                Files.deleteIfExists(data.resolve(BOOTSTRAP_FILE));
+            } catch (java.io.IOException e) {
+                // best effort: a stale file only points `scale` at a broker that is gone
+            }
             out.println("edge-dispatcher: stopped; data kept in " + data.toAbsolutePath());
             out.flush();
             stopped.countDown();
         }, "dispatcher-shutdown"));
+        Files.writeString(data.resolve(BOOTSTRAP_FILE), stack.bootstrapServers());
         out.println("http: http://" + host + ":" + stack.httpPort());
         out.println("kafka bootstrap: " + stack.bootstrapServers());
         out.println("workers: " + (noWorkers ? "none (--no-workers): run `dispatcher worker --bootstrap "
@@ -88,6 +95,14 @@ final class UpCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Where `up` leaves its Kafka bootstrap for local commands such as `scale`. */
+    static final String BOOTSTRAP_FILE = "kafka-bootstrap";
+
+    static Optional<String> readBootstrap(Path dataDir) throws java.io.IOException {
+        Path file = dataDir.resolve(BOOTSTRAP_FILE);
+        return Files.exists(file) ? Optional.of(Files.readString(file).trim()) : Optional.empty();
     }
 
     static Path defaultDataDir() {
