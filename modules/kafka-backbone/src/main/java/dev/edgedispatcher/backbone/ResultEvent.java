@@ -5,8 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * An event on {@code webhooks.results}, keyed by job id: one per attempt ({@code type=attempt}) and
- * exactly one final outcome per job ({@code type=final}).
+ * An event on {@code webhooks.results}, keyed by job id: a worker started the job
+ * ({@code type=started}), one per attempt ({@code type=attempt}) and one final outcome per delivery
+ * ({@code type=final}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResultEvent(
@@ -25,8 +26,14 @@ public record ResultEvent(
         @JsonProperty("delivered_by") String deliveredBy,
         List<String> classes) {
 
+    public static final String STARTED = "started";
     public static final String ATTEMPT = "attempt";
     public static final String FINAL = "final";
+
+    /** A worker of {@code region} began delivering the job (its status becomes in_flight). */
+    public static ResultEvent started(String id, String region) {
+        return new ResultEvent(STARTED, id, region, null, null, null, null, null, null, null, null, null, null, null);
+    }
 
     /** One attempt on the primary or the fallback URL. */
     public static ResultEvent attempt(String id, String region, String url, String target, int attempt, String outcome,

@@ -214,6 +214,9 @@ class SchedulerApiTest {
 
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 KafkaClientSettings.producer(EmbeddedKafkaExtension.bootstrapServers(), "test"))) {
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.started(id, "frankfurt")))).get();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo("in_flight"));
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",
                     "https://example.com/a", "primary", 1, "5xx", 503, "HTTP 503", "2026-11-27T10:00:00Z", 12)))).get();
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",

@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +65,7 @@ public final class RegionWorker implements AutoCloseable {
     private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlightGauge = new AtomicInteger();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -165,20 +167,26 @@ public final class RegionWorker implements AutoCloseable {
             return;
         }
         int lane = Math.floorMod((job.orderingKey() != null ? job.orderingKey() : job.id()).hashCode(), contexts.size());
-        contexts.get(lane).runOnContext(start -> lanes.get(lane).submit(job.orderingKey(), laneDone ->
-                engine.deliver(job).onComplete(delivered -> {
-                    DeliveryOutcome outcome = delivered.succeeded() ? delivered.result()
-                            : new DeliveryOutcome(false, java.util.Optional.empty(), List.of(),
-                                    "internal error: " + delivered.cause());
-                    Counter.builder("dispatcher_deliveries").tag("region", region.wireName())
-                            .tag("outcome", outcome.state()).register(metrics).increment();
-                    results.writeFinal(ResultEvent.finalOutcome(job.id(), region.wireName(), outcome.state(),
+        Context context = contexts.get(lane);
+        context.runOnContext(start -> lanes.get(lane).submit(job.orderingKey(),
+                laneDone -> deliver(job, partition, record.offset(), () -> context.runOnContext(next -> laneDone.run()))));
+    }
+
+    /** Delivers on the lane's event loop; the offset is done once the final outcome is acknowledged. */
+    private void deliver(JobRecord job, TopicPartition partition, long offset, Runnable laneDone) {
+        results.writeProgress(ResultEvent.started(job.id(), region.wireName()));
+        engine.deliver(job).onComplete(delivered -> {
+            DeliveryOutcome outcome = delivered.succeeded() ? delivered.result()
+                    : new DeliveryOutcome(false, Optional.empty(), List.of(), "internal error: " + delivered.cause());
+            deliveries.computeIfAbsent(outcome.state(), state -> Counter.builder("dispatcher_deliveries")
+                    .tag("region", region.wireName()).tag("outcome", state).register(metrics)).increment();
+            results.writeFinal(ResultEvent.finalOutcome(job.id(), region.wireName(), outcome.state(),
                             outcome.deliveredBy().orElse(null), outcome.classesSeen(), outcome.reason()))
-                            .whenComplete((ok, error) -> {
-                                markDone(partition, record.offset());
-                                contexts.get(lane).runOnContext(next -> laneDone.run());
-                            });
-                })));
+                    .whenComplete((ok, error) -> {
+                        markDone(partition, offset);
+                        laneDone.run();
+                    });
+        });
     }
 
     private void markDone(TopicPartition partition, long offset) {

@@ -60,7 +60,7 @@ public final class WorkerService implements AutoCloseable {
         List<RegionWorker> workers = new ArrayList<>();
         for (Region region : config.regions()) {
             DeliveryEngine engine = new DeliveryEngine(vertx, http, bulkheads, config.accounts(), region.wireName(),
-                    results::writeAttempt, metrics, config.retryBackoffMs());
+                    results::writeProgress, metrics, config.retryBackoffMs());
             RegionWorker worker = new RegionWorker(region, config.bootstrapServers(), contexts, engine, results,
                     config.maxInFlight(), metrics);
             worker.start();

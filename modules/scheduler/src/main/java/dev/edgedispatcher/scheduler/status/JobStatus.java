@@ -38,7 +38,11 @@ final class JobStatus {
         if (region == null) {
             region = event.region();
         }
-        if (ResultEvent.ATTEMPT.equals(event.type())) {
+        if (ResultEvent.STARTED.equals(event.type())) {
+            if (state.equals("queued")) {
+                state = "in_flight";
+            }
+        } else if (ResultEvent.ATTEMPT.equals(event.type())) {
             ObjectNode attempt = attempts.addObject();
             attempt.put("url", event.url());
             attempt.put("target", event.target());

@@ -37,8 +37,8 @@ public final class ResultWriter implements AutoCloseable {
         this.producer = new AckedProducer(bootstrapServers, clientId);
     }
 
-    /** Best effort: an attempt event that cannot be written is logged and counted, not retried. */
-    public void writeAttempt(ResultEvent event) {
+    /** Best effort: a started or attempt event that cannot be written is logged and counted, not retried. */
+    public void writeProgress(ResultEvent event) {
         send(Topics.RESULTS, event.id(), RecordJson.write(event)).whenComplete((ok, error) -> {
             if (error != null) {
                 failedAttemptEvents.incrementAndGet();
