@@ -27,12 +27,21 @@ final class DeliveryHarness implements AutoCloseable {
     static final String AUTH_TOKEN = "MAXXXXXXXXXXXXXXXXXX-test-token";
 
     final Vertx vertx = Vertx.vertx();
-    final HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0),
-            new PoolOptions().setHttp1MaxSize(300));
+    final HttpClient client;
     final List<ResultEvent> attemptEvents = new CopyOnWriteArrayList<>();
     final DeliveryEngine engine;
 
     DeliveryHarness(List<Cidr> allowed, Accounts accounts) {
+        this(allowed, accounts, null);
+    }
+
+    /** With {@code trust}, the client trusts only it (a test CA) instead of the JVM's trust store. */
+    DeliveryHarness(List<Cidr> allowed, Accounts accounts, io.vertx.core.net.TrustOptions trust) {
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0).setVerifyHost(true);
+        if (trust != null) {
+            options.setTrustOptions(trust);
+        }
+        client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(300));
         engine = new DeliveryEngine(vertx, new HttpAttempt(vertx, client, new DestinationGuard(allowed)),
                 new DestinationBulkheads(vertx, 256), accounts, "frankfurt", attemptEvents::add, new SimpleMeterRegistry(), 0);
         warmUp();
