@@ -180,6 +180,12 @@ public final class RegionWorker implements AutoCloseable {
                     : new DeliveryOutcome(false, Optional.empty(), List.of(), "internal error: " + delivered.cause());
             deliveries.computeIfAbsent(outcome.state(), state -> Counter.builder("dispatcher_deliveries")
                     .tag("region", region.wireName()).tag("outcome", state).register(metrics)).increment();
+            // One line per delivery: failures at INFO, successes at DEBUG (there are many).
+            (outcome.delivered() ? LOG.atDebug() : LOG.atInfo())
+                    .addKeyValue("job_id", job.id()).addKeyValue("region", region.wireName())
+                    .addKeyValue("state", outcome.state()).addKeyValue("delivered_by", outcome.deliveredBy().orElse(null))
+                    .addKeyValue("classes", String.join(",", outcome.classesSeen()))
+                    .log("delivery {}: {}", outcome.state(), outcome.reason());
             results.writeFinal(ResultEvent.finalOutcome(job.id(), region.wireName(), outcome.state(),
                             outcome.deliveredBy().orElse(null), outcome.classesSeen(), outcome.reason()))
                     .whenComplete((ok, error) -> {
