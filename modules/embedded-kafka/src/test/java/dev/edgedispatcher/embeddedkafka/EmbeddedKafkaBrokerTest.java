@@ -28,34 +28,43 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void recordsSurviveARestartOnTheSameDataDirectory(@TempDir Path dataDir) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
-                assertThat(admin.listTopics().names().get()).contains("t");
-            }
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-                for (int i = 0; i < 10; i++) {
-                    producer.send(new ProducerRecord<>("t", "k" + i, "v" + i)).get();
-                }
-            }
+            createTopicAndProduceTen(broker.bootstrapServers());
         }
         try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.start(dataDir, 0)) {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, again.bootstrapServers());
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-                TopicPartition partition = new TopicPartition("t", 0);
-                consumer.assign(Set.of(partition));
-                consumer.seekToBeginning(Set.of(partition));
-                List<String> values = new ArrayList<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (values.size() < 10 && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                        values.add(record.value());
-                    }
-                }
-                assertThat(values).containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
+            assertTheTenAreThere(again.bootstrapServers());
+        }
+    }
+
+    /** Creates topic {@code t} and writes ten acknowledged records. Shared with the container test. */
+    static void createTopicAndProduceTen(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
+            assertThat(admin.listTopics().names().get()).contains("t");
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>("t", "k" + i, "v" + i)).get();
             }
+        }
+    }
+
+    static void assertTheTenAreThere(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition("t", 0);
+            consumer.assign(Set.of(partition));
+            consumer.seekToBeginning(Set.of(partition));
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (values.size() < 10 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+            assertThat(values).containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
         }
     }
 }
