@@ -3,7 +3,6 @@ package dev.edgedispatcher.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.resolver.RegionResolver;
@@ -11,8 +10,6 @@ import dev.edgedispatcher.scheduler.SchedulerConfig;
 import dev.edgedispatcher.worker.WorkerConfig;
 import dev.edgedispatcher.worker.delivery.Cidr;
 import dev.edgedispatcher.worker.sign.Accounts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -68,33 +65,30 @@ class EndToEndTest {
         return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
     }
 
-    private record Run(int exitCode, String out, String err) {
-        /** submit --wait prints the accept document, then the final status document. */
-        JsonNode finalStatus() throws Exception {
-            List<JsonNode> documents = new ObjectMapper().readerFor(JsonNode.class).<JsonNode>readValues(out).readAll();
-            assertThat(documents).hasSize(2);
-            return documents.get(1);
-        }
-    }
 
-    private static Run submit(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    /** `dispatcher submit ... --server <the stack> --wait`. */
+    private static CommandRun submit(String... args) {
         String[] full = new String[args.length + 4];
         full[0] = "submit";
         System.arraycopy(args, 0, full, 1, args.length);
         full[args.length + 1] = "--server";
         full[args.length + 2] = server;
         full[args.length + 3] = "--wait";
-        int exitCode = Dispatcher.run(new PrintWriter(out), new PrintWriter(err), full);
-        return new Run(exitCode, out.toString(), err.toString());
+        return CommandRun.dispatcher(full);
+    }
+
+    /** submit --wait prints the accept document, then the final status document. */
+    private static JsonNode finalStatus(CommandRun run) throws Exception {
+        List<JsonNode> documents = run.documents();
+        assertThat(documents).hasSize(2);
+        return documents.get(1);
     }
 
     @Test
     void aJobIsDeliveredFromItsRegionAndItsStatusSaysSo() throws Exception {
-        Run run = submit(receiver("/ok") + "#er=mumbai", "--param", "CallUUID=e2e-1");
+        CommandRun run = submit(receiver("/ok") + "#er=mumbai", "--param", "CallUUID=e2e-1");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        JsonNode status = run.finalStatus();
+        JsonNode status = finalStatus(run);
         assertThat(status.get("state").asText()).isEqualTo("delivered");
         assertThat(status.get("region").asText()).isEqualTo("mumbai");
         assertThat(status.get("delivered_by").asText()).isEqualTo("primary");
@@ -105,9 +99,9 @@ class EndToEndTest {
 
     @Test
     void theFallbackDeliversWhenThePrimaryFails() throws Exception {
-        Run run = submit(receiver("/down") + "#rc=0&er=frankfurt", "--fallback", receiver("/fallback"));
+        CommandRun run = submit(receiver("/down") + "#rc=0&er=frankfurt", "--fallback", receiver("/fallback"));
         assertThat(run.exitCode()).as(run.err()).isZero();
-        JsonNode status = run.finalStatus();
+        JsonNode status = finalStatus(run);
         assertThat(status.get("delivered_by").asText()).isEqualTo("fallback");
         assertThat(status.at("/attempts/0/outcome").asText()).isEqualTo("5xx");
         assertThat(status.at("/attempts/1/outcome").asText()).isEqualTo("ok");
@@ -119,9 +113,9 @@ class EndToEndTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        Run run = submit("http://127.0.0.1:" + closedPort + "/x#rc=1&er=singapore");
+        CommandRun run = submit("http://127.0.0.1:" + closedPort + "/x#rc=1&er=singapore");
         assertThat(run.exitCode()).isEqualTo(1);
-        JsonNode status = run.finalStatus();
+        JsonNode status = finalStatus(run);
         assertThat(status.get("state").asText()).isEqualTo("failed");
         assertThat(status.get("attempts")).hasSize(2);
         assertThat(status.at("/attempts/1/outcome").asText()).isEqualTo("ct");

@@ -4,47 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 /** {@code dispatcher explain} as a user runs it: exit codes, stdout/stderr, the JSON document. */
 class ExplainCommandTest {
 
-    private record Run(int exitCode, String out, String err) {
-        JsonNode json() throws Exception {
-            return new ObjectMapper().readTree(out);
-        }
-    }
 
     @org.junit.jupiter.api.BeforeAll
     static void fetchGeoIpDataOnFirstUse() throws Exception {
         dev.edgedispatcher.resolver.GeoIpTestData.directory();
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = Dispatcher.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 
     @Test
     void anOutOfRangeValueExitsTwoNamingTheKeyAndTheRange() throws Exception {
-        Run run = run("explain", "https://example.com/a?x=1#ct=50", "--json");
+        CommandRun run = CommandRun.dispatcher("explain", "https://example.com/a?x=1#ct=50", "--json");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         JsonNode error = new ObjectMapper().readTree(run.err());
         assertThat(error.get("field").asText()).isEqualTo("ct");
         assertThat(error.get("detail").asText()).contains("ct=50").contains("100–10000");
-        Run readable = run("explain", "https://example.com/a?x=1#ct=50");
+        CommandRun readable = CommandRun.dispatcher("explain", "https://example.com/a?x=1#ct=50");
         assertThat(readable.exitCode()).isEqualTo(2);
         assertThat(readable.err()).startsWith("error: ct=50 is out of range").contains("100–10000");
     }
 
     @Test
     void anExplicitRegionPrintsThePolicyAndTheUrlWithoutItsFragment() throws Exception {
-        Run run = run("explain", "https://example.com/a?x=1#rc=3&rp=5xx,ct&er=frankfurt", "--json");
+        CommandRun run = CommandRun.dispatcher("explain", "https://example.com/a?x=1#rc=3&rp=5xx,ct&er=frankfurt", "--json");
         assertThat(run.exitCode()).isZero();
         JsonNode doc = run.json();
         assertThat(doc.get("url").asText()).isEqualTo("https://example.com/a?x=1");
@@ -61,24 +48,24 @@ class ExplainCommandTest {
 
     @Test
     void nearestUsesTheRealGeoIpData() throws Exception {
-        JsonNode frankfurt = run("explain", "http://141.1.1.1/cb", "--json").json();
+        JsonNode frankfurt = CommandRun.dispatcher("explain", "http://141.1.1.1/cb", "--json").json();
         assertThat(frankfurt.get("region").asText()).isEqualTo("frankfurt");
         assertThat(frankfurt.at("/resolution/location/city").asText()).isEqualTo("Frankfurt am Main");
         assertThat(frankfurt.at("/resolution/distance_km").asDouble()).isBetween(0.0, 5.0);
         assertThat(frankfurt.get("attribution").asText()).contains("DB-IP.com");
-        assertThat(run("explain", "http://8.8.8.8/cb", "--json").json().get("region").asText()).isEqualTo("n_california");
+        assertThat(CommandRun.dispatcher("explain", "http://8.8.8.8/cb", "--json").json().get("region").asText()).isEqualTo("n_california");
     }
 
     @Test
     void localUsesTheMediaServer() throws Exception {
-        JsonNode doc = run("explain", "http://8.8.8.8/cb#er=local", "--media-server", "ms-mumbai-1", "--json").json();
+        JsonNode doc = CommandRun.dispatcher("explain", "http://8.8.8.8/cb#er=local", "--media-server", "ms-mumbai-1", "--json").json();
         assertThat(doc.get("region").asText()).isEqualTo("mumbai");
         assertThat(doc.at("/resolution/rule").asText()).isEqualTo("local");
     }
 
     @Test
     void audioKindsSayTheFragmentWasIgnored() throws Exception {
-        JsonNode doc = run("explain", "https://example.com/beep.mp3#ct=50", "--kind", "play", "--json").json();
+        JsonNode doc = CommandRun.dispatcher("explain", "https://example.com/beep.mp3#ct=50", "--kind", "play", "--json").json();
         assertThat(doc.get("fragment_applied").asBoolean()).isFalse();
         assertThat(doc.get("note").asText()).contains("ignored");
         assertThat(doc.at("/policy/tt").isNull()).isTrue();
@@ -88,17 +75,17 @@ class ExplainCommandTest {
 
     @Test
     void anUnknownKindIsBadInput() {
-        Run run = run("explain", "https://example.com/a", "--kind", "answer");
+        CommandRun run = CommandRun.dispatcher("explain", "https://example.com/a", "--kind", "answer");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("kind 'answer'").contains("answer_url");
     }
 
     @Test
     void everyCommandHasHelp() {
-        Run root = run("--help");
+        CommandRun root = CommandRun.dispatcher("--help");
         assertThat(root.exitCode()).isZero();
         assertThat(root.out()).contains("explain");
-        Run explain = run("explain", "--help");
+        CommandRun explain = CommandRun.dispatcher("explain", "--help");
         assertThat(explain.exitCode()).isZero();
         assertThat(explain.out()).contains("--kind").contains("--media-server").contains("--json");
     }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.SchedulerConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,15 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** `dispatcher scale` starts and stops real worker processes until the region's group has N members. */
 class ScaleCommandTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run dispatcher(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = Dispatcher.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 
     @Test
     void scalesARegionUpAndDownWithRealProcesses(@TempDir Path dataDir) throws Exception {
@@ -33,19 +23,19 @@ class ScaleCommandTest {
         try (LocalStack stack = LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver)
                 .withPort(0), bootstrap -> Optional.empty())) {
             Path pool = dataDir.resolve("workers").resolve("mumbai");
-            Run up = dispatcher("scale", "--region", "mumbai", "--workers", "2", "--bootstrap", stack.bootstrapServers(),
+            CommandRun up = CommandRun.dispatcher("scale", "--region", "mumbai", "--workers", "2", "--bootstrap", stack.bootstrapServers(),
                     "--data-dir", dataDir.toString());
             assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
             assertThat(up.out()).contains("started worker pid").contains("edge-dispatcher-workers-mumbai: 2 member(s)");
             assertThat(pidFiles(pool)).hasSize(2);
 
-            Run down = dispatcher("scale", "--region", "mumbai", "--workers", "0", "--bootstrap", stack.bootstrapServers(),
+            CommandRun down = CommandRun.dispatcher("scale", "--region", "mumbai", "--workers", "0", "--bootstrap", stack.bootstrapServers(),
                     "--data-dir", dataDir.toString());
             assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
             assertThat(down.out()).contains("stopped worker pid").contains("0 member(s)");
             assertThat(pidFiles(pool)).isEmpty();
 
-            Run bad = dispatcher("scale", "--region", "atlantis", "--workers", "1", "--bootstrap", stack.bootstrapServers());
+            CommandRun bad = CommandRun.dispatcher("scale", "--region", "atlantis", "--workers", "1", "--bootstrap", stack.bootstrapServers());
             assertThat(bad.exitCode()).isEqualTo(2);
             assertThat(bad.err()).contains("atlantis").contains("frankfurt");
         }
