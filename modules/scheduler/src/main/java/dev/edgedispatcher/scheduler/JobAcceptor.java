@@ -66,10 +66,12 @@ public final class JobAcceptor {
                             job.orderingKey().orElse(null), job.account().orElse(null), resolution.region().wireName(),
                             PolicyJson.resolution(resolution), PolicyJson.policy(job.primary().policy()),
                             System.currentTimeMillis());
+                    index.publishing(record.id());
                     return publisher.publish(record).thenApply(metadata -> record);
                 })
                 .whenComplete((record, error) -> {
                     if (error != null) {
+                        index.notPublished(job.id());
                         inProgress.remove(job.id());
                         publishFailures.increment();
                         mine.completeExceptionally(error);

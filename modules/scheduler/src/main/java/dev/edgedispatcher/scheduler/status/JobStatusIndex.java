@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,8 @@ public final class JobStatusIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobStatusIndex.class);
 
     private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
+    /** Ids this process is publishing right now: their records need no parsing when read back. */
+    private final Set<String> publishing = ConcurrentHashMap.newKeySet();
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -56,9 +59,20 @@ public final class JobStatusIndex implements AutoCloseable {
         }
     }
 
+    /** This process is about to publish {@code id}; call {@link #recordAccepted} or {@link #notPublished} next. */
+    public void publishing(String id) {
+        publishing.add(id);
+    }
+
+    /** The publish of {@code id} failed: a record read back for it is parsed as usual. */
+    public void notPublished(String id) {
+        publishing.remove(id);
+    }
+
     /** Records an accept made by this process, so status and idempotency do not wait for the topic. */
     public void recordAccepted(JobRecord job) {
         jobs.computeIfAbsent(job.id(), JobStatus::new).accepted(job);
+        publishing.remove(job.id());
     }
 
     /** The accept document of a job already accepted, for idempotent repeats. */
@@ -118,9 +132,12 @@ public final class JobStatusIndex implements AutoCloseable {
                     jobs.computeIfAbsent(event.id(), JobStatus::new).apply(event);
                 }
             } else {
-                Header id = record.headers().lastHeader(Topics.JOB_ID_HEADER);
-                JobStatus known = id == null ? null : jobs.get(new String(id.value(), StandardCharsets.UTF_8));
-                if (known == null || !known.isAccepted()) {
+                // The record often arrives here before the producer's acknowledgement reaches the
+                // acceptor: ids being published by this process are not parsed again.
+                Header header = record.headers().lastHeader(Topics.JOB_ID_HEADER);
+                String id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+                JobStatus known = id == null ? null : jobs.get(id);
+                if ((known == null || !known.isAccepted()) && (id == null || !publishing.contains(id))) {
                     recordAccepted(RecordJson.read(record.value(), JobRecord.class));
                 }
             }
