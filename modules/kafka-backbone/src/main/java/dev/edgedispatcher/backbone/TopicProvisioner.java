@@ -12,7 +12,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates or verifies every topic of a {@link TopicLayout}, grows partition counts that are too
- * small, and waits until every partition has a leader. Nothing may produce before this returns:
- * producing right after creation can lose a batch (FACTS.md, the record-loss race).
+ * small, and waits until every partition has a leader that serves requests. Nothing may produce
+ * before this returns: producing right after creation can lose a batch (the record-loss race).
  */
 public final class TopicProvisioner {
 
@@ -96,13 +98,33 @@ public final class TopicProvisioner {
                     notReady.add(topic);
                 }
             });
-            if (notReady.isEmpty()) {
+            if (notReady.isEmpty() && leadersServe(descriptions, deadline)) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("partitions without a leader in " + notReady);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Whether every partition's leader answers a ListOffsets request. The metadata can name a leader
+     * before that broker has become leader: an idempotent producer that writes then gets
+     * NOT_LEADER_OR_FOLLOWER for its first batch while later batches land, and the retried first
+     * batch fails forever with OutOfOrderSequenceException (seen here: records lost).
+     */
+    private boolean leadersServe(Map<String, TopicDescription> descriptions, long deadline)
+            throws InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        descriptions.forEach((topic, description) -> description.partitions()
+                .forEach(info -> partitions.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest())));
+        try {
+            admin.listOffsets(partitions).all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            LOG.debug("partition leaders not serving yet: {}", e.getCause().getMessage());
+            return false;
         }
     }
 
