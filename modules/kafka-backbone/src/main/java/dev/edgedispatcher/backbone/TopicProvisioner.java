@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,9 +129,20 @@ public final class TopicProvisioner {
         }
     }
 
+    /** Describes the topics, waiting while topics just created are not yet known to the broker answering. */
     private Map<String, TopicDescription> describe(Map<String, Integer> wanted, long deadline)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return admin.describeTopics(wanted.keySet()).allTopicNames().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(wanted.keySet()).allTopicNames()
+                        .get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     private static long remainingMs(long deadline) throws TimeoutException {

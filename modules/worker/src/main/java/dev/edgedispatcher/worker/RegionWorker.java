@@ -34,7 +34,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +68,6 @@ public final class RegionWorker implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    private volatile boolean crash;
 
     public RegionWorker(Region region, String bootstrapServers, List<Context> contexts, DeliveryEngine engine,
             ResultWriter results, int maxInFlight, MeterRegistry metrics) {
@@ -142,16 +140,12 @@ public final class RegionWorker implements AutoCloseable {
                 }
                 updateLag();
             }
-            if (!crash) {
-                drainUntilIdle(Duration.ofSeconds(10));
-                commitSync(progress.committable());
-            }
-        } catch (WakeupException e) {
-            // closing
+            drainUntilIdle(Duration.ofSeconds(10));
+            commitSync(progress.committable());
         } catch (RuntimeException e) {
             LOG.error("region {} worker stopped", region.wireName(), e);
         } finally {
-            consumer.close(crash ? Duration.ZERO : Duration.ofSeconds(5));
+            consumer.close(Duration.ofSeconds(5));
             stopped.countDown();
         }
     }
@@ -263,14 +257,6 @@ public final class RegionWorker implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        stopped.await(30, TimeUnit.SECONDS);
-    }
-
-    /** Stops at once without committing anything more: what a crash looks like to Kafka. */
-    public void crash() throws InterruptedException {
-        crash = true;
-        running = false;
-        consumer.wakeup();
         stopped.await(30, TimeUnit.SECONDS);
     }
 }

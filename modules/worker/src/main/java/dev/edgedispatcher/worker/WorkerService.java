@@ -100,19 +100,6 @@ public final class WorkerService implements AutoCloseable {
         for (RegionWorker worker : workers) {
             worker.close();
         }
-        shutdown();
-    }
-
-    /** Stops without committing anything more, as a crash would (for tests). */
-    public void crash() throws Exception {
-        for (RegionWorker worker : workers) {
-            worker.crash();
-        }
-        vertx.close().await(10, TimeUnit.SECONDS);
-        results.close();
-    }
-
-    private void shutdown() throws Exception {
         client.close().await(5, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
         results.close();
