@@ -19,6 +19,8 @@ public final class Dispatcher {
 
     /** Exit code for bad input (SPEC §5: explain errors exit 2); picocli uses 2 for usage errors too. */
     public static final int EXIT_INVALID_INPUT = 2;
+    /** Exit code when a command fails at run time (a port in use, Kafka unreachable, ...). */
+    public static final int EXIT_FAILURE = 1;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -35,6 +37,21 @@ public final class Dispatcher {
         CommandLine commandLine = new CommandLine(new Dispatcher());
         commandLine.setOut(out);
         commandLine.setErr(err);
+        // A failure is one line a person can act on; the stack trace only with DISPATCHER_DEBUG=1.
+        commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
+            StringBuilder message = new StringBuilder("error: ").append(exception.getMessage());
+            for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                    message.append(": ").append(cause.getMessage());
+                }
+            }
+            err.println(message);
+            if (System.getenv("DISPATCHER_DEBUG") != null) {
+                exception.printStackTrace(err);
+            }
+            err.flush();
+            return EXIT_FAILURE;
+        });
         int exitCode = commandLine.execute(args);
         out.flush();
         err.flush();
