@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,7 +59,7 @@ final class WorkerCommand implements Callable<Integer> {
             try {
                 workers.close();
             } catch (Exception e) {
-                e.printStackTrace();
+                LoggerFactory.getLogger(WorkerCommand.class).warn("workers did not stop cleanly: {}", e.toString());
             }
             stopped.countDown();
         }, "worker-shutdown"));
