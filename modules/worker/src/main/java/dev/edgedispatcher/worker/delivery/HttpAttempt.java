@@ -8,6 +8,7 @@ import dev.edgedispatcher.callback.IpLiteral;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -32,14 +33,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpAttempt {
 
+    /**
+     * Threads for blocking DNS lookups, apart from Vert.x's general worker pool: a burst of slow
+     * lookups (a customer's dead name server) must not hold the threads everything else needs. Each
+     * lookup is bounded by the attempt's ct timer anyway.
+     */
+    public static final int DNS_THREADS = 64;
+
     private final Vertx vertx;
     private final HttpClient client;
     private final DestinationGuard guard;
+    private final WorkerExecutor dns;
 
     public HttpAttempt(Vertx vertx, HttpClient client, DestinationGuard guard) {
         this.vertx = vertx;
         this.client = client;
         this.guard = guard;
+        this.dns = vertx.createSharedWorkerExecutor("edge-dns", DNS_THREADS);
     }
 
     public Future<AttemptResult> execute(OutgoingRequest request, Map<String, String> headers, int attempt, AttemptBudget budget) {
@@ -94,7 +104,7 @@ public final class HttpAttempt {
             if (literal.isPresent()) {
                 connect(literal.get());
             } else {
-                vertx.executeBlocking(() -> InetAddress.getAllByName(host)[0], false).onComplete(resolved -> {
+                dns.executeBlocking(() -> InetAddress.getAllByName(host)[0], false).onComplete(resolved -> {
                     if (resolved.failed()) {
                         finish(FailureClass.CT, "DNS lookup of " + host + " failed: " + resolved.cause().getMessage());
                     } else {
