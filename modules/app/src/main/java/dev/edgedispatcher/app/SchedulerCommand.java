@@ -26,6 +26,10 @@ final class SchedulerCommand implements Callable<Integer> {
             description = "HTTP listen address (default: ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--accounts", paramLabel = "FILE",
+            description = "The workers' accounts file: jobs naming another account are refused with 400.")
+    java.nio.file.Path accountsFile;
+
     @Mixin
     ResolverOptions resolverOptions;
 
@@ -39,7 +43,9 @@ final class SchedulerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolverOptions.build())
-                .withPort(port).withHost(host).withLayout(kafkaOptions.layout()));
+                .withPort(port).withHost(host).withLayout(kafkaOptions.layout())
+                .withKnownAccounts(accountsFile == null ? java.util.Set.of()
+                        : dev.edgedispatcher.worker.sign.Accounts.load(accountsFile, "unused").names()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             scheduler.close();

@@ -65,7 +65,8 @@ final class UpCommand implements Callable<Integer> {
         Accounts accounts = noWorkers ? null : workerOptions.accounts(out);
         LocalStack stack = LocalStack.start(data, kafkaPort, bootstrap -> SchedulerConfig
                 .defaults(bootstrap, resolverOptions.build()).withPort(port).withHost(host)
-                .withLayout(kafkaOptions.layout()),
+                .withLayout(kafkaOptions.layout())
+                .withKnownAccounts(accounts == null ? java.util.Set.of() : accounts.names()),
                 bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(bootstrap,
                         EnumSet.allOf(Region.class), accounts, workerOptions.allowed(LOCAL_ALLOWED), -1)));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -3,6 +3,7 @@ package dev.edgedispatcher.scheduler;
 import dev.edgedispatcher.backbone.TopicLayout;
 import dev.edgedispatcher.resolver.RegionResolver;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything a scheduler process needs, passed in (never read from globals).
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param maxJobBytes largest body of {@code POST /v1/jobs}
  * @param maxBatchBytes largest body of {@code POST /v1/jobs:batch}
  * @param httpInstances HTTP verticle instances (one per event loop)
+ * @param knownAccounts account names jobs may use; empty accepts any (workers then fail unknown ones)
  */
 public record SchedulerConfig(String bootstrapServers, String host, int port, TopicLayout layout, RegionResolver resolver,
-        int maxJobBytes, int maxBatchBytes, int httpInstances) {
+        int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts) {
 
     public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
@@ -27,22 +29,28 @@ public record SchedulerConfig(String bootstrapServers, String host, int port, To
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(resolver, "resolver");
+        knownAccounts = Set.copyOf(knownAccounts);
     }
 
     public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver) {
         return new SchedulerConfig(bootstrapServers, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
-                DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()));
+                DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of());
     }
 
     public SchedulerConfig withPort(int newPort) {
-        return new SchedulerConfig(bootstrapServers, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances);
+        return new SchedulerConfig(bootstrapServers, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts);
     }
 
     public SchedulerConfig withHost(String newHost) {
-        return new SchedulerConfig(bootstrapServers, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances);
+        return new SchedulerConfig(bootstrapServers, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts);
+    }
+
+    public SchedulerConfig withKnownAccounts(Set<String> accounts) {
+        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
+                accounts);
     }
 
     public SchedulerConfig withLayout(TopicLayout newLayout) {
-        return new SchedulerConfig(bootstrapServers, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances);
+        return new SchedulerConfig(bootstrapServers, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts);
     }
 }

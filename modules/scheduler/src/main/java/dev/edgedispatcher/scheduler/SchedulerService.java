@@ -56,7 +56,7 @@ public final class SchedulerService implements AutoCloseable {
         JobStatusIndex index = new JobStatusIndex(config.bootstrapServers());
         index.start(Duration.ofSeconds(120));
         JobPublisher publisher = new JobPublisher(config.bootstrapServers(), "scheduler");
-        JobValidator validator = new JobValidator();
+        JobValidator validator = new JobValidator(config.knownAccounts());
         JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, index, metrics);
         KafkaIntake intake = new KafkaIntake(config.bootstrapServers(), validator, acceptor, publisher);
 

@@ -27,14 +27,17 @@ public final class JobValidator {
     private static final int MAX_SHORT_TEXT = 200;
 
     private final Supplier<String> idGenerator;
+    private final Set<String> knownAccounts;
 
+    /** Accepts any account name (the workers then fail jobs whose account they have no secrets for). */
     public JobValidator() {
-        this(JobIds::newId);
+        this(Set.of());
     }
 
-    /** With a chosen id generator, e.g. one derived from a Kafka record's position for idempotent intake. */
-    public JobValidator(Supplier<String> idGenerator) {
-        this.idGenerator = idGenerator;
+    /** Rejects jobs naming an account not in {@code knownAccounts}, unless the set is empty. */
+    public JobValidator(Set<String> knownAccounts) {
+        this.idGenerator = JobIds::newId;
+        this.knownAccounts = Set.copyOf(knownAccounts);
     }
 
     public ParseResult<ValidatedJob> validate(JsonNode job) {
@@ -124,6 +127,12 @@ public final class JobValidator {
             if (value.isPresent() && (value.get().isEmpty() || value.get().length() > MAX_SHORT_TEXT)) {
                 return reject(field, value.get(), "1–200 characters", field + " must be 1–200 characters long");
             }
+        }
+        Optional<String> account = optionalText(job, "account");
+        if (account.isPresent() && !knownAccounts.isEmpty() && !knownAccounts.contains(account.get())) {
+            String known = String.join(", ", new java.util.TreeSet<>(knownAccounts));
+            return reject("account", account.get(), known, "account '" + account.get()
+                    + "' has no signing secrets configured: known accounts are " + known);
         }
         Optional<String> rawFallback = optionalText(job, "fallback_url");
         Optional<CallbackTarget> fallback = Optional.empty();

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Accounts and their secrets (SPEC §5: {@code --accounts FILE}, {@code {"<account>": {"auth_token",
@@ -55,6 +56,11 @@ public final class Accounts {
         }
         accounts.putIfAbsent(DEFAULT, new Account(defaultToken, Optional.empty()));
         return new Accounts(accounts);
+    }
+
+    /** The account names, for validating jobs at the front door. */
+    public Set<String> names() {
+        return accounts.keySet();
     }
 
     public Optional<Account> find(String name) {
