@@ -111,34 +111,16 @@ public final class RegionWorker implements AutoCloseable {
                     LOG.info("region {}: assigned {} partitions", region.wireName(), partitions.size());
                 }
             });
-            long lastCommit = 0;
             Set<TopicPartition> paused = new HashSet<>();
             while (running) {
-                drainDone();
-                long now = System.currentTimeMillis();
-                if (now - lastCommit >= COMMIT_INTERVAL_MS) {
-                    commitAsync(progress.committable());
-                    lastCommit = now;
+                try {
+                    pollOnce(paused);
+                } catch (RuntimeException e) {
+                    // Keep the region alive through what Kafka may throw (timeouts, a broker going
+                    // away); in-flight jobs are unaffected. Loud, and at most once a second.
+                    LOG.error("region {}: consumer loop failed, retrying in 1 s", region.wireName(), e);
+                    sleepQuietly(1000);
                 }
-                if (progress.inFlight() >= maxInFlight && paused.isEmpty()) {
-                    paused.addAll(consumer.assignment());
-                    consumer.pause(paused);
-                } else if (progress.inFlight() < maxInFlight * 3 / 4 && !paused.isEmpty()) {
-                    consumer.resume(paused);
-                    paused.clear();
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    progress.started(partition, record.offset());
-                    if (progress.alreadyDone(partition, record.offset())) {
-                        // A previous owner wrote its final outcome but could not commit past it.
-                        progress.completed(partition, record.offset());
-                        continue;
-                    }
-                    inFlightGauge.incrementAndGet();
-                    dispatch(partition, record);
-                }
-                updateLag();
             }
             drainUntilIdle(Duration.ofSeconds(10));
             commitSync(progress.committable());
@@ -147,6 +129,45 @@ public final class RegionWorker implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
             stopped.countDown();
+        }
+    }
+
+    private long lastCommit;
+
+    /** One turn of the consumer loop: completions in, commits out, back-pressure, new records. */
+    private void pollOnce(Set<TopicPartition> paused) {
+        drainDone();
+        long now = System.currentTimeMillis();
+        if (now - lastCommit >= COMMIT_INTERVAL_MS) {
+            commitAsync(progress.committable());
+            lastCommit = now;
+        }
+        if (progress.inFlight() >= maxInFlight && paused.isEmpty()) {
+            paused.addAll(consumer.assignment());
+            consumer.pause(paused);
+        } else if (progress.inFlight() < maxInFlight * 3 / 4 && !paused.isEmpty()) {
+            consumer.resume(paused);
+            paused.clear();
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            progress.started(partition, record.offset());
+            if (progress.alreadyDone(partition, record.offset())) {
+                // A previous owner wrote its final outcome but could not commit past it.
+                progress.completed(partition, record.offset());
+                continue;
+            }
+            inFlightGauge.incrementAndGet();
+            dispatch(partition, record);
+        }
+        updateLag();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
