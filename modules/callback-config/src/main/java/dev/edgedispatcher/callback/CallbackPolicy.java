@@ -63,10 +63,6 @@ public record CallbackPolicy(
         return retryOn.stream().map(FailureClass::wireName).collect(Collectors.toUnmodifiableList());
     }
 
-    public CallbackPolicy withEdgeRegion(EdgeRegion region) {
-        return new CallbackPolicy(connectTimeoutMs, readTimeoutMs, totalTimeoutMs, retryCount, retryOn, region);
-    }
-
     /**
      * This policy written as a fragment body (without the {@code #}), every key explicit. For a policy
      * of an applicable kind, {@link FragmentParser} reads it back to an equal policy.

@@ -158,10 +158,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    public Path dataDir() {
-        return dataDir;
-    }
-
     /** Stops the broker and waits until it has; the data directory is kept. */
     @Override
     public synchronized void close() {

@@ -1,7 +1,6 @@
 package dev.edgedispatcher.backbone;
 
 import dev.edgedispatcher.callback.Region;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,31 +9,22 @@ import java.util.Map;
  * partitions: the most consumers one region's group can use.
  */
 public record TopicLayout(int regionPartitions, int jobsPartitions, int resultsPartitions, int dlqPartitions,
-        short replicationFactor, Map<Region, Integer> regionOverrides) {
+        short replicationFactor) {
 
-    public static final TopicLayout DEFAULT = new TopicLayout(12, 6, 12, 1, (short) 1, Map.of());
+    public static final TopicLayout DEFAULT = new TopicLayout(12, 6, 12, 1, (short) 1);
 
     public TopicLayout {
         if (regionPartitions < 1 || jobsPartitions < 1 || resultsPartitions < 1 || dlqPartitions < 1 || replicationFactor < 1) {
             throw new IllegalArgumentException("partition counts and replication factor must be at least 1");
         }
-        regionOverrides = Map.copyOf(regionOverrides);
     }
 
     public TopicLayout withRegionPartitions(int partitions) {
-        return new TopicLayout(partitions, jobsPartitions, resultsPartitions, dlqPartitions, replicationFactor, regionOverrides);
+        return new TopicLayout(partitions, jobsPartitions, resultsPartitions, dlqPartitions, replicationFactor);
     }
 
     public TopicLayout withReplicationFactor(short factor) {
-        return new TopicLayout(regionPartitions, jobsPartitions, resultsPartitions, dlqPartitions, factor, regionOverrides);
-    }
-
-    /** The same layout with one region's topic grown to {@code partitions}. */
-    public TopicLayout withRegion(Region region, int partitions) {
-        Map<Region, Integer> overrides = new EnumMap<>(Region.class);
-        overrides.putAll(regionOverrides);
-        overrides.put(region, partitions);
-        return new TopicLayout(regionPartitions, jobsPartitions, resultsPartitions, dlqPartitions, replicationFactor, overrides);
+        return new TopicLayout(regionPartitions, jobsPartitions, resultsPartitions, dlqPartitions, factor);
     }
 
     /** Every topic with its partition count, in a stable order. */
@@ -42,7 +32,7 @@ public record TopicLayout(int regionPartitions, int jobsPartitions, int resultsP
         Map<String, Integer> topics = new LinkedHashMap<>();
         topics.put(Topics.JOBS, jobsPartitions);
         for (Region region : Region.values()) {
-            topics.put(Topics.region(region), regionOverrides.getOrDefault(region, regionPartitions));
+            topics.put(Topics.region(region), regionPartitions);
         }
         topics.put(Topics.RESULTS, resultsPartitions);
         topics.put(Topics.DLQ, dlqPartitions);

@@ -3,7 +3,6 @@ package dev.edgedispatcher.backbone;
 import dev.edgedispatcher.callback.Region;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** The topic names of SPEC §5. */
 public final class Topics {
@@ -29,12 +28,6 @@ public final class Topics {
     /** {@code webhooks.region.<region>}: the jobs one region's workers deliver. */
     public static String region(Region region) {
         return REGION_PREFIX + region.wireName();
-    }
-
-    public static Optional<Region> regionOf(String topic) {
-        return topic.startsWith(REGION_PREFIX)
-                ? Region.fromWireName(topic.substring(REGION_PREFIX.length()))
-                : Optional.empty();
     }
 
     public static List<String> allRegionTopics() {

@@ -89,10 +89,6 @@ public final class RegionWorker implements AutoCloseable {
         thread.start();
     }
 
-    public Region region() {
-        return region;
-    }
-
     private void run() {
         try {
             consumer.subscribe(Set.of(Topics.region(region)), new ConsumerRebalanceListener() {
@@ -267,11 +263,6 @@ public final class RegionWorker implements AutoCloseable {
                 LOG.warn("region {}: final offset commit failed: {}", region.wireName(), e.getMessage());
             }
         }
-    }
-
-    /** Jobs read and not yet done. */
-    public int inFlight() {
-        return inFlightGauge.get();
     }
 
     /** Stops reading, lets in-flight jobs finish (up to 10 s) and commits. */

@@ -90,10 +90,6 @@ public final class WorkerService implements AutoCloseable {
         return metricsServer == null ? -1 : metricsServer.actualPort();
     }
 
-    public List<RegionWorker> workers() {
-        return workers;
-    }
-
     /** Stops consuming, lets in-flight jobs finish briefly, commits, and closes everything. */
     @Override
     public void close() throws Exception {

@@ -59,11 +59,6 @@ public final class SchedulerHttpVerticle extends VerticleBase {
         return server.requestHandler(this::route).listen();
     }
 
-    /** The port actually bound (useful with port 0). */
-    public int actualPort() {
-        return server.actualPort();
-    }
-
     private void route(HttpServerRequest request) {
         String path = request.path();
         HttpMethod method = request.method();

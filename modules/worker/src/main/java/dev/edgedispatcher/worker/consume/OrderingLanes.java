@@ -43,9 +43,4 @@ public final class OrderingLanes {
             }
         });
     }
-
-    /** Keys with a job running or waiting. */
-    public int activeKeys() {
-        return lanes.size();
-    }
 }

@@ -137,13 +137,8 @@ public final class DeliveryEngine {
                 return;
             }
             DestinationBulkheads.Permit permit = permitted.result();
-            OptionalLong deadline = budget.deadlineMs().isPresent()
-                    ? OptionalLong.of(remainingMs(target, startNanos).orElseThrow())
-                    : OptionalLong.empty();
-            AttemptBudget cut = new AttemptBudget(
-                    deadline.isPresent() ? Math.min(budget.connectTimeoutMs(), deadline.getAsLong()) : budget.connectTimeoutMs(),
-                    deadline.isPresent() ? Math.min(budget.readTimeoutMs(), deadline.getAsLong()) : budget.readTimeoutMs(),
-                    deadline);
+            // Waiting for the permit used some of tt: cut the attempt's timeouts to what is left now.
+            AttemptBudget cut = AttemptBudget.of(target.policy(), remainingMs(target, startNanos));
             http.execute(request, headers(job, account, request, role, attempt), attempt, cut).onComplete(result -> {
                 permit.release();
                 afterAttempt(job, account, target, request, role, fallbackAvailable, result.result(), startNanos, classes, done);

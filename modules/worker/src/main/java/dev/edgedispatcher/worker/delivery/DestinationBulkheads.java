@@ -58,17 +58,6 @@ public final class DestinationBulkheads {
         }
     }
 
-    /** Attempts waiting for a permit of {@code destination} right now. */
-    public int waiting(String destination) {
-        ArrayDeque<Waiter> queue = waiting.get(destination);
-        if (queue == null) {
-            return 0;
-        }
-        synchronized (queue) {
-            return queue.size();
-        }
-    }
-
     private Permit permit(String destination, Bulkhead bulkhead) {
         return new Permit() {
             private boolean released;

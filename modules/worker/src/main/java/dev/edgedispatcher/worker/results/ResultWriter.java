@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,18 +29,16 @@ public final class ResultWriter implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final AtomicLong failedAttemptEvents = new AtomicLong();
     private volatile boolean closed;
 
     public ResultWriter(String bootstrapServers, String clientId) {
         this.producer = new AckedProducer(bootstrapServers, clientId);
     }
 
-    /** Best effort: a started or attempt event that cannot be written is logged and counted, not retried. */
+    /** Best effort: a started or attempt event that cannot be written is logged, not retried. */
     public void writeProgress(ResultEvent event) {
         send(Topics.RESULTS, event.id(), RecordJson.write(event)).whenComplete((ok, error) -> {
             if (error != null) {
-                failedAttemptEvents.incrementAndGet();
                 LOG.warn("attempt event of job {} not written: {}", event.id(), error.getMessage());
             }
         });
@@ -54,10 +51,6 @@ public final class ResultWriter implements AutoCloseable {
 
     public CompletableFuture<Void> writeDeadLetter(String key, DeadLetter deadLetter) {
         return sendUntilAcked(Topics.DLQ, key, RecordJson.write(deadLetter));
-    }
-
-    public long failedAttemptEvents() {
-        return failedAttemptEvents.get();
     }
 
     private CompletableFuture<Void> sendUntilAcked(String topic, String key, byte[] value) {
