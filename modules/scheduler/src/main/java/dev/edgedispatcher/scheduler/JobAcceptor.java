@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.explain.PolicyJson;
-import dev.edgedispatcher.scheduler.job.ValidatedJob;
+import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

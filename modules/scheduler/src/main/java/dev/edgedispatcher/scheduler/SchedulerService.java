@@ -5,7 +5,7 @@ import dev.edgedispatcher.backbone.TopicProvisioner;
 import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
 import dev.edgedispatcher.scheduler.intake.KafkaIntake;
-import dev.edgedispatcher.scheduler.job.JobValidator;
+import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

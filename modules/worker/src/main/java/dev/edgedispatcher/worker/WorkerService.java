@@ -1,5 +1,6 @@
 package dev.edgedispatcher.worker;
 
+import dev.edgedispatcher.backbone.health.HealthComponent;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.delivery.DeliveryEngine;
 import dev.edgedispatcher.worker.delivery.DestinationBulkheads;
@@ -83,6 +84,15 @@ public final class WorkerService implements AutoCloseable {
         LOG.info("workers started for {} (allowed destinations: {})", config.regions(),
                 config.allowedDestinations().isEmpty() ? "none beyond public addresses" : config.allowedDestinations());
         return new WorkerService(vertx, client, results, workers, server);
+    }
+
+    /**
+     * What {@code /health/live} and {@code /health/ready} ask about this process's workers (one
+     * component per region consumer loop, and the result writer); a process embedding the workers,
+     * such as {@code up}, adds these to its own health checks.
+     */
+    public List<HealthComponent> healthComponents() {
+        return List.of();
     }
 
     /** The /metrics port, or -1 when there is no metrics server. */

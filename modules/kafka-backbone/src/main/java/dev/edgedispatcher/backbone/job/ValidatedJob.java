@@ -1,4 +1,4 @@
-package dev.edgedispatcher.scheduler.job;
+package dev.edgedispatcher.backbone.job;
 
 import dev.edgedispatcher.callback.CallbackTarget;
 import java.util.Map;

@@ -1,11 +1,11 @@
-package dev.edgedispatcher.scheduler;
+package dev.edgedispatcher.backbone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.callback.ParseResult;
-import dev.edgedispatcher.scheduler.job.JobValidator;
-import dev.edgedispatcher.scheduler.job.ValidatedJob;
+import dev.edgedispatcher.backbone.job.JobValidator;
+import dev.edgedispatcher.backbone.job.ValidatedJob;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

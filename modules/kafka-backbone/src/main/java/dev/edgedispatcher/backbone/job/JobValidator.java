@@ -1,4 +1,4 @@
-package dev.edgedispatcher.scheduler.job;
+package dev.edgedispatcher.backbone.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgedispatcher.backbone.JobIds;
