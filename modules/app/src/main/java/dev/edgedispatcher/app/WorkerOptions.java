@@ -3,6 +3,7 @@ package dev.edgedispatcher.app;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.WorkerConfig;
 import dev.edgedispatcher.worker.delivery.Cidr;
+import dev.edgedispatcher.worker.delivery.ConnectionLimits;
 import dev.edgedispatcher.worker.sign.Accounts;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,6 +36,20 @@ final class WorkerOptions {
             description = "Mean jittered wait before a retry; 0 retries at once (default: ${DEFAULT-VALUE}).")
     long retryBackoffMs;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096",
+            description = "Open connections to destinations per process, idle ones included; past it the least recently "
+                    + "used idle one is closed, or jobs wait against their tt (default: ${DEFAULT-VALUE}). Deliveries "
+                    + "running at once are capped at this too.")
+    int maxConnections;
+
+    @Option(names = "--max-connecting", paramLabel = "N", defaultValue = "512",
+            description = "Connects in progress at once per process; ct starts when a connect starts (default: ${DEFAULT-VALUE}).")
+    int maxConnecting;
+
+    @Option(names = "--connection-idle-timeout-ms", paramLabel = "MS", defaultValue = "4000",
+            description = "An idle connection is closed after this long (default: ${DEFAULT-VALUE}).")
+    long connectionIdleTimeoutMs;
+
     @Option(names = "--event-loops", paramLabel = "N",
             description = "Event loops deliveries are spread over (default: one per core).")
     Integer eventLoops;
@@ -58,6 +73,7 @@ final class WorkerOptions {
 
     WorkerConfig config(String bootstrap, Set<Region> regions, Accounts accounts, List<Cidr> allowed, int metricsPort) {
         return new WorkerConfig(bootstrap, regions, accounts, allowed, maxInFlight, maxConnectionsPerDestination,
-                retryBackoffMs, metricsPort, eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors());
+                retryBackoffMs, metricsPort, eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors(),
+                new ConnectionLimits(maxConnections, maxConnecting, connectionIdleTimeoutMs));
     }
 }

@@ -25,7 +25,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import dev.edgedispatcher.worker.delivery.ConnectionLimits;
+import dev.edgedispatcher.worker.delivery.ConnectionPools;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
@@ -229,9 +232,9 @@ public final class DeliveryBenchmark {
     /** {@code pending} attempts at once against receivers that never answer; lateness of each rt=1000 ms timer. */
     private static void timerLateness(int pending) throws Exception {
         Vertx vertx = Vertx.vertx();
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(pending));
-        HttpAttempt attempt = new HttpAttempt(vertx, client, new DestinationGuard(List.of(Cidr.parse("127.0.0.0/8"))));
+        HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions());
+        HttpAttempt attempt = new HttpAttempt(vertx, client, new DestinationGuard(List.of(Cidr.parse("127.0.0.0/8"))),
+                new ConnectionPools(vertx, new ConnectionLimits(pending + 16, pending + 16, 4000), 2));
         long[] lateness = new long[pending];
         AtomicInteger recorded = new AtomicInteger();
         AtomicLong neverSent = new AtomicLong();

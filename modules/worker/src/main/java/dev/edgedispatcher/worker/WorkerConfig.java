@@ -2,6 +2,7 @@ package dev.edgedispatcher.worker;
 
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.delivery.Cidr;
+import dev.edgedispatcher.worker.delivery.ConnectionLimits;
 import dev.edgedispatcher.worker.sign.Accounts;
 import java.util.List;
 import java.util.Objects;
@@ -13,19 +14,24 @@ import java.util.Set;
  * @param regions the regions this process serves (one consumer each)
  * @param allowedDestinations CIDRs the destination guard lets through (e.g. 127.0.0.0/8 locally)
  * @param maxInFlight jobs read but not finished, per region, before partitions are paused
- * @param maxConnectionsPerDestination the per-destination bulkhead
+ * @param maxConnectionsPerDestination jobs running at once per destination (host:port), per region,
+ *     and attempts in flight per destination in the process
  * @param retryBackoffMs mean jittered wait before a retry; 0 retries at once (SPEC default)
  * @param metricsPort port of the /health and /metrics server; 0 for a free one, -1 for none
  * @param eventLoops event loops the deliveries are spread over (default: one per core)
+ * @param connections open-connection bounds of the process; deliveries running at once are capped
+ *     at {@code connections.maxConnections()} too
  */
 public record WorkerConfig(String bootstrapServers, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations,
-        int maxInFlight, int maxConnectionsPerDestination, long retryBackoffMs, int metricsPort, int eventLoops) {
+        int maxInFlight, int maxConnectionsPerDestination, long retryBackoffMs, int metricsPort, int eventLoops,
+        ConnectionLimits connections) {
 
     public WorkerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         regions = Set.copyOf(regions);
         Objects.requireNonNull(accounts, "accounts");
         allowedDestinations = List.copyOf(allowedDestinations);
+        Objects.requireNonNull(connections, "connections");
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1");
         }
@@ -34,26 +40,31 @@ public record WorkerConfig(String bootstrapServers, Set<Region> regions, Account
     public static WorkerConfig defaults(String bootstrapServers, Set<Region> regions, Accounts accounts,
             List<Cidr> allowedDestinations) {
         return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, 20_000, 256, 0, -1,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), ConnectionLimits.DEFAULTS);
     }
 
     public WorkerConfig withMetricsPort(int port) {
         return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight,
-                maxConnectionsPerDestination, retryBackoffMs, port, eventLoops);
+                maxConnectionsPerDestination, retryBackoffMs, port, eventLoops, connections);
     }
 
     public WorkerConfig withMaxInFlight(int limit) {
         return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, limit,
-                maxConnectionsPerDestination, retryBackoffMs, metricsPort, eventLoops);
+                maxConnectionsPerDestination, retryBackoffMs, metricsPort, eventLoops, connections);
     }
 
     public WorkerConfig withMaxConnectionsPerDestination(int limit) {
         return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight, limit,
-                retryBackoffMs, metricsPort, eventLoops);
+                retryBackoffMs, metricsPort, eventLoops, connections);
     }
 
     public WorkerConfig withEventLoops(int count) {
         return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight,
-                maxConnectionsPerDestination, retryBackoffMs, metricsPort, count);
+                maxConnectionsPerDestination, retryBackoffMs, metricsPort, count, connections);
+    }
+
+    public WorkerConfig withConnections(ConnectionLimits limits) {
+        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight,
+                maxConnectionsPerDestination, retryBackoffMs, metricsPort, eventLoops, limits);
     }
 }

@@ -1,20 +1,29 @@
 package dev.edgedispatcher.worker;
 
+import dev.edgedispatcher.backbone.health.HealthChecks;
 import dev.edgedispatcher.backbone.health.HealthComponent;
+import dev.edgedispatcher.backbone.health.HealthReport;
+import dev.edgedispatcher.backbone.health.Probe;
 import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.worker.delivery.ConnectionPools;
 import dev.edgedispatcher.worker.delivery.DeliveryEngine;
 import dev.edgedispatcher.worker.delivery.DestinationBulkheads;
 import dev.edgedispatcher.worker.delivery.DestinationGuard;
 import dev.edgedispatcher.worker.delivery.HttpAttempt;
+import dev.edgedispatcher.worker.dispatch.DeliverySlots;
+import dev.edgedispatcher.worker.dispatch.JobRunner;
+import dev.edgedispatcher.worker.results.OutcomeRecorder;
 import dev.edgedispatcher.worker.results.ResultWriter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,68 +31,91 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker process: one {@link RegionWorker} per configured region sharing one Vert.x instance, one
- * HTTP client, the per-destination bulkheads and one result writer; optionally a small HTTP server
- * for {@code /health} and {@code /metrics}.
+ * A worker process: one {@link RegionWorker} per configured region sharing one Vert.x instance, the
+ * connection pools, the per-destination bulkheads, the delivery slots and one result writer;
+ * optionally a small HTTP server for {@code /health/live}, {@code /health/ready}, {@code /health}
+ * and {@code /metrics}.
  */
 public final class WorkerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerService.class);
+    /** The health and metrics server closes connections idle this long (seconds). */
+    static final int HEALTH_IDLE_TIMEOUT_S = 30;
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final HttpClientAgent client;
     private final ResultWriter results;
     private final List<RegionWorker> workers;
     private final HttpServer metricsServer;
+    private final HealthChecks health;
 
-    private WorkerService(Vertx vertx, HttpClient client, ResultWriter results, List<RegionWorker> workers,
-            HttpServer metricsServer) {
+    private WorkerService(Vertx vertx, HttpClientAgent client, ResultWriter results, List<RegionWorker> workers,
+            HttpServer metricsServer, HealthChecks health) {
         this.vertx = vertx;
         this.client = client;
         this.results = results;
         this.workers = workers;
         this.metricsServer = metricsServer;
+        this.health = health;
     }
 
     public static WorkerService start(WorkerConfig config, PrometheusMeterRegistry metrics) throws Exception {
         int eventLoops = config.eventLoops();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
-        HttpClient client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30).setTcpNoDelay(true)
-                        .setMaxRedirects(0).setDecompressionSupported(false).setVerifyHost(true),
-                // Bigger than the bulkhead, so an attempt never waits for a pooled connection (that wait
-                // would be counted as connect time by Vert.x).
-                new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerDestination() + 16).setMaxWaitQueueSize(-1));
+        // The client only opens connections; ConnectionPools owns and caps them.
+        HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setMaxRedirects(0)
+                .setDecompressionSupported(false).setVerifyHost(true));
         ResultWriter results = new ResultWriter(config.bootstrapServers(), "worker");
+        ConnectionPools pools = new ConnectionPools(vertx, config.connections(), eventLoops);
         DestinationBulkheads bulkheads = new DestinationBulkheads(vertx, config.maxConnectionsPerDestination());
-        HttpAttempt http = new HttpAttempt(vertx, client, new DestinationGuard(config.allowedDestinations()));
+        HttpAttempt http = new HttpAttempt(vertx, client, new DestinationGuard(config.allowedDestinations()), pools);
+        DeliverySlots slots = new DeliverySlots(config.connections().maxConnections());
+        Gauge.builder("dispatcher_open_connections", pools, ConnectionPools::open)
+                .description("HTTP connections open to destinations (connecting, in use and idle)").register(metrics);
+        Gauge.builder("dispatcher_idle_connections", pools, ConnectionPools::idle)
+                .description("idle HTTP connections kept for reuse").register(metrics);
+        Gauge.builder("dispatcher_delivery_slots_used", slots, DeliverySlots::used)
+                .description("deliveries running in this process").register(metrics);
+        Gauge.builder("dispatcher_destinations_tracked", bulkheads, DestinationBulkheads::destinations)
+                .description("destinations with attempts in flight or waiting (idle ones are forgotten)").register(metrics);
         List<Context> contexts = EventLoopContexts.create(vertx, eventLoops);
+        HealthChecks health = new HealthChecks().add(results);
         List<RegionWorker> workers = new ArrayList<>();
         for (Region region : config.regions()) {
             DeliveryEngine engine = new DeliveryEngine(vertx, http, bulkheads, config.accounts(), region.wireName(),
                     results::writeProgress, metrics, config.retryBackoffMs());
-            RegionWorker worker = new RegionWorker(region, config.bootstrapServers(), contexts, engine, results,
-                    config.maxInFlight(), metrics);
+            RegionWorker worker = new RegionWorker(region, config.bootstrapServers(), contexts, new JobRunner(vertx, engine),
+                    new OutcomeRecorder(region, results, metrics), config, slots, metrics);
             worker.start();
             workers.add(worker);
+            health.add(worker.health());
         }
         HttpServer server = null;
         if (config.metricsPort() >= 0) {
-            server = vertx.createHttpServer().requestHandler(request -> {
-                if (request.path().equals("/metrics")) {
-                    request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                            .end(metrics.scrape());
-                } else if (request.path().equals("/health")) {
-                    request.response().putHeader("content-type", "application/json")
-                            .end("{\"status\":\"ok\",\"regions\":" + config.regions().size() + "}");
-                } else {
-                    request.response().setStatusCode(404).end();
-                }
-            }).listen(config.metricsPort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+            server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(HEALTH_IDLE_TIMEOUT_S)
+                            .setIdleTimeoutUnit(TimeUnit.SECONDS))
+                    .requestHandler(request -> serve(request, health, metrics))
+                    .listen(config.metricsPort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
         }
-        LOG.info("workers started for {} (allowed destinations: {})", config.regions(),
-                config.allowedDestinations().isEmpty() ? "none beyond public addresses" : config.allowedDestinations());
-        return new WorkerService(vertx, client, results, workers, server);
+        LOG.info("workers started for {} (allowed destinations: {}; at most {} connections)", config.regions(),
+                config.allowedDestinations().isEmpty() ? "none beyond public addresses" : config.allowedDestinations(),
+                config.connections().maxConnections());
+        return new WorkerService(vertx, client, results, workers, server, health);
+    }
+
+    private static void serve(HttpServerRequest request, HealthChecks health, PrometheusMeterRegistry metrics) {
+        switch (request.path()) {
+            case "/metrics" -> request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(metrics.scrape());
+            case "/health/live" -> answer(request, health.report(Probe.LIVE));
+            case "/health/ready", "/health" -> answer(request, health.report(Probe.READY));
+            default -> request.response().setStatusCode(404).end();
+        }
+    }
+
+    private static void answer(HttpServerRequest request, HealthReport report) {
+        request.response().setStatusCode(report.httpStatus()).putHeader("content-type", "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(report.toJson()));
     }
 
     /**
@@ -92,7 +124,15 @@ public final class WorkerService implements AutoCloseable {
      * such as {@code up}, adds these to its own health checks.
      */
     public List<HealthComponent> healthComponents() {
-        return List.of();
+        List<HealthComponent> components = new ArrayList<>();
+        components.add(results);
+        workers.forEach(worker -> components.add(worker.health()));
+        return List.copyOf(components);
+    }
+
+    /** This process's health, as {@code /health/live} or {@code /health/ready} answer it. */
+    public HealthReport health(Probe probe) {
+        return health.report(probe);
     }
 
     /** The /metrics port, or -1 when there is no metrics server. */

@@ -11,9 +11,10 @@ import dev.edgedispatcher.worker.delivery.HttpAttempt;
 import dev.edgedispatcher.worker.sign.Accounts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import dev.edgedispatcher.worker.delivery.ConnectionLimits;
+import dev.edgedispatcher.worker.delivery.ConnectionPools;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class DeliveryHarness implements AutoCloseable {
     static final String AUTH_TOKEN = "MAXXXXXXXXXXXXXXXXXX-test-token";
 
     final Vertx vertx = Vertx.vertx();
-    final HttpClient client;
+    final HttpClientAgent client;
     final List<ResultEvent> attemptEvents = new CopyOnWriteArrayList<>();
     final DeliveryEngine engine;
 
@@ -41,8 +42,9 @@ final class DeliveryHarness implements AutoCloseable {
         if (trust != null) {
             options.setTrustOptions(trust);
         }
-        client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(300));
-        engine = new DeliveryEngine(vertx, new HttpAttempt(vertx, client, new DestinationGuard(allowed)),
+        client = vertx.createHttpClient(options);
+        engine = new DeliveryEngine(vertx, new HttpAttempt(vertx, client, new DestinationGuard(allowed),
+                new ConnectionPools(vertx, ConnectionLimits.DEFAULTS, 1)),
                 new DestinationBulkheads(vertx, 256), accounts, "frankfurt", attemptEvents::add, new SimpleMeterRegistry(), 0);
         warmUp();
     }

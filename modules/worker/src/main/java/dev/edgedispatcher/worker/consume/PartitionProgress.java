@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -13,14 +12,15 @@ import org.apache.kafka.common.TopicPartition;
  * Which offsets of each partition are in flight and so what may be committed: the lowest offset
  * still in flight, or the next to be read when none is. Jobs finishing out of order never commit
  * past an unfinished one (at-least-once). Offsets already finished above the committed one travel
- * in the commit metadata (the parallel-consumer design), so that after a crash the next owner skips
- * them and re-delivers only what was really in flight. Used by the consumer thread only.
+ * in the commit metadata ({@link OffsetMapCodec}), so that after a crash the next owner skips them
+ * and re-delivers only what was really in flight. A partition whose window (lowest unfinished to
+ * next to read) nears what the metadata can hold has no room: the consumer pauses it, so the
+ * metadata never has to be cut. Used by the consumer thread only.
  */
 public final class PartitionProgress {
 
-    /** Kafka's default {@code offset.metadata.max.bytes} is 4096; stay well inside it. */
-    static final int MAX_METADATA_CHARS = 3000;
-    private static final String PREFIX = "done:";
+    /** Room kept below {@link OffsetMapCodec#MAX_WINDOW} for the records of one more poll. */
+    static final int WINDOW_LIMIT = OffsetMapCodec.MAX_WINDOW - 1000;
 
     private static final class State {
         final TreeSet<Long> inFlight = new TreeSet<>();
@@ -29,16 +29,29 @@ public final class PartitionProgress {
         long nextToRead = -1;
         long lastCommitted = -1;
         String lastMetadata = "";
+
+        long lowestUnfinished() {
+            return inFlight.isEmpty() ? nextToRead : inFlight.first();
+        }
     }
 
     private final Map<TopicPartition, State> partitions = new HashMap<>();
+    private final int windowLimit;
     private int inFlight;
+
+    public PartitionProgress() {
+        this(WINDOW_LIMIT);
+    }
+
+    PartitionProgress(int windowLimit) {
+        this.windowLimit = windowLimit;
+    }
 
     /** A partition was assigned with this committed position; offsets its metadata lists are skipped. */
     public void assigned(TopicPartition partition, OffsetAndMetadata committed) {
         State state = partitions.computeIfAbsent(partition, p -> new State());
         if (committed != null) {
-            state.skip = decode(committed.offset(), committed.metadata());
+            state.skip = OffsetMapCodec.decode(committed.offset(), committed.metadata());
             state.lastCommitted = committed.offset();
             state.lastMetadata = committed.metadata() == null ? "" : committed.metadata();
         }
@@ -52,9 +65,10 @@ public final class PartitionProgress {
 
     public void started(TopicPartition partition, long offset) {
         State state = partitions.computeIfAbsent(partition, p -> new State());
-        state.inFlight.add(offset);
+        if (state.inFlight.add(offset)) {
+            inFlight++;
+        }
         state.nextToRead = Math.max(state.nextToRead, offset + 1);
-        inFlight++;
     }
 
     /** Marks an offset done; ignored when the partition was revoked meanwhile. */
@@ -70,6 +84,23 @@ public final class PartitionProgress {
         return inFlight;
     }
 
+    /** Whether this offset is still tracked (false once its partition was revoked). */
+    public boolean owns(TopicPartition partition, long offset) {
+        State state = partitions.get(partition);
+        return state != null && state.inFlight.contains(offset);
+    }
+
+    /** Partitions whose window is too wide to take more records until their lowest one finishes. */
+    public Set<TopicPartition> withoutRoom() {
+        Set<TopicPartition> full = new HashSet<>();
+        partitions.forEach((partition, state) -> {
+            if (!state.inFlight.isEmpty() && state.nextToRead - state.inFlight.first() >= windowLimit) {
+                full.add(partition);
+            }
+        });
+        return full;
+    }
+
     /** Offsets (with finished-above metadata) to commit now: partitions whose commit changed since the last call. */
     public Map<TopicPartition, OffsetAndMetadata> committable() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -77,9 +108,9 @@ public final class PartitionProgress {
             if (state.nextToRead < 0) {
                 return;
             }
-            long offset = state.inFlight.isEmpty() ? state.nextToRead : state.inFlight.first();
+            long offset = state.lowestUnfinished();
             state.doneAbove.headSet(offset).clear();
-            String metadata = encode(offset, state.doneAbove);
+            String metadata = OffsetMapCodec.encode(offset, state.doneAbove);
             if (offset != state.lastCommitted || !metadata.equals(state.lastMetadata)) {
                 offsets.put(partition, new OffsetAndMetadata(offset, metadata));
                 state.lastCommitted = offset;
@@ -87,6 +118,16 @@ public final class PartitionProgress {
             }
         });
         return offsets;
+    }
+
+    /** A commit of these partitions failed: the next {@link #committable()} offers them again. */
+    public void commitFailed(Iterable<TopicPartition> failed) {
+        for (TopicPartition partition : failed) {
+            State state = partitions.get(partition);
+            if (state != null) {
+                state.lastCommitted = -1;
+            }
+        }
     }
 
     /** Forgets revoked partitions; their in-flight jobs still finish, but can no longer move offsets. */
@@ -97,38 +138,5 @@ public final class PartitionProgress {
                 inFlight -= state.inFlight.size();
             }
         }
-    }
-
-    /** {@code done:d1,d2,...}: offsets finished above {@code base}, as distances from it; cut when too long. */
-    static String encode(long base, TreeSet<Long> done) {
-        if (done.isEmpty()) {
-            return "";
-        }
-        StringJoiner joined = new StringJoiner(",", PREFIX, "");
-        int length = PREFIX.length();
-        for (long offset : done) {
-            String delta = Long.toString(offset - base);
-            length += delta.length() + 1;
-            if (length > MAX_METADATA_CHARS) {
-                break; // fewer skips only means more re-delivery, never a lost job
-            }
-            joined.add(delta);
-        }
-        return joined.toString();
-    }
-
-    static Set<Long> decode(long base, String metadata) {
-        if (metadata == null || !metadata.startsWith(PREFIX)) {
-            return Set.of();
-        }
-        Set<Long> offsets = new HashSet<>();
-        for (String delta : metadata.substring(PREFIX.length()).split(",")) {
-            try {
-                offsets.add(base + Long.parseLong(delta));
-            } catch (NumberFormatException e) {
-                return Set.of(); // not ours: skip nothing
-            }
-        }
-        return offsets;
     }
 }

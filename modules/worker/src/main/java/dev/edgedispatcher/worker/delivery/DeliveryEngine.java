@@ -118,58 +118,86 @@ public final class DeliveryEngine {
 
     private Future<UrlResult> deliverUrl(JobRecord job, Account account, CallbackTarget target, OutgoingRequest request,
             String role, boolean fallbackAvailable) {
-        Promise<UrlResult> done = Promise.promise();
-        long startNanos = System.nanoTime();
-        attempt(job, account, target, request, role, fallbackAvailable, 1, AttemptBudget.first(target.policy()),
-                startNanos, new ArrayList<>(), done);
-        return done.future();
+        return new UrlRun(job, account, target, request, role, fallbackAvailable).start();
     }
 
-    private void attempt(JobRecord job, Account account, CallbackTarget target, OutgoingRequest request, String role,
-            boolean fallbackAvailable, int attempt, AttemptBudget budget, long startNanos, List<String> classes,
-            Promise<UrlResult> done) {
-        String destination = target.url().host() + ":" + target.url().port();
-        withPermit(destination, budget).onComplete(permitted -> {
-            if (permitted.failed()) {
-                AttemptResult waited = new AttemptResult(attempt, Optional.of(FailureClass.CT), Optional.empty(),
-                        permitted.cause().getMessage(), java.time.Instant.now(), 0, -1);
-                afterAttempt(job, account, target, request, role, fallbackAvailable, waited, startNanos, classes, done);
+    /** The attempts on one URL: its policy, its tt clock and the failure classes seen so far. */
+    private final class UrlRun {
+        private final JobRecord job;
+        private final Account account;
+        private final CallbackTarget target;
+        private final OutgoingRequest request;
+        private final String role;
+        private final boolean fallbackAvailable;
+        private final String destination;
+        private final long startNanos = System.nanoTime();
+        private final List<String> classes = new ArrayList<>();
+        private final Promise<UrlResult> done = Promise.promise();
+
+        UrlRun(JobRecord job, Account account, CallbackTarget target, OutgoingRequest request, String role,
+                boolean fallbackAvailable) {
+            this.job = job;
+            this.account = account;
+            this.target = target;
+            this.request = request;
+            this.role = role;
+            this.fallbackAvailable = fallbackAvailable;
+            this.destination = target.url().host() + ":" + target.url().port();
+        }
+
+        Future<UrlResult> start() {
+            attempt(1);
+            return done.future();
+        }
+
+        private void attempt(int attempt) {
+            withPermit(destination, AttemptBudget.of(target.policy(), remainingMs())).onComplete(permitted -> {
+                if (permitted.failed()) {
+                    afterAttempt(new AttemptResult(attempt, Optional.of(FailureClass.CT), Optional.empty(),
+                            permitted.cause().getMessage(), java.time.Instant.now(), 0, -1));
+                    return;
+                }
+                DestinationBulkheads.Permit permit = permitted.result();
+                // Waiting for the permit used some of tt: cut the attempt's timeouts to what is left now.
+                AttemptBudget cut = AttemptBudget.of(target.policy(), remainingMs());
+                http.execute(request, headers(job, account, request, role, attempt), attempt, cut).onComplete(result -> {
+                    permit.release();
+                    afterAttempt(result.result());
+                });
+            });
+        }
+
+        private void afterAttempt(AttemptResult result) {
+            record(job, request, role, result);
+            if (result.succeeded()) {
+                done.complete(new UrlResult(true, classes, Optional.empty(), result.status(), result.reason()));
                 return;
             }
-            DestinationBulkheads.Permit permit = permitted.result();
-            // Waiting for the permit used some of tt: cut the attempt's timeouts to what is left now.
-            AttemptBudget cut = AttemptBudget.of(target.policy(), remainingMs(target, startNanos));
-            http.execute(request, headers(job, account, request, role, attempt), attempt, cut).onComplete(result -> {
-                permit.release();
-                afterAttempt(job, account, target, request, role, fallbackAvailable, result.result(), startNanos, classes, done);
-            });
-        });
-    }
-
-    private void afterAttempt(JobRecord job, Account account, CallbackTarget target, OutgoingRequest request, String role,
-            boolean fallbackAvailable, AttemptResult result, long startNanos, List<String> classes, Promise<UrlResult> done) {
-        record(job, request, role, result);
-        if (result.succeeded()) {
-            done.complete(new UrlResult(true, classes, Optional.empty(), result.status(), result.reason()));
-            return;
-        }
-        FailureClass failure = result.failure().orElseThrow();
-        classes.add(failure.wireName());
-        NextStep next = RetryDecider.afterFailure(target.policy(), failure, result.attempt(), remainingMs(target, startNanos),
-                fallbackAvailable);
-        if (next instanceof NextStep.Retry retry) {
-            Runnable again = () -> attempt(job, account, target, request, role, fallbackAvailable, retry.attempt(),
-                    AttemptBudget.of(target.policy(), remainingMs(target, startNanos)), startNanos, classes, done);
-            if (retryBackoffMs > 0) {
-                vertx.setTimer(retryBackoffMs / 2 + (long) (Math.random() * retryBackoffMs), id -> again.run());
-            } else {
-                again.run();
+            FailureClass failure = result.failure().orElseThrow();
+            classes.add(failure.wireName());
+            NextStep next = RetryDecider.afterFailure(target.policy(), failure, result.attempt(), remainingMs(),
+                    fallbackAvailable);
+            if (next instanceof NextStep.Retry retry) {
+                if (retryBackoffMs > 0) {
+                    vertx.setTimer(retryBackoffMs / 2 + (long) (Math.random() * retryBackoffMs), id -> attempt(retry.attempt()));
+                } else {
+                    attempt(retry.attempt());
+                }
+                return;
             }
-            return;
+            String why = next instanceof NextStep.Stop stop ? stop.reason().wireName()
+                    : ((NextStep.FallBack) next).reason().wireName();
+            done.complete(new UrlResult(false, classes, Optional.of(failure), result.status(),
+                    failure.wireName() + " on attempt " + result.attempt() + " (" + result.reason() + "), " + why));
         }
-        String why = next instanceof NextStep.Stop stop ? stop.reason().wireName() : ((NextStep.FallBack) next).reason().wireName();
-        done.complete(new UrlResult(false, classes, Optional.of(failure), result.status(),
-                failure.wireName() + " on attempt " + result.attempt() + " (" + result.reason() + "), " + why));
+
+        private OptionalLong remainingMs() {
+            if (target.policy().totalTimeoutMs().isEmpty()) {
+                return OptionalLong.empty();
+            }
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            return OptionalLong.of(target.policy().totalTimeoutMs().getAsInt() - elapsed);
+        }
     }
 
     /** A bulkhead permit, waited for no longer than what is left of tt. */
@@ -182,14 +210,6 @@ public final class DeliveryEngine {
             promise.future().onComplete(ignored -> vertx.cancelTimer(timer));
         }
         return promise.future();
-    }
-
-    private static OptionalLong remainingMs(CallbackTarget target, long startNanos) {
-        if (target.policy().totalTimeoutMs().isEmpty()) {
-            return OptionalLong.empty();
-        }
-        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        return OptionalLong.of(target.policy().totalTimeoutMs().getAsInt() - elapsed);
     }
 
     private Map<String, String> headers(JobRecord job, Account account, OutgoingRequest request, String role, int attempt) {

@@ -8,14 +8,17 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Caps how many attempts any one destination ({@code host:port}) has in flight, so a slow host
- * cannot take the whole connection pool. The permits are Resilience4j semaphore bulkheads (never
- * blocking: {@code tryAcquirePermission}); callers over the cap wait in a FIFO queue per destination
- * and are woken, on their own context, when a permit is released.
+ * cannot take every connection. The permits are Resilience4j semaphore bulkheads (never blocking:
+ * {@code tryAcquirePermission}); callers over the cap wait in a FIFO queue per destination and are
+ * woken, on their own context, when a permit is released. A destination's bulkhead and queue are
+ * removed as soon as nothing holds or waits for them, so memory follows the destinations in use,
+ * not every destination ever seen. One lock guards the registry and the queues: the sections are
+ * a few field updates long.
  */
 public final class DestinationBulkheads {
 
@@ -28,11 +31,13 @@ public final class DestinationBulkheads {
     }
 
     private final Vertx vertx;
+    private final int maxConcurrentPerDestination;
     private final BulkheadRegistry registry;
-    private final Map<String, ArrayDeque<Waiter>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, ArrayDeque<Waiter>> waiting = new HashMap<>();
 
     public DestinationBulkheads(Vertx vertx, int maxConcurrentPerDestination) {
         this.vertx = vertx;
+        this.maxConcurrentPerDestination = maxConcurrentPerDestination;
         this.registry = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(maxConcurrentPerDestination)
                 .maxWaitDuration(Duration.ZERO)
@@ -44,18 +49,25 @@ public final class DestinationBulkheads {
      * caller may give up by failing the promise first; a permit handed to it later is released.
      */
     public void acquire(String destination, Promise<Permit> promise) {
-        Bulkhead bulkhead = registry.bulkhead(destination);
-        ArrayDeque<Waiter> queue = waiting.computeIfAbsent(destination, key -> new ArrayDeque<>());
-        synchronized (queue) {
-            if (queue.isEmpty() && bulkhead.tryAcquirePermission()) {
-                Permit permit = permit(destination, bulkhead);
-                if (!promise.tryComplete(permit)) {
-                    permit.release();
-                }
+        Permit permit;
+        synchronized (this) {
+            Bulkhead bulkhead = registry.bulkhead(destination);
+            ArrayDeque<Waiter> queue = waiting.get(destination);
+            if ((queue != null && !queue.isEmpty()) || !bulkhead.tryAcquirePermission()) {
+                waiting.computeIfAbsent(destination, key -> new ArrayDeque<>())
+                        .add(new Waiter(vertx.getOrCreateContext(), promise));
                 return;
             }
-            queue.add(new Waiter(vertx.getOrCreateContext(), promise));
+            permit = permit(destination, bulkhead);
         }
+        if (!promise.tryComplete(permit)) {
+            permit.release();
+        }
+    }
+
+    /** Destinations with a bulkhead right now (held or waited for); the rest were evicted. */
+    public synchronized int destinations() {
+        return registry.getAllBulkheads().size();
     }
 
     private Permit permit(String destination, Bulkhead bulkhead) {
@@ -68,22 +80,30 @@ public final class DestinationBulkheads {
                     return;
                 }
                 released = true;
-                bulkhead.releasePermission();
                 handOver(destination, bulkhead);
             }
         };
     }
 
     private void handOver(String destination, Bulkhead bulkhead) {
-        ArrayDeque<Waiter> queue = waiting.get(destination);
         Waiter next;
-        synchronized (queue) {
-            if (queue.isEmpty() || !bulkhead.tryAcquirePermission()) {
+        Permit permit;
+        synchronized (this) {
+            bulkhead.releasePermission();
+            ArrayDeque<Waiter> queue = waiting.get(destination);
+            if (queue == null || queue.isEmpty()) {
+                waiting.remove(destination);
+                if (bulkhead.getMetrics().getAvailableConcurrentCalls() == maxConcurrentPerDestination) {
+                    registry.remove(destination); // idle: forget it
+                }
+                return;
+            }
+            if (!bulkhead.tryAcquirePermission()) {
                 return;
             }
             next = queue.poll();
+            permit = permit(destination, bulkhead);
         }
-        Permit permit = permit(destination, bulkhead);
         next.context().runOnContext(run -> {
             if (!next.promise().tryComplete(permit)) {
                 permit.release(); // the waiter gave up (its tt expired)

@@ -10,7 +10,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -29,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * rt runs from the request fully sent to the status line, then as the longest gap between body
  * packets (a stall there is {@code partial}); the tt deadline aborts the attempt as ct while
  * connecting, else rt. The destination guard checks the resolved address, and that exact address
- * is connected to. Must be called on a Vert.x event-loop context; completes on it.
+ * is connected to. ct runs during DNS and the TCP/TLS connect itself, never while the attempt waits
+ * for a connection slot of the {@link ConnectionPool} (that wait counts against tt only). Must be
+ * called on a Vert.x event-loop context; completes on it.
  */
 public final class HttpAttempt {
 
@@ -41,14 +45,17 @@ public final class HttpAttempt {
     public static final int DNS_THREADS = 64;
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final HttpClientAgent client;
     private final DestinationGuard guard;
+    private final ConnectionPools pools;
     private final WorkerExecutor dns;
 
-    public HttpAttempt(Vertx vertx, HttpClient client, DestinationGuard guard) {
+    /** {@code client} only opens connections; {@code pools} owns them (see {@link ConnectionPool}). */
+    public HttpAttempt(Vertx vertx, HttpClientAgent client, DestinationGuard guard, ConnectionPools pools) {
         this.vertx = vertx;
         this.client = client;
         this.guard = guard;
+        this.pools = pools;
         this.dns = vertx.createSharedWorkerExecutor("edge-dns", DNS_THREADS);
     }
 
@@ -69,6 +76,11 @@ public final class HttpAttempt {
         private Integer status;
         private long sentAfterMs = -1;
         private boolean finished;
+        private long dnsMs;
+        private Promise<ConnectionPool.Lease> leasePromise;
+        private ConnectionPool.Lease lease;
+        private boolean retriedStaleConnection;
+        private boolean connectionClose;
         private long connectTimer = -1;
         private long readTimer = -1;
         private long deadlineTimer = -1;
@@ -124,22 +136,67 @@ public final class HttpAttempt {
                 finish(FailureClass.CT, refusal.get());
                 return;
             }
-            long connectLeft = Math.max(1, budget.connectTimeoutMs() - elapsedMs());
+            // DNS is part of ct; a wait for a connection slot is not (it counts against tt only).
+            cancel(connectTimer);
+            connectTimer = -1;
+            dnsMs = elapsedMs();
+            lease(new ConnectionPool.Key(request.url().host(), address, request.url().port(), request.url().isHttps()));
+        }
+
+        private void lease(ConnectionPool.Key key) {
+            leasePromise = Promise.promise();
+            pools.current().acquire(key, () -> openConnection(key), leasePromise);
+            leasePromise.future().onComplete(leased -> {
+                if (leased.failed()) {
+                    finish(FailureClass.CT, "connect failed: " + describe(leased.cause()));
+                } else if (finished) {
+                    leased.result().release(true);
+                } else {
+                    send(key, leased.result());
+                }
+            });
+        }
+
+        /** Called by the pool when the connect really starts: ct (less the DNS time) runs from here. */
+        private Future<HttpClientConnection> openConnection(ConnectionPool.Key key) {
+            long connectLeft = Math.max(1, budget.connectTimeoutMs() - dnsMs);
+            connectTimer = vertx.setTimer(connectLeft, id -> {
+                connectTimer = -1;
+                if (phase == AttemptPhase.CONNECTING) {
+                    finish(FailureClass.CT, "connect timeout (ct) after " + budget.connectTimeoutMs() + " ms");
+                }
+            });
+            return client.connect(new HttpConnectOptions()
+                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(key.address(), key.port())))
+                    .setHost(key.host())
+                    .setPort(key.port())
+                    .setSsl(key.ssl())
+                    // Our own timer classifies the timeout; Vert.x's is only a backstop behind it.
+                    .setConnectTimeout(connectLeft + 200));
+        }
+
+        private void send(ConnectionPool.Key key, ConnectionPool.Lease lease) {
+            this.lease = lease;
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.valueOf(request.method()))
                     .setHost(request.url().host())
                     .setPort(request.url().port())
-                    .setSsl(request.url().isHttps())
                     .setURI(request.requestTarget())
-                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, request.url().port())))
-                    // Our own timer classifies the timeout; Vert.x's is only a backstop behind it.
-                    .setConnectTimeout(connectLeft + 200)
                     .setFollowRedirects(false);
             headers.forEach(options::putHeader);
             request.contentType().ifPresent(type -> options.putHeader("content-type", type));
-            client.request(options).onComplete(obtained -> {
+            lease.connection().request(options).onComplete(obtained -> {
                 if (obtained.failed()) {
-                    finish(FailureClass.CT, "connect failed: " + describe(obtained.cause()));
+                    lease.release(false);
+                    this.lease = null;
+                    if (lease.reused() && !retriedStaleConnection) {
+                        // The server closed this idle connection as we took it: nothing was sent, so
+                        // take a fresh one instead of failing the attempt.
+                        retriedStaleConnection = true;
+                        lease(key);
+                    } else {
+                        finish(FailureClass.CT, "connect failed: " + describe(obtained.cause()));
+                    }
                     return;
                 }
                 HttpClientRequest httpRequest = obtained.result();
@@ -181,6 +238,7 @@ public final class HttpAttempt {
             cancel(readTimer);
             phase = AttemptPhase.READING_BODY;
             status = response.statusCode();
+            connectionClose = "close".equalsIgnoreCase(response.getHeader("connection"));
             armGapTimer();
             response.handler(chunk -> armGapTimer());
             response.exceptionHandler(error -> finish(FailureClass.PARTIAL,
@@ -213,9 +271,16 @@ public final class HttpAttempt {
             cancel(connectTimer);
             cancel(readTimer);
             cancel(deadlineTimer);
-            if (failure.isPresent() && httpRequest != null) {
+            if (leasePromise != null) {
+                leasePromise.tryFail("the attempt ended before it had a connection");
+            }
+            boolean clean = phase == AttemptPhase.COMPLETE && !connectionClose;
+            if (!clean && httpRequest != null) {
                 // Never reuse a connection whose exchange did not finish cleanly.
                 httpRequest.reset();
+            }
+            if (lease != null) {
+                lease.release(clean);
             }
             result.complete(new AttemptResult(attempt, failure, Optional.ofNullable(status), reason, startedAt, elapsedMs(),
                     sentAfterMs));

@@ -5,6 +5,8 @@ import dev.edgedispatcher.backbone.DeadLetter;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.backbone.health.ComponentStatus;
+import dev.edgedispatcher.backbone.health.HealthComponent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,11 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes result events and dead letters through an {@link AckedProducer} (never blocking the
- * calling event loop). Every send's error
- * is handled: attempt events that fail are counted and logged; a final outcome or a dead letter is
- * retried until Kafka acknowledges it, because the job's offset is committed only after that.
+ * calling event loop). Every send's error is handled: attempt events that fail are logged; a final
+ * outcome or a dead letter is retried with backoff until Kafka acknowledges it, because the job's
+ * offset is committed only after that.
  */
-public final class ResultWriter implements AutoCloseable {
+public final class ResultWriter implements AutoCloseable, HealthComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
 
@@ -30,6 +32,7 @@ public final class ResultWriter implements AutoCloseable {
         return thread;
     });
     private volatile boolean closed;
+    private volatile String lastFailure;
 
     public ResultWriter(String bootstrapServers, String clientId) {
         this.producer = new AckedProducer(bootstrapServers, clientId);
@@ -44,7 +47,10 @@ public final class ResultWriter implements AutoCloseable {
         });
     }
 
-    /** Completes once Kafka acknowledged the final outcome; retried every second until then. */
+    /**
+     * Completes once Kafka acknowledged the final outcome, retried with backoff until then; fails
+     * only when the writer is closed first (the offset then stays uncommitted: at-least-once).
+     */
     public CompletableFuture<Void> writeFinal(ResultEvent event) {
         return sendUntilAcked(Topics.RESULTS, event.id(), RecordJson.write(event));
     }
@@ -59,21 +65,56 @@ public final class ResultWriter implements AutoCloseable {
         return done;
     }
 
+    /** First retry after this; doubling up to {@link #MAX_BACKOFF_MS}. */
+    static final long FIRST_BACKOFF_MS = 200;
+    static final long MAX_BACKOFF_MS = 10_000;
+
     private void trySend(String topic, String key, byte[] value, CompletableFuture<Void> done, int attempt) {
         send(topic, key, value).whenComplete((ok, error) -> {
             if (error == null) {
+                lastFailure = null;
+                if (attempt > 1) {
+                    LOG.info("write to {} for {} succeeded after {} tries", topic, key, attempt);
+                }
                 done.complete(null);
             } else if (closed) {
                 done.completeExceptionally(error);
             } else {
-                LOG.warn("write to {} for {} failed (try {}), retrying in 1 s: {}", topic, key, attempt, error.getMessage());
-                retries.schedule(() -> trySend(topic, key, value, done, attempt + 1), 1, TimeUnit.SECONDS);
+                lastFailure = "writing to " + topic + " fails, retrying: " + error.getMessage();
+                long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempt - 1, 16));
+                // Loud: the job's offset cannot be committed until this lands.
+                LOG.error("write to {} for {} failed (try {}), retrying in {} ms; its offset stays uncommitted until it lands: {}",
+                        topic, key, attempt, backoff, error.getMessage());
+                try {
+                    retries.schedule(() -> trySend(topic, key, value, done, attempt + 1), backoff, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    done.completeExceptionally(error);
+                }
             }
         });
     }
 
     private CompletableFuture<Void> send(String topic, String key, byte[] value) {
         return producer.send(new ProducerRecord<>(topic, key, value)).thenApply(metadata -> null);
+    }
+
+    @Override
+    public String name() {
+        return "result-writer";
+    }
+
+    /** Live while open: it retries by itself. */
+    @Override
+    public ComponentStatus liveness() {
+        return closed ? ComponentStatus.down("closed") : ComponentStatus.up("running");
+    }
+
+    /** Ready unless the last final outcome or dead letter could not be written. */
+    @Override
+    public ComponentStatus readiness() {
+        String failure = lastFailure;
+        return closed ? ComponentStatus.down("closed")
+                : failure == null ? ComponentStatus.up("writing") : ComponentStatus.down(failure);
     }
 
     @Override

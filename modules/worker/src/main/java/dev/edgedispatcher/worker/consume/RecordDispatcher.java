@@ -1,0 +1,25 @@
+package dev.edgedispatcher.worker.consume;
+
+import java.util.Collection;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the consumer loop hands its records to. Every method is called on the consumer thread; a
+ * dispatcher reports each record's end (outcome or dead letter acknowledged) through the
+ * {@link FinishedOffsets} it was given, from any thread, exactly once per record it accepted.
+ */
+public interface RecordDispatcher {
+
+    /** A new record, already counted in flight by the loop. */
+    void dispatch(ConsumerRecord<String, byte[]> record);
+
+    /** Once per loop turn: act on what finished since the last turn (start waiting jobs). */
+    void turn();
+
+    /** These partitions are no longer ours: jobs of theirs that have not started are dropped, not run. */
+    void revoked(Collection<TopicPartition> partitions);
+
+    /** Records accepted but not started (queued behind their key, destination or a slot). */
+    int waiting();
+}

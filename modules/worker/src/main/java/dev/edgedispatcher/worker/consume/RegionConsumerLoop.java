@@ -1,0 +1,254 @@
+package dev.edgedispatcher.worker.consume;
+
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.backbone.health.LoopHealth;
+import dev.edgedispatcher.callback.Region;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll loop of one region's topic (consumer group {@code edge-dispatcher-workers-<region>}) on a
+ * thread of its own: records go to a {@link RecordDispatcher}; finished offsets come back through
+ * {@link FinishedOffsets} and are committed (contiguous ones, the rest in the metadata) every
+ * {@value #COMMIT_INTERVAL_MS} ms. Partitions pause while the region holds {@code maxInFlight}
+ * unfinished records, or while a partition's window would overflow its commit metadata. A failing
+ * turn is logged and retried with backoff; the loop reports each turn to its {@link LoopHealth}.
+ */
+public final class RegionConsumerLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegionConsumerLoop.class);
+    static final long COMMIT_INTERVAL_MS = 100;
+    private static final long MAX_BACKOFF_MS = 5000;
+
+    private final Region region;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final RecordDispatcher dispatcher;
+    private final FinishedOffsets finished;
+    private final int maxInFlight;
+    private final MeterRegistry metrics;
+    private final LoopHealth health;
+    private final PartitionProgress progress = new PartitionProgress();
+    private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile int inFlight;
+    private long lastCommit;
+    private boolean heldBack;
+
+    public RegionConsumerLoop(Region region, KafkaConsumer<String, byte[]> consumer, RecordDispatcher dispatcher,
+            FinishedOffsets finished, int maxInFlight, MeterRegistry metrics) {
+        this.region = region;
+        this.consumer = consumer;
+        this.dispatcher = dispatcher;
+        this.finished = finished;
+        this.maxInFlight = maxInFlight;
+        this.metrics = metrics;
+        // Longest a healthy turn can take: a commitSync or committed() call on rebalance, plus margin.
+        this.health = new LoopHealth("consumer-" + region.wireName(), 60_000);
+        Gauge.builder("dispatcher_in_flight", () -> inFlight).tag("region", region.wireName())
+                .description("jobs of this region read and not finished (delivering, or waiting to start)").register(metrics);
+        Gauge.builder("dispatcher_waiting_to_start", () -> dispatcher.waiting()).tag("region", region.wireName())
+                .description("jobs of this region read but not started (behind their ordering key, destination or a slot)")
+                .register(metrics);
+        this.thread = new Thread(this::run, "region-worker-" + region.wireName());
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public LoopHealth health() {
+        return health;
+    }
+
+    private void run() {
+        String why = "closed";
+        try {
+            consumer.subscribe(Set.of(Topics.region(region)), new Rebalance());
+            long backoff = 0;
+            while (running) {
+                try {
+                    turn();
+                    health.kafkaOk();
+                    backoff = 0;
+                } catch (org.apache.kafka.common.errors.WakeupException e) {
+                    // close() woke us
+                } catch (RuntimeException e) {
+                    // Kafka timeouts, a broker going away: in-flight jobs are unaffected; retry.
+                    backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
+                    health.kafkaFailing(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    LOG.error("region {}: consumer loop failed, retrying in {} ms: {}", region.wireName(), backoff, e.toString());
+                    sleep(backoff);
+                }
+            }
+            drainUntilIdle(Duration.ofSeconds(10));
+            commitSync(progress.committable());
+        } catch (RuntimeException e) {
+            why = e.toString();
+            LOG.error("region {} consumer loop stopped", region.wireName(), e);
+        } finally {
+            health.stopped(why);
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warn("region {}: consumer did not close cleanly: {}", region.wireName(), e.toString());
+            }
+            stopped.countDown();
+        }
+    }
+
+    /** One turn: completions in, waiting jobs started, commits out, back-pressure, new records. */
+    private void turn() {
+        finished.drainTo(progress::completed);
+        dispatcher.turn();
+        long now = System.currentTimeMillis();
+        if (now - lastCommit >= COMMIT_INTERVAL_MS) {
+            commitAsync(progress.committable());
+            lastCommit = now;
+        }
+        applyBackPressure();
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            progress.started(partition, record.offset());
+            if (progress.alreadyDone(partition, record.offset())) {
+                // A previous owner wrote its final outcome but could not commit past it.
+                progress.completed(partition, record.offset());
+                continue;
+            }
+            try {
+                dispatcher.dispatch(record);
+            } catch (RuntimeException e) {
+                // A dispatcher bug must not stop the region; the record is read again after a restart.
+                LOG.error("region {}: dispatching {}-{}@{} threw; it stays uncommitted", region.wireName(),
+                        record.topic(), record.partition(), record.offset(), e);
+            }
+        }
+        inFlight = progress.inFlight();
+        updateLag();
+    }
+
+    /** Pauses everything above maxInFlight (until below 3/4 of it), and partitions whose commit metadata would overflow. */
+    private void applyBackPressure() {
+        if (progress.inFlight() >= maxInFlight) {
+            heldBack = true;
+        } else if (progress.inFlight() < maxInFlight * 3 / 4) {
+            heldBack = false;
+        }
+        Set<TopicPartition> shouldPause = new HashSet<>(heldBack ? consumer.assignment() : progress.withoutRoom());
+        shouldPause.retainAll(consumer.assignment());
+        if (!shouldPause.equals(paused)) {
+            Set<TopicPartition> resume = new HashSet<>(paused);
+            resume.removeAll(shouldPause);
+            resume.retainAll(consumer.assignment());
+            consumer.resume(resume);
+            consumer.pause(shouldPause);
+            paused.clear();
+            paused.addAll(shouldPause);
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            finished.drainTo(progress::completed);
+            commitSync(progress.committable());
+            progress.revoke(partitions);
+            dispatcher.revoked(partitions);
+            paused.removeAll(partitions);
+            partitions.forEach(lag::remove);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            progress.revoke(partitions);
+            dispatcher.revoked(partitions);
+            paused.removeAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions),
+                    Duration.ofSeconds(10));
+            partitions.forEach(partition -> progress.assigned(partition, committed.get(partition)));
+            LOG.info("region {}: assigned {} partitions", region.wireName(), partitions.size());
+        }
+    }
+
+    private void drainUntilIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (progress.inFlight() > 0 && System.nanoTime() < deadline) {
+            finished.drainTo(progress::completed);
+            dispatcher.turn();
+            sleep(10);
+        }
+        finished.drainTo(progress::completed);
+    }
+
+    private void updateLag() {
+        for (TopicPartition partition : consumer.assignment()) {
+            OptionalLong current = consumer.currentLag(partition);
+            if (current.isPresent() && lag.put(partition, current.getAsLong()) == null) {
+                Gauge.builder("dispatcher_partition_lag", lag, map -> map.getOrDefault(partition, 0L))
+                        .tag("region", region.wireName()).tag("partition", String.valueOf(partition.partition()))
+                        .register(metrics);
+            }
+        }
+    }
+
+    private void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                // Runs on this thread, inside a later poll.
+                if (error != null) {
+                    progress.commitFailed(offsets.keySet());
+                    LOG.warn("region {}: offset commit failed (retried on the next turn): {}", region.wireName(),
+                            error.getMessage());
+                }
+            });
+        }
+    }
+
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (!offsets.isEmpty()) {
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                progress.commitFailed(offsets.keySet());
+                LOG.warn("region {}: offset commit failed: {}", region.wireName(), e.getMessage());
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops reading, lets in-flight jobs finish (up to 10 s) and commits. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        stopped.await(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,282 @@
+package dev.edgedispatcher.worker.delivery;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientConnection;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP/1.1 connections of one event loop, owned by us rather than by Vert.x's pool so that (a)
+ * the number of open connections is capped whatever the number of destinations, idle ones being
+ * closed least recently used first and after an idle timeout, and (b) a connect's ct timer can start
+ * when the connect really starts, never while the attempt waits for a slot. Confined to its event
+ * loop: every method runs on it, so there are no locks.
+ */
+final class ConnectionPool {
+
+    /** Connections are reused only for the same name, resolved address, port and scheme (TLS identity). */
+    record Key(String host, InetAddress address, int port, boolean ssl) {
+    }
+
+    /** A connection lent to one attempt; give it back exactly once. */
+    final class Lease {
+        private final Pooled pooled;
+        private final boolean reused;
+        private boolean returned;
+
+        private Lease(Pooled pooled, boolean reused) {
+            this.pooled = pooled;
+            this.reused = reused;
+        }
+
+        HttpClientConnection connection() {
+            return pooled.connection;
+        }
+
+        /** Whether the connection served an earlier attempt (it may have been closed by the server since). */
+        boolean reused() {
+            return reused;
+        }
+
+        /** Back to the pool when the exchange finished cleanly and may be followed by another, else closed. */
+        void release(boolean reusable) {
+            if (returned) {
+                return;
+            }
+            returned = true;
+            giveBack(pooled, reusable);
+        }
+    }
+
+    private static final class Pooled {
+        final Key key;
+        final HttpClientConnection connection;
+        boolean closed;
+        boolean counted = true;
+        long idleSince;
+
+        Pooled(Key key, HttpClientConnection connection) {
+            this.key = key;
+            this.connection = connection;
+        }
+    }
+
+    private record Waiter(Key key, Supplier<Future<HttpClientConnection>> connector, Promise<Lease> promise) {
+    }
+
+    private final ConnectionLimits limits;
+    private final Map<Key, ArrayDeque<Pooled>> idleByKey = new HashMap<>();
+    private final LinkedHashSet<Pooled> idleOldestFirst = new LinkedHashSet<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final long sweeper;
+    private final Vertx vertx;
+    private int open;
+    private int connecting;
+
+    /** Must be created on the event loop it serves (its idle sweeper runs there). */
+    ConnectionPool(Vertx vertx, ConnectionLimits limits) {
+        this.vertx = vertx;
+        this.limits = limits;
+        this.sweeper = vertx.setPeriodic(Math.max(50, Math.min(1000, limits.idleTimeoutMs() / 4)), id -> closeExpiredIdle());
+    }
+
+    /**
+     * Completes {@code promise} with an idle connection for {@code key}, or with a new one from
+     * {@code connector} (called only when the connect really starts), or fails it with the connect's
+     * error. The caller may give up by failing the promise first; a connection handed over later
+     * then returns to the pool.
+     */
+    void acquire(Key key, Supplier<Future<HttpClientConnection>> connector, Promise<Lease> promise) {
+        waiters.add(new Waiter(key, connector, promise));
+        pump();
+    }
+
+    int open() {
+        return open;
+    }
+
+    int idle() {
+        return idleOldestFirst.size();
+    }
+
+    int waiting() {
+        return waiters.size();
+    }
+
+    /** Serves waiters in arrival order while connections or connect slots allow. */
+    private void pump() {
+        while (!waiters.isEmpty()) {
+            Waiter next = waiters.peek();
+            if (next.promise().future().isComplete()) {
+                waiters.poll(); // gave up (its tt ran out)
+                continue;
+            }
+            Pooled idle = takeIdle(next.key());
+            if (idle != null) {
+                waiters.poll();
+                hand(next.promise(), new Lease(idle, true));
+                continue;
+            }
+            if (connecting >= limits.maxConnecting()) {
+                return;
+            }
+            if (open >= limits.maxConnections()) {
+                if (idleOldestFirst.isEmpty()) {
+                    return; // every connection is busy: wait for one to come back or close
+                }
+                evict(idleOldestFirst.iterator().next());
+                continue;
+            }
+            waiters.poll();
+            connect(next);
+        }
+    }
+
+    private void connect(Waiter waiter) {
+        open++;
+        connecting++;
+        Future<HttpClientConnection> connected;
+        try {
+            connected = waiter.connector().get();
+        } catch (RuntimeException e) {
+            connected = Future.failedFuture(e);
+        }
+        connected.onComplete(result -> {
+            connecting--;
+            if (result.failed()) {
+                open--;
+                waiter.promise().tryFail(result.cause());
+            } else {
+                Pooled pooled = new Pooled(waiter.key(), result.result());
+                result.result().closeHandler(closed -> onClosed(pooled));
+                hand(waiter.promise(), new Lease(pooled, false));
+            }
+            pump();
+        });
+    }
+
+    private void hand(Promise<Lease> promise, Lease lease) {
+        if (!promise.tryComplete(lease)) {
+            lease.release(true); // the attempt ended meanwhile; the connection is still good
+        }
+    }
+
+    private Pooled takeIdle(Key key) {
+        ArrayDeque<Pooled> idle = idleByKey.get(key);
+        while (idle != null && !idle.isEmpty()) {
+            Pooled pooled = idle.pollLast(); // the most recently used: the least likely to be closed by the server
+            idleOldestFirst.remove(pooled);
+            if (idle.isEmpty()) {
+                idleByKey.remove(key);
+            }
+            if (!pooled.closed) {
+                return pooled;
+            }
+        }
+        return null;
+    }
+
+    private void giveBack(Pooled pooled, boolean reusable) {
+        if (!reusable || pooled.closed) {
+            close(pooled);
+        } else if (handToWaiterFor(pooled)) {
+            return;
+        } else {
+            pooled.idleSince = System.nanoTime();
+            idleByKey.computeIfAbsent(pooled.key, key -> new ArrayDeque<>()).addLast(pooled);
+            idleOldestFirst.add(pooled);
+        }
+        pump();
+    }
+
+    /** A connection coming back goes straight to the first waiter for its destination, if any. */
+    private boolean handToWaiterFor(Pooled pooled) {
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter waiter = it.next();
+            if (waiter.key().equals(pooled.key) && !waiter.promise().future().isComplete()) {
+                it.remove();
+                hand(waiter.promise(), new Lease(pooled, true));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void evict(Pooled pooled) {
+        removeIdle(pooled);
+        close(pooled);
+    }
+
+    /** Closes and stops counting it now: the socket goes within moments, and a waiter may connect. */
+    private void close(Pooled pooled) {
+        if (pooled.counted) {
+            pooled.counted = false;
+            open--;
+        }
+        if (!pooled.closed) {
+            pooled.closed = true;
+            pooled.connection.close();
+        }
+    }
+
+    private void onClosed(Pooled pooled) {
+        pooled.closed = true;
+        removeIdle(pooled);
+        if (pooled.counted) {
+            pooled.counted = false;
+            open--;
+        }
+        pump();
+    }
+
+    private void removeIdle(Pooled pooled) {
+        if (idleOldestFirst.remove(pooled)) {
+            ArrayDeque<Pooled> idle = idleByKey.get(pooled.key);
+            if (idle != null) {
+                idle.remove(pooled);
+                if (idle.isEmpty()) {
+                    idleByKey.remove(pooled.key);
+                }
+            }
+        }
+    }
+
+    private void closeExpiredIdle() {
+        long cutoff = System.nanoTime() - limits.idleTimeoutMs() * 1_000_000;
+        boolean closedAny = false;
+        for (Iterator<Pooled> it = idleOldestFirst.iterator(); it.hasNext(); ) {
+            Pooled pooled = it.next();
+            if (pooled.idleSince - cutoff > 0) {
+                break; // the rest went idle later
+            }
+            it.remove();
+            ArrayDeque<Pooled> idle = idleByKey.get(pooled.key);
+            if (idle != null) {
+                idle.remove(pooled);
+                if (idle.isEmpty()) {
+                    idleByKey.remove(pooled.key);
+                }
+            }
+            close(pooled);
+            closedAny = true;
+        }
+        if (closedAny) {
+            pump();
+        }
+    }
+
+    /** Closes every connection; for shutdown. */
+    void close() {
+        vertx.cancelTimer(sweeper);
+        for (Pooled pooled : new java.util.ArrayList<>(idleOldestFirst)) {
+            evict(pooled);
+        }
+    }
+}

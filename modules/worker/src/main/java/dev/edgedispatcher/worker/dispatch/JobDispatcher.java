@@ -1,0 +1,149 @@
+package dev.edgedispatcher.worker.dispatch;
+
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.worker.consume.FinishedOffsets;
+import dev.edgedispatcher.worker.consume.RecordDispatcher;
+import dev.edgedispatcher.worker.delivery.DeliveryOutcome;
+import dev.edgedispatcher.worker.results.OutcomeRecorder;
+import io.vertx.core.Context;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a region's records into deliveries, on the consumer thread: decode and validate
+ * ({@link RecordDecoder}; poison records go to the DLQ), wait behind the job's ordering key
+ * ({@link OrderingLanes}), wait for room at the destination and in the process
+ * ({@link DestinationAdmission}), then hand the job to an event loop, round robin, where
+ * {@link JobRunner} delivers it and {@link OutcomeRecorder} writes its outcome. Only when that
+ * write is acknowledged is the offset finished. Any exception on the way ends the record as a
+ * poison record or a failed outcome: nothing holds a key, a destination or an offset forever.
+ */
+public final class JobDispatcher implements RecordDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
+
+    /** A job read from a partition, on its way through the dispatcher. */
+    private record InFlight(TopicPartition partition, long offset, JobRecord job, String destination) {
+    }
+
+    private final Region region;
+    private final RecordDecoder decoder;
+    private final List<Context> eventLoops;
+    private final JobRunner runner;
+    private final OutcomeRecorder recorder;
+    private final FinishedOffsets finishedOffsets;
+    private final OrderingLanes<InFlight> lanes = new OrderingLanes<>();
+    private final DestinationAdmission<InFlight> admission;
+    private final ConcurrentLinkedQueue<InFlight> delivered = new ConcurrentLinkedQueue<>();
+    private final Set<TopicPartition> revoked = new HashSet<>();
+    private final Consumer<InFlight> start = this::start;
+    private int nextLoop;
+
+    public JobDispatcher(Region region, List<Context> eventLoops, JobRunner runner, OutcomeRecorder recorder,
+            FinishedOffsets finishedOffsets, int perDestination, DeliverySlots slots) {
+        this.region = region;
+        this.decoder = new RecordDecoder(region);
+        this.eventLoops = List.copyOf(eventLoops);
+        this.runner = runner;
+        this.recorder = recorder;
+        this.finishedOffsets = finishedOffsets;
+        this.admission = new DestinationAdmission<>(perDestination, slots);
+    }
+
+    @Override
+    public void dispatch(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        revoked.remove(partition); // ours again
+        DecodedRecord decoded;
+        try {
+            decoded = decoder.decode(record.value());
+        } catch (RuntimeException e) {
+            LOG.error("region {}: decoding {}-{}@{} threw", region.wireName(), record.topic(), record.partition(),
+                    record.offset(), e);
+            decoded = new DecodedRecord.Poison(Optional.empty(), "internal error", "body", e.toString());
+        }
+        if (decoded instanceof DecodedRecord.Poison poison) {
+            recorder.poisoned(record, poison.id(), poison.reason(), poison.field(), poison.detail())
+                    .whenComplete((ok, error) -> {
+                        if (error == null) {
+                            finishedOffsets.add(partition, record.offset());
+                        } // else the writer was closed: the offset stays uncommitted and is read again
+                    });
+            return;
+        }
+        DecodedRecord.Job job = (DecodedRecord.Job) decoded;
+        InFlight item = new InFlight(partition, record.offset(), job.job(), job.destination());
+        if (lanes.tryStart(item.job().orderingKey(), item)) {
+            admission.offer(item.destination(), item, start);
+        }
+    }
+
+    @Override
+    public void turn() {
+        for (InFlight item = delivered.poll(); item != null; item = delivered.poll()) {
+            admission.finished(item.destination(), start);
+            startNextOfKey(item.job().orderingKey());
+        }
+        admission.admitWaitingForSlots(start);
+    }
+
+    private void startNextOfKey(String orderingKey) {
+        InFlight next = lanes.finished(orderingKey);
+        while (next != null && revoked.contains(next.partition())) {
+            next = lanes.finished(orderingKey); // its partition went to another worker, which reads it again
+        }
+        if (next != null) {
+            admission.offer(next.destination(), next, start);
+        }
+    }
+
+    @Override
+    public void revoked(Collection<TopicPartition> partitions) {
+        revoked.addAll(partitions);
+        for (InFlight dropped : admission.dropIf(item -> revoked.contains(item.partition()))) {
+            startNextOfKey(dropped.job().orderingKey());
+        }
+    }
+
+    @Override
+    public int waiting() {
+        return admission.waiting() + lanes.waiting();
+    }
+
+    /** Admitted: deliver on the next event loop. */
+    private void start(InFlight item) {
+        Context loop = eventLoops.get(nextLoop);
+        nextLoop = (nextLoop + 1) % eventLoops.size();
+        loop.runOnContext(run -> deliver(item));
+    }
+
+    private void deliver(InFlight item) {
+        JobRecord job = item.job();
+        try {
+            recorder.started(job);
+        } catch (RuntimeException e) {
+            LOG.warn("region {}: started event of {} not written: {}", region.wireName(), job.id(), e.toString());
+        }
+        runner.run(job).onComplete(ran -> {
+            DeliveryOutcome outcome = ran.result(); // JobRunner never fails
+            // The destination and key are free as soon as the attempts ended; the offset only once
+            // the outcome is acknowledged.
+            delivered.add(item);
+            recorder.finished(job, outcome).whenComplete((ok, error) -> {
+                if (error == null) {
+                    finishedOffsets.add(item.partition(), item.offset());
+                } // else the writer was closed: the offset stays uncommitted and the job is read again
+            });
+        });
+    }
+}

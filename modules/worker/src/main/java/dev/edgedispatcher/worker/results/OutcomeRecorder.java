@@ -1,0 +1,84 @@
+package dev.edgedispatcher.worker.results;
+
+import dev.edgedispatcher.backbone.DeadLetter;
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.worker.delivery.DeliveryOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records how each job of a region ended: the final event on {@code webhooks.results}, a dead
+ * letter for a poison record (plus a final {@code failed} event when it has an id), one log line,
+ * and the {@code dispatcher_deliveries} / {@code dispatcher_poison_records} counters. The futures
+ * complete only once Kafka acknowledged every write: that is when the offset may be committed.
+ */
+public final class OutcomeRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
+
+    private final String region;
+    private final ResultWriter writer;
+    private final MeterRegistry metrics;
+    private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> poison = new ConcurrentHashMap<>();
+
+    public OutcomeRecorder(Region region, ResultWriter writer, MeterRegistry metrics) {
+        this.region = region.wireName();
+        this.writer = writer;
+        this.metrics = metrics;
+    }
+
+    /** Best effort: the job's status turns in_flight. */
+    public void started(JobRecord job) {
+        writer.writeProgress(ResultEvent.started(job.id(), region));
+    }
+
+    public CompletableFuture<Void> finished(JobRecord job, DeliveryOutcome outcome) {
+        count(outcome.state());
+        // One line per delivery: failures at INFO, successes at DEBUG (there are many).
+        (outcome.delivered() ? LOG.atDebug() : LOG.atInfo())
+                .addKeyValue("job_id", job.id()).addKeyValue("region", region)
+                .addKeyValue("state", outcome.state()).addKeyValue("delivered_by", outcome.deliveredBy().orElse(null))
+                .addKeyValue("classes", String.join(",", outcome.classesSeen()))
+                .log("delivery {}: {}", outcome.state(), outcome.reason());
+        return writer.writeFinal(ResultEvent.finalOutcome(job.id(), region, outcome.state(),
+                outcome.deliveredBy().orElse(null), outcome.classesSeen(), outcome.reason()));
+    }
+
+    /** The record goes to the DLQ with its reason; a record with an id also gets its final failed event. */
+    public CompletableFuture<Void> poisoned(ConsumerRecord<String, byte[]> record, Optional<String> id, String reason,
+            String field, String detail) {
+        poison.computeIfAbsent(field, key -> Counter.builder("dispatcher_poison_records")
+                .description("region records that could not be delivered at all, by offending field")
+                .tag("region", region).tag("field", key).register(metrics)).increment();
+        LOG.atWarn().addKeyValue("job_id", id.orElse(null)).addKeyValue("region", region)
+                .addKeyValue("field", field)
+                .log("poison record at {}-{}@{} to the DLQ: {}: {}", record.topic(), record.partition(), record.offset(),
+                        reason, detail);
+        CompletableFuture<Void> deadLetter = writer.writeDeadLetter(record.key(), DeadLetter.of(reason,
+                field, detail, record.topic(), record.partition(), record.offset(), record.value()));
+        if (id.isEmpty()) {
+            return deadLetter;
+        }
+        count("failed");
+        CompletableFuture<Void> finalEvent = writer.writeFinal(ResultEvent.finalOutcome(id.get(), region, "failed",
+                null, List.of(), reason + ": " + field + ": " + detail
+                        + " (record sent to webhooks.dlq, nothing delivered)"));
+        return CompletableFuture.allOf(deadLetter, finalEvent);
+    }
+
+    private void count(String state) {
+        deliveries.computeIfAbsent(state, key -> Counter.builder("dispatcher_deliveries")
+                .tag("region", region).tag("outcome", key).register(metrics)).increment();
+    }
+}
