@@ -63,6 +63,51 @@ final class KafkaTestSupport {
         }
     }
 
+    /** Writes records as they are, with a plain producer: how a poison record gets onto a region topic. */
+    static void publishRaw(String bootstrap, List<ProducerRecord<String, byte[]>> records) {
+        Map<String, Object> props = KafkaClientSettings.producer(bootstrap, "test-raw");
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+            records.forEach(record -> acks.add(producer.send(record)));
+            for (java.util.concurrent.Future<?> ack : acks) {
+                ack.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("publishing raw records failed", e);
+        }
+    }
+
+    static ProducerRecord<String, byte[]> raw(Region region, int partition, String key, String value) {
+        return new ProducerRecord<>(Topics.region(region), partition, key,
+                value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static ProducerRecord<String, byte[]> record(Region region, int partition, JobRecord job) {
+        return new ProducerRecord<>(Topics.region(region), partition, job.kafkaKey(), RecordJson.write(job));
+    }
+
+    /** The group's committed offset of one partition (-1 when none). */
+    static long committed(String bootstrap, String group, org.apache.kafka.common.TopicPartition partition) throws Exception {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+            var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            var committed = offsets.get(partition);
+            return committed == null ? -1 : committed.offset();
+        }
+    }
+
+    static void setResultsMaxMessageBytes(String bootstrap, int bytes) throws Exception {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.RESULTS);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", String.valueOf(bytes)),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+        }
+    }
+
     /** The partition Kafka's default partitioner picks for a key. */
     static int partitionOf(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;

@@ -107,9 +107,26 @@ final class RecordingServer implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
 
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger maxOpenConnections = new AtomicInteger();
+
     RecordingServer() throws IOException {
-        server = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** Bound to {@code address}: the wildcard address answers on every 127.x.y.z (distinct destinations). */
+    RecordingServer(InetAddress address) throws IOException {
+        server = new ServerSocket(0, 1000, address);
         threads.execute(this::acceptLoop);
+    }
+
+    /** The most connections that were open to this server at once. */
+    int maxOpenConnections() {
+        return maxOpenConnections.get();
+    }
+
+    int openConnections() {
+        return openConnections.get();
     }
 
     int port() {
@@ -147,6 +164,7 @@ final class RecordingServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
+        maxOpenConnections.accumulateAndGet(openConnections.incrementAndGet(), Math::max);
         try (socket) {
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();
@@ -178,6 +196,8 @@ final class RecordingServer implements AutoCloseable {
             // client went away
         } catch (IOException | InterruptedException e) {
             // test over
+        } finally {
+            openConnections.decrementAndGet();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.worker.consume;
 
+import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.health.LoopHealth;
 import dev.edgedispatcher.callback.Region;
@@ -18,6 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
     private final int maxInFlight;
     private final MeterRegistry metrics;
     private final LoopHealth health;
+    private final String groupId;
     private final PartitionProgress progress = new PartitionProgress();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
@@ -61,6 +65,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
         this.finished = finished;
         this.maxInFlight = maxInFlight;
         this.metrics = metrics;
+        this.groupId = consumer.groupMetadata().groupId();
         // Longest a healthy turn can take: a commitSync or committed() call on rebalance, plus margin.
         this.health = new LoopHealth("consumer-" + region.wireName(), 60_000);
         Gauge.builder("dispatcher_in_flight", () -> inFlight).tag("region", region.wireName())
@@ -87,14 +92,14 @@ public final class RegionConsumerLoop implements AutoCloseable {
             while (running) {
                 try {
                     turn();
-                    health.kafkaOk();
+                    reportKafkaHealth();
                     backoff = 0;
                 } catch (org.apache.kafka.common.errors.WakeupException e) {
                     // close() woke us
                 } catch (RuntimeException e) {
                     // Kafka timeouts, a broker going away: in-flight jobs are unaffected; retry.
-                    backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
                     health.kafkaFailing(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
                     LOG.error("region {}: consumer loop failed, retrying in {} ms: {}", region.wireName(), backoff, e.toString());
                     sleep(backoff);
                 }
@@ -112,6 +117,28 @@ public final class RegionConsumerLoop implements AutoCloseable {
                 LOG.warn("region {}: consumer did not close cleanly: {}", region.wireName(), e.toString());
             }
             stopped.countDown();
+        }
+    }
+
+    /**
+     * A poll does not fail when the brokers are gone, it just returns nothing: readiness comes from
+     * the group coordinator's heartbeats instead (none for a session timeout means not connected).
+     */
+    private void reportKafkaHealth() {
+        double silentSeconds = Double.NaN;
+        for (Map.Entry<MetricName, ? extends Metric> metric : consumer.metrics().entrySet()) {
+            if (metric.getKey().name().equals("last-heartbeat-seconds-ago")
+                    && metric.getKey().group().equals("consumer-coordinator-metrics")) {
+                Object value = metric.getValue().metricValue();
+                silentSeconds = value instanceof Number number ? number.doubleValue() : Double.NaN;
+            }
+        }
+        if (consumer.assignment().isEmpty() && (Double.isNaN(silentSeconds) || silentSeconds < 0)) {
+            health.kafkaFailing("not yet a member of group " + groupId + " with partitions");
+        } else if (!Double.isNaN(silentSeconds) && silentSeconds * 1000 > KafkaClientSettings.SESSION_TIMEOUT_MS) {
+            health.kafkaFailing("no heartbeat to the group coordinator for " + (long) silentSeconds + " s");
+        } else {
+            health.kafkaOk();
         }
     }
 

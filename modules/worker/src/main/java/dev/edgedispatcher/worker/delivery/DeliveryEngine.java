@@ -151,20 +151,48 @@ public final class DeliveryEngine {
         }
 
         private void attempt(int attempt) {
+            try {
+                startAttempt(attempt);
+            } catch (RuntimeException e) {
+                done.tryFail(e); // a bug must end the delivery, not leave it hanging
+            }
+        }
+
+        private void startAttempt(int attempt) {
             withPermit(destination, AttemptBudget.of(target.policy(), remainingMs())).onComplete(permitted -> {
                 if (permitted.failed()) {
-                    afterAttempt(new AttemptResult(attempt, Optional.of(FailureClass.CT), Optional.empty(),
+                    attemptAfterWait(new AttemptResult(attempt, Optional.of(FailureClass.CT), Optional.empty(),
                             permitted.cause().getMessage(), java.time.Instant.now(), 0, -1));
                     return;
                 }
                 DestinationBulkheads.Permit permit = permitted.result();
                 // Waiting for the permit used some of tt: cut the attempt's timeouts to what is left now.
                 AttemptBudget cut = AttemptBudget.of(target.policy(), remainingMs());
-                http.execute(request, headers(job, account, request, role, attempt), attempt, cut).onComplete(result -> {
+                Future<AttemptResult> sent;
+                try {
+                    sent = http.execute(request, headers(job, account, request, role, attempt), attempt, cut);
+                } catch (RuntimeException e) {
                     permit.release();
-                    afterAttempt(result.result());
+                    done.tryFail(e);
+                    return;
+                }
+                sent.onComplete(result -> {
+                    permit.release();
+                    try {
+                        afterAttempt(result.result());
+                    } catch (RuntimeException e) {
+                        done.tryFail(e);
+                    }
                 });
             });
+        }
+
+        private void attemptAfterWait(AttemptResult waited) {
+            try {
+                afterAttempt(waited);
+            } catch (RuntimeException e) {
+                done.tryFail(e);
+            }
         }
 
         private void afterAttempt(AttemptResult result) {
