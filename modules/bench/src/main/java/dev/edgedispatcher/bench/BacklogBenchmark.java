@@ -1,0 +1,173 @@
+package dev.edgedispatcher.bench;
+
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.TopicLayout;
+import dev.edgedispatcher.backbone.TopicProvisioner;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
+import dev.edgedispatcher.embeddedkafka.TopicContents;
+import dev.edgedispatcher.worker.WorkerConfig;
+import dev.edgedispatcher.worker.WorkerService;
+import dev.edgedispatcher.worker.delivery.Cidr;
+import dev.edgedispatcher.worker.sign.Accounts;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * A worker that starts (or restarts) with a backlog (issue: faults, SPEC §3 "timers measure the
+ * destination"): the jobs are queued on the region topic first, then one worker is started, in one
+ * run:
+ * (a) 20,000 jobs with {@code rc=0} for a healthy receiver, with 1,000 jobs for a receiver that never
+ *     answers ({@code rt=1000}) mixed in: spurious ct/rt failures among the healthy ones (target 0)
+ *     and how late the 1,000 rt timers fired (duration minus rt; target p99 < 50 ms);
+ * (b) 5,000 jobs with {@code rc=0} for a receiver answering after 100 ms: spurious failures (target 0).
+ * Receivers run in processes of their own; broker and worker share this JVM.
+ *
+ * <p>Run: {@code scripts/bench-system backlog [healthy-jobs]}.
+ */
+public final class BacklogBenchmark {
+
+    private static final int STALL_PORT = 41500;
+
+    public static void main(String[] args) throws Exception {
+        int healthy = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int receiverPort = 42600;
+        Process receiver = start(ReceiverServer.class, "receiving", String.valueOf(receiverPort), "1");
+        Process stall = start(StallServer.class, "stalling", String.valueOf(STALL_PORT), "10");
+        try {
+            List<JobRecord> a = new ArrayList<>();
+            for (int i = 0; i < healthy; i++) {
+                a.add(job("a-" + i, "http://127.0.0.1:" + receiverPort + "/ok#rc=0"));
+                if (i % 20 == 0) {
+                    a.add(job("a-stall-" + i, "http://127.0.0.1:" + (STALL_PORT + i % 10) + "/stall#rc=0&rt=1000"));
+                }
+            }
+            report("(a) " + healthy + " healthy + " + (a.size() - healthy) + " stalling (rt=1000)", run(a));
+            List<JobRecord> b = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                b.add(job("b-" + i, "http://127.0.0.1:" + receiverPort + "/slow#rc=0"));
+            }
+            report("(b) 5000 for a 100 ms receiver", run(b));
+        } finally {
+            receiver.destroyForcibly();
+            stall.destroyForcibly();
+        }
+        System.exit(0);
+    }
+
+    private record Run(double seconds, List<ResultEvent> finals, List<ResultEvent> attempts) {
+    }
+
+    /** Queues the jobs on a fresh broker, then starts one worker and waits for every final outcome. */
+    private static Run run(List<JobRecord> jobs) throws Exception {
+        Path dataDir = Files.createTempDirectory("backlog-bench");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+                new TopicProvisioner(admin).ensure(TopicLayout.DEFAULT, Duration.ofSeconds(60));
+            }
+            Map<String, Object> props = KafkaClientSettings.producer(bootstrap, "bench-backlog");
+            props.put("delivery.timeout.ms", 120_000);
+            props.put("max.block.ms", 60_000);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+                for (JobRecord job : jobs) {
+                    producer.send(new ProducerRecord<>(Topics.region(Region.FRANKFURT), job.kafkaKey(), RecordJson.write(job)));
+                }
+                producer.flush();
+            }
+            WorkerConfig config = WorkerConfig.defaults(bootstrap, Set.of(Region.FRANKFURT), Accounts.withDefault("bench"),
+                    List.of(Cidr.parse("127.0.0.0/8")));
+            long start = System.nanoTime();
+            try (WorkerService worker = WorkerService.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (count(bootstrap, ResultEvent.FINAL) < jobs.size()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("not every job ended within 5 minutes");
+                    }
+                    Thread.sleep(500);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<ResultEvent> events = events(bootstrap);
+                return new Run(seconds, events.stream().filter(e -> e.type().equals(ResultEvent.FINAL)).toList(),
+                        events.stream().filter(e -> e.type().equals(ResultEvent.ATTEMPT)).toList());
+            }
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private static void report(String name, Run run) {
+        Map<String, Integer> healthyOutcomes = new TreeMap<>();
+        run.finals().stream().filter(e -> !e.id().contains("stall"))
+                .forEach(e -> healthyOutcomes.merge(e.state() + (e.classes().isEmpty() ? "" : " " + e.classes()), 1, Integer::sum));
+        long spurious = run.finals().stream().filter(e -> !e.id().contains("stall") && !e.state().equals("delivered")).count();
+        System.out.printf("%s: all %d ended in %.1f s; healthy outcomes %s; spurious failures %d (target 0)%n", name,
+                run.finals().size(), run.seconds(), healthyOutcomes, spurious);
+        List<ResultEvent> stalls = run.attempts().stream().filter(e -> e.id().contains("stall")).toList();
+        if (!stalls.isEmpty()) {
+            long[] lateness = stalls.stream().filter(e -> e.outcome().equals("rt")).mapToLong(e -> e.durationMs() - 1000).toArray();
+            Percentiles p = new Percentiles(lateness, lateness.length);
+            System.out.printf("%s: rt=1000 timers under the backlog: n=%d (other outcomes %d) lateness p50=%d ms p99=%d ms max=%d ms"
+                    + " (target p99 < 50 ms)%n", name, p.count(), stalls.size() - lateness.length, p.at(50), p.at(99), p.at(100));
+        }
+    }
+
+    private static long count(String bootstrap, String type) throws IOException {
+        return events(bootstrap).stream().filter(e -> e.type().equals(type)).map(ResultEvent::id).distinct().count();
+    }
+
+    private static List<ResultEvent> events(String bootstrap) throws IOException {
+        List<ResultEvent> events = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : TopicContents.readAll(bootstrap, Topics.RESULTS)) {
+            events.add(RecordJson.read(record.value(), ResultEvent.class));
+        }
+        return events;
+    }
+
+    private static JobRecord job(String id, String url) {
+        return new JobRecord(id, url, "answer_url", "POST", Map.of("CallUUID", id), null, null, null, null, null, null,
+                Region.FRANKFURT.wireName(), null, null, System.currentTimeMillis());
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    static Process start(Class<?> main, String readyPrefix, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null || !line.startsWith(readyPrefix)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(main.getSimpleName() + " did not start: " + line);
+        }
+        return process;
+    }
+}
