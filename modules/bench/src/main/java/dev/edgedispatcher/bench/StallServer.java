@@ -11,7 +11,10 @@ import java.util.Iterator;
 /**
  * A receiver that accepts connections and reads requests but never answers: every request to it
  * stays pending until the client gives up. Runs as its own process (one NIO thread) so that the
- * benchmark's JVM holds only the client side of 10,000 pending requests. Args: firstPort count.
+ * benchmark's JVM holds only the client side of 10,000 pending requests. Args: firstPort count
+ * [report]; with {@code report} it prints {@code closed MS} for each connection the client closed
+ * after sending data, MS being the time from the first byte received to the close: how long the
+ * client's rt timer really took, measured outside the client.
  */
 public final class StallServer {
 
@@ -21,6 +24,7 @@ public final class StallServer {
     public static void main(String[] args) throws Exception {
         int firstPort = Integer.parseInt(args[0]);
         int count = Integer.parseInt(args[1]);
+        boolean report = args.length > 2 && args[2].equals("report");
         Selector selector = Selector.open();
         for (int i = 0; i < count; i++) {
             ServerSocketChannel server = ServerSocketChannel.open();
@@ -44,11 +48,24 @@ public final class StallServer {
                     }
                 } else if (key.isReadable()) {
                     sink.clear();
-                    if (((SocketChannel) key.channel()).read(sink) < 0) {
+                    int read;
+                    try {
+                        read = ((SocketChannel) key.channel()).read(sink);
+                    } catch (java.io.IOException reset) {
+                        read = -1;
+                    }
+                    if (read > 0 && key.attachment() == null) {
+                        key.attach(System.nanoTime());
+                    }
+                    if (read < 0) {
                         key.channel().close();
+                        if (report && key.attachment() != null) {
+                            System.out.println("closed " + (System.nanoTime() - (Long) key.attachment()) / 1_000_000);
+                        }
                     }
                 }
             }
+            System.out.flush();
         }
     }
 }

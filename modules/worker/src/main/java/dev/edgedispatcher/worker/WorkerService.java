@@ -11,6 +11,7 @@ import dev.edgedispatcher.worker.delivery.DestinationBulkheads;
 import dev.edgedispatcher.worker.delivery.DestinationGuard;
 import dev.edgedispatcher.worker.delivery.HttpAttempt;
 import dev.edgedispatcher.worker.dispatch.DeliverySlots;
+import dev.edgedispatcher.worker.dispatch.EventLoopLag;
 import dev.edgedispatcher.worker.dispatch.JobRunner;
 import dev.edgedispatcher.worker.results.OutcomeRecorder;
 import dev.edgedispatcher.worker.results.ResultWriter;
@@ -68,8 +69,13 @@ public final class WorkerService implements AutoCloseable {
         ResultWriter results = new ResultWriter(config.bootstrapServers(), "worker");
         ConnectionPools pools = new ConnectionPools(vertx, config.connections(), eventLoops);
         DestinationBulkheads bulkheads = new DestinationBulkheads(vertx, config.maxConnectionsPerDestination());
-        HttpAttempt http = new HttpAttempt(vertx, client, new DestinationGuard(config.allowedDestinations()), pools);
-        DeliverySlots slots = new DeliverySlots(config.connections().maxConnections());
+        HttpAttempt http = new HttpAttempt(vertx, client, new DestinationGuard(config.allowedDestinations()), pools,
+                metrics);
+        List<Context> contexts = EventLoopContexts.create(vertx, eventLoops);
+        EventLoopLag lag = EventLoopLag.watch(vertx, contexts);
+        DeliverySlots slots = new DeliverySlots(config.connections().maxConnections(), lag);
+        Gauge.builder("dispatcher_event_loop_lag_ms", lag, EventLoopLag::worstMs)
+                .description("how late the most late delivery event loop ran its last 10 ms tick").register(metrics);
         Gauge.builder("dispatcher_open_connections", pools, ConnectionPools::open)
                 .description("HTTP connections open to destinations (connecting, in use and idle)").register(metrics);
         Gauge.builder("dispatcher_idle_connections", pools, ConnectionPools::idle)
@@ -78,7 +84,6 @@ public final class WorkerService implements AutoCloseable {
                 .description("deliveries running in this process").register(metrics);
         Gauge.builder("dispatcher_destinations_tracked", bulkheads, DestinationBulkheads::destinations)
                 .description("destinations with attempts in flight or waiting (idle ones are forgotten)").register(metrics);
-        List<Context> contexts = EventLoopContexts.create(vertx, eventLoops);
         HealthChecks health = new HealthChecks().add(results);
         List<RegionWorker> workers = new ArrayList<>();
         for (Region region : config.regions()) {

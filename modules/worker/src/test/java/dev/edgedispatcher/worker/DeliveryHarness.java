@@ -44,7 +44,7 @@ final class DeliveryHarness implements AutoCloseable {
         }
         client = vertx.createHttpClient(options);
         engine = new DeliveryEngine(vertx, new HttpAttempt(vertx, client, new DestinationGuard(allowed),
-                new ConnectionPools(vertx, ConnectionLimits.DEFAULTS, 1)),
+                new ConnectionPools(vertx, ConnectionLimits.DEFAULTS, 1), new SimpleMeterRegistry()),
                 new DestinationBulkheads(vertx, 256), accounts, "frankfurt", attemptEvents::add, new SimpleMeterRegistry(), 0);
         warmUp();
     }
