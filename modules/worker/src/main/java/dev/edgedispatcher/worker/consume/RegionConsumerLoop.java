@@ -54,6 +54,8 @@ public final class RegionConsumerLoop implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile int inFlight;
+    private volatile int waiting;
+    private long lastHealthCheck;
     private long lastCommit;
     private boolean heldBack;
 
@@ -70,7 +72,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
         this.health = new LoopHealth("consumer-" + region.wireName(), 60_000);
         Gauge.builder("dispatcher_in_flight", () -> inFlight).tag("region", region.wireName())
                 .description("jobs of this region read and not finished (delivering, or waiting to start)").register(metrics);
-        Gauge.builder("dispatcher_waiting_to_start", () -> dispatcher.waiting()).tag("region", region.wireName())
+        Gauge.builder("dispatcher_waiting_to_start", () -> waiting).tag("region", region.wireName())
                 .description("jobs of this region read but not started (behind their ordering key, destination or a slot)")
                 .register(metrics);
         this.thread = new Thread(this::run, "region-worker-" + region.wireName());
@@ -125,6 +127,12 @@ public final class RegionConsumerLoop implements AutoCloseable {
      * the group coordinator's heartbeats instead (none for a session timeout means not connected).
      */
     private void reportKafkaHealth() {
+        long now = System.nanoTime();
+        if (now - lastHealthCheck < 1_000_000_000L) {
+            health.beat();
+            return;
+        }
+        lastHealthCheck = now;
         double silentSeconds = Double.NaN;
         for (Map.Entry<MetricName, ? extends Metric> metric : consumer.metrics().entrySet()) {
             if (metric.getKey().name().equals("last-heartbeat-seconds-ago")
@@ -169,6 +177,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
             }
         }
         inFlight = progress.inFlight();
+        waiting = dispatcher.waiting();
         updateLag();
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 final class OrderingLanes<T> {
 
     private final Map<String, ArrayDeque<T>> lanes = new HashMap<>();
+    private int waiting;
 
     /** Whether {@code job} may run now; if not, it waits behind the running job of its key. */
     boolean tryStart(String orderingKey, T job) {
@@ -24,6 +25,7 @@ final class OrderingLanes<T> {
             return true;
         }
         lane.add(job);
+        waiting++;
         return false;
     }
 
@@ -36,11 +38,13 @@ final class OrderingLanes<T> {
         T next = lane == null ? null : lane.poll();
         if (next == null) {
             lanes.remove(orderingKey);
+        } else {
+            waiting--;
         }
         return next;
     }
 
     int waiting() {
-        return lanes.values().stream().mapToInt(ArrayDeque::size).sum();
+        return waiting;
     }
 }
