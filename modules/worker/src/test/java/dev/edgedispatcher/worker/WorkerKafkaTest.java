@@ -156,8 +156,11 @@ class WorkerKafkaTest {
     void theWorkerServesHealthAndMetrics() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + workers.metricsPort();
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).isEqualTo(200);
+        // Ready once every region's consumer has joined its group (a fresh worker is live, not yet ready).
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(URI.create(base + "/health"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         try (RecordingServer server = new RecordingServer()) {
             String id = "metrics-" + UUID.randomUUID();
             KafkaTestSupport.publish(bootstrap, List.of(job(id, server.url("/m"), Region.MUMBAI, null)));

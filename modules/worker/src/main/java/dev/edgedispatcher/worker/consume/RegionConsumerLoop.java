@@ -128,7 +128,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
      */
     private void reportKafkaHealth() {
         long now = System.nanoTime();
-        if (now - lastHealthCheck < 1_000_000_000L) {
+        if (now - lastHealthCheck < 200_000_000L) {
             health.beat();
             return;
         }
