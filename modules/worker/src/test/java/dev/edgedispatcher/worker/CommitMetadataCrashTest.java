@@ -15,9 +15,6 @@ import dev.edgedispatcher.worker.delivery.Cidr;
 import dev.edgedispatcher.worker.sign.Accounts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,16 +53,11 @@ class CommitMetadataCrashTest {
             }
             KafkaTestSupport.publishRaw(bootstrap, records);
 
-            Process first = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), WorkerProcessMain.class.getName(), bootstrap, "frankfurt")
-                    .redirectErrorStream(true).start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> out.readLine().contains("worker started"));
+            try (WorkerProcess first = WorkerProcess.start(bootstrap, "frankfurt")) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> finals(bootstrap).keySet().containsAll(fast));
                 assertThat(receiver.received("/stall")).hasSize(1);
                 Thread.sleep(1000); // several commit intervals: the metadata now lists all 5,000
-                first.destroyForcibly();
-                assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                first.kill(); // SIGKILL: no commit, no goodbye
             }
             assertThat(receiver.received("/fast")).hasSize(FINISHED);
 
