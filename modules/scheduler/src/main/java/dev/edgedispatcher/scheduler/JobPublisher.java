@@ -7,6 +7,7 @@ import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.scheduler.health.ProducerHealth;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,20 +22,34 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class JobPublisher implements AutoCloseable {
 
     private final AckedProducer producer;
+    private final ProducerHealth health;
 
-    public JobPublisher(String bootstrapServers, String clientId) {
+    /** {@code health} learns the outcome of every publish. */
+    public JobPublisher(String bootstrapServers, String clientId, ProducerHealth health) {
         this.producer = new AckedProducer(bootstrapServers, clientId);
+        this.health = health;
     }
 
     public CompletableFuture<RecordMetadata> publish(JobRecord job) {
         Region region = Region.fromWireName(job.region()).orElseThrow();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.region(region), job.kafkaKey(), RecordJson.write(job));
         record.headers().add(Topics.JOB_ID_HEADER, job.id().getBytes(StandardCharsets.UTF_8));
-        return producer.send(record);
+        return observed(producer.send(record));
     }
 
     public CompletableFuture<RecordMetadata> publishDeadLetter(String key, DeadLetter deadLetter) {
-        return producer.send(new ProducerRecord<>(Topics.DLQ, key, RecordJson.write(deadLetter)));
+        return observed(producer.send(new ProducerRecord<>(Topics.DLQ, key, RecordJson.write(deadLetter))));
+    }
+
+    private CompletableFuture<RecordMetadata> observed(CompletableFuture<RecordMetadata> sent) {
+        sent.whenComplete((metadata, error) -> {
+            if (error == null) {
+                health.published();
+            } else {
+                health.publishFailed(error);
+            }
+        });
+        return sent;
     }
 
     @Override
