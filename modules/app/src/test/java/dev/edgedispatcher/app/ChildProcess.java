@@ -106,7 +106,9 @@ final class ChildProcess implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        // Through the handle: Process.destroy() also closes our end of its stdout, so the lines it
+        // prints while stopping would be lost (and its writes would fail).
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

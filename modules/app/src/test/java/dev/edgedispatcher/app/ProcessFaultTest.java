@@ -58,8 +58,15 @@ class ProcessFaultTest {
         return "{\"id\": \"" + id + "\", \"url\": \"" + receiver.url("/hook") + "#er=frankfurt\", \"params\": {\"n\": \"" + id + "\"}}";
     }
 
+    /** Where the processes' output goes: kept after the run (a temp dir is not), for when a test fails. */
+    private static Path logs(String test) throws IOException {
+        return Files.createDirectories(Path.of("target", "process-fault-logs", test));
+    }
+
+    private static Path logDir = Path.of("target");
+
     private static ChildProcess broker(Path dir, int kafkaPort, String name) throws Exception {
-        ChildProcess broker = ChildProcess.dispatcher(name, dir.resolve(name + ".log"), 512, "broker",
+        ChildProcess broker = ChildProcess.dispatcher(name, logDir.resolve(name + ".log"), 512, "broker",
                 "--data-dir", dir.resolve("data").toString(), "--kafka-port", String.valueOf(kafkaPort));
         broker.awaitLine("kafka bootstrap: 127.0.0.1:" + kafkaPort, START);
         return broker;
@@ -67,14 +74,14 @@ class ProcessFaultTest {
 
     private static ChildProcess scheduler(Path dir, String bootstrap, int httpPort, String name) throws Exception {
         Path noGeoIp = Files.createDirectories(dir.resolve("no-geoip"));
-        ChildProcess scheduler = ChildProcess.dispatcher(name, dir.resolve(name + ".log"), 256, "scheduler",
+        ChildProcess scheduler = ChildProcess.dispatcher(name, logDir.resolve(name + ".log"), 256, "scheduler",
                 "--bootstrap", bootstrap, "--port", String.valueOf(httpPort), "--geoip-dir", noGeoIp.toString());
         scheduler.awaitLine("http: http://127.0.0.1:" + httpPort, START);
         return scheduler;
     }
 
     private static ChildProcess worker(Path dir, String bootstrap) throws Exception {
-        ChildProcess worker = ChildProcess.dispatcher("worker", dir.resolve("worker.log"), 256, "worker",
+        ChildProcess worker = ChildProcess.dispatcher("worker", logDir.resolve("worker.log"), 256, "worker",
                 "--bootstrap", bootstrap, "--region", "frankfurt", "--allow-destination", "127.0.0.0/8",
                 "--metrics-port", "-1");
         worker.awaitLine("worker: regions", START);
@@ -169,6 +176,7 @@ class ProcessFaultTest {
     @Test
     @Timeout(240)
     void killingTheBrokerMidTrafficLosesNoAcceptedJobAndEveryProcessRecoversByItself(@TempDir Path dir) throws Exception {
+        logDir = logs("broker-kill");
         int kafkaPort = ChildProcess.freePort();
         int httpPort = ChildProcess.freePort();
         String bootstrap = "127.0.0.1:" + kafkaPort;
@@ -220,6 +228,11 @@ class ProcessFaultTest {
             assertThat(scheduler.isAlive()).isTrue();
             assertThat(worker.isAlive()).isTrue();
         } finally {
+            if (secondBroker != null && secondBroker.isAlive()) {
+                // SIGTERM stops the broker cleanly (after scheduler and worker have stopped).
+                secondBroker.close();
+                assertThat(secondBroker.awaitLine("broker: stopped; data kept", Duration.ofSeconds(5))).isNotNull();
+            }
             firstBroker.close();
             if (secondBroker != null) {
                 secondBroker.close();
@@ -230,6 +243,7 @@ class ProcessFaultTest {
     @Test
     @Timeout(240)
     void killingTheSchedulerMidBatchLosesNoAcceptedJobAndRepeatsAreNotPublishedTwice(@TempDir Path dir) throws Exception {
+        logDir = logs("scheduler-kill");
         int httpPort = ChildProcess.freePort();
         String base = "http://127.0.0.1:" + httpPort;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
