@@ -121,7 +121,7 @@ class ProcessFaultTest {
         return text.toString();
     }
 
-    /** Submits single jobs from two threads until stopped, sorting the answers. */
+    /** Submits single jobs from four threads until stopped, sorting the answers. */
     private static final class Traffic implements AutoCloseable {
         final Set<String> accepted = ConcurrentHashMap.newKeySet();
         final List<Long> refusedAtNanos = new CopyOnWriteArrayList<>();
@@ -132,7 +132,7 @@ class ProcessFaultTest {
         private final List<Thread> threads = new ArrayList<>();
 
         Traffic(String base, WebhookReceiver receiver) {
-            for (int t = 0; t < 2; t++) {
+            for (int t = 0; t < 4; t++) {
                 Thread thread = new Thread(() -> {
                     while (running.get()) {
                         String id = "bk-" + next.getAndIncrement();

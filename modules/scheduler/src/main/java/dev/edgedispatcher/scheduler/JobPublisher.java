@@ -9,6 +9,7 @@ import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.scheduler.health.ProducerHealth;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -20,6 +21,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * when it cannot: no caller is ever told a record is safe when it is not.
  */
 public final class JobPublisher implements AutoCloseable {
+
+    /** A caller learns the outcome within delivery timeout plus metadata wait, however many send at once. */
+    private static final Duration HAND_OVER_WITHIN = Duration.ofMillis(KafkaClientSettings.MAX_BLOCK_MS);
 
     private final AckedProducer producer;
     private final ProducerHealth health;
@@ -34,11 +38,11 @@ public final class JobPublisher implements AutoCloseable {
         Region region = Region.fromWireName(job.region()).orElseThrow();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.region(region), job.kafkaKey(), RecordJson.write(job));
         record.headers().add(Topics.JOB_ID_HEADER, job.id().getBytes(StandardCharsets.UTF_8));
-        return observed(producer.send(record));
+        return observed(producer.send(record, HAND_OVER_WITHIN));
     }
 
     public CompletableFuture<RecordMetadata> publishDeadLetter(String key, DeadLetter deadLetter) {
-        return observed(producer.send(new ProducerRecord<>(Topics.DLQ, key, RecordJson.write(deadLetter))));
+        return observed(producer.send(new ProducerRecord<>(Topics.DLQ, key, RecordJson.write(deadLetter)), HAND_OVER_WITHIN));
     }
 
     private CompletableFuture<RecordMetadata> observed(CompletableFuture<RecordMetadata> sent) {
