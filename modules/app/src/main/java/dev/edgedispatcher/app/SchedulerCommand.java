@@ -56,6 +56,7 @@ final class SchedulerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "scheduler-shutdown"));
         out.println("http: http://" + host + ":" + scheduler.port());
+        out.println("health: http://" + host + ":" + scheduler.port() + "/health/live, /health/ready");
         out.println("kafka bootstrap: " + bootstrap);
         out.flush();
         stopped.await();

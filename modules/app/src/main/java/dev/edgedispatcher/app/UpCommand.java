@@ -89,6 +89,7 @@ final class UpCommand implements Callable<Integer> {
         }, "dispatcher-shutdown"));
         Files.writeString(data.resolve(BOOTSTRAP_FILE), stack.bootstrapServers());
         out.println("http: http://" + host + ":" + stack.httpPort());
+        out.println("health: http://" + host + ":" + stack.httpPort() + "/health/live, /health/ready (broker, scheduler, workers)");
         out.println("kafka bootstrap: " + stack.bootstrapServers());
         out.println("workers: " + (noWorkers ? "none (--no-workers): run `dispatcher worker --bootstrap "
                 + stack.bootstrapServers() + " --region R`" : "one per region (" + Region.allWireNames() + ")"));
