@@ -93,6 +93,7 @@ class ProcessFaultTest {
             ChildProcess... processes) {
         Set<String> pending = ConcurrentHashMap.newKeySet();
         pending.addAll(ids);
+        Set<String> withoutAttempts = ConcurrentHashMap.newKeySet();
         await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Set<String> seen = receiver.seenIds();
             for (String id : List.copyOf(pending)) {
@@ -102,6 +103,9 @@ class ProcessFaultTest {
                 Response status = send(base, "/v1/jobs/" + id, null);
                 if (status.status() == 200 && status.body().get("state").asText().equals("delivered")) {
                     pending.remove(id);
+                    if (status.body().get("attempts").isEmpty()) {
+                        withoutAttempts.add(id);
+                    }
                 } else if (status.status() == 200 && status.body().get("state").asText().equals("failed")) {
                     throw new AssertionError("job " + id + " failed: " + status.body());
                 }
@@ -110,6 +114,14 @@ class ProcessFaultTest {
                     + " (seen by the receiver: " + pending.stream().filter(receiver.seenIds()::contains).count() + ")"
                     + diagnostics(processes)).isEmpty();
         });
+        System.out.printf("%d of %d delivered jobs show no attempt in their status: %s%n", withoutAttempts.size(), ids.size(),
+                withoutAttempts.stream().limit(10).toList());
+        // WORKER (seen after merging main's worker at ba67ca4, not on this branch's worker): while the
+        // broker is away ResultWriter drops attempt events it cannot write ("attempt event of job X
+        // not written") and retries only the final one, so a job delivered around the outage shows
+        // "delivered" with "attempts": [] (12 of 210 in one run). A delivered job's status must list
+        // the attempt that delivered it (SPEC §5).
+        assertThat(withoutAttempts).as("delivered jobs whose status lists no attempt").isEmpty();
     }
 
     private static String diagnostics(ChildProcess... processes) {
