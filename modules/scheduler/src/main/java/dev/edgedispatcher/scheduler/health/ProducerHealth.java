@@ -15,7 +15,6 @@ public final class ProducerHealth implements HealthComponent {
     private static final long FAILURE_COUNTS_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final KafkaClusterProbe probe;
-    private volatile long lastSuccessNanos;
     private volatile long lastFailureNanos;
     private volatile String lastFailure;
     private volatile boolean failedSinceSuccess;
@@ -30,7 +29,6 @@ public final class ProducerHealth implements HealthComponent {
     }
 
     public void published() {
-        lastSuccessNanos = System.nanoTime();
         failedSinceSuccess = false;
     }
 
