@@ -19,7 +19,8 @@ import java.util.function.Function;
  * Everything {@code dispatcher up} runs in one process: the embedded broker (data kept in
  * {@code dataDir/kafka}), the scheduler and the region workers, sharing one metrics registry so the
  * scheduler's {@code /metrics} shows them all, and one set of health checks (broker, scheduler loops,
- * producer and the workers' components) behind the scheduler's {@code /health/*}. Closing stops them in reverse order and keeps the data.
+ * producer and the workers' components) behind the scheduler's {@code /health/*}. Closing stops
+ * them in reverse order and keeps the data.
  */
 final class LocalStack implements AutoCloseable {
 

@@ -95,7 +95,8 @@ public final class SchedulerHttpVerticle extends VerticleBase {
                     .end(services.metrics().scrape());
         } else {
             respond(request, 404, error("not_found", "path", "no route for " + method + " " + path
-                    + ": see POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs/{id}, GET /v1/explain, /health, /health/live, /health/ready, /metrics"));
+                    + ": see POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs/{id}, GET /v1/explain, /health,"
+                    + " /health/live, /health/ready, /metrics"));
         }
     }
 
