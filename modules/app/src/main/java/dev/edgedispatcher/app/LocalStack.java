@@ -1,6 +1,9 @@
 package dev.edgedispatcher.app;
 
+import dev.edgedispatcher.backbone.health.ComponentStatus;
+import dev.edgedispatcher.backbone.health.HealthComponent;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
+import dev.edgedispatcher.scheduler.health.KafkaClusterProbe;
 import dev.edgedispatcher.scheduler.SchedulerConfig;
 import dev.edgedispatcher.scheduler.SchedulerService;
 import dev.edgedispatcher.worker.WorkerConfig;
@@ -15,16 +18,21 @@ import java.util.function.Function;
 /**
  * Everything {@code dispatcher up} runs in one process: the embedded broker (data kept in
  * {@code dataDir/kafka}), the scheduler and the region workers, sharing one metrics registry so the
- * scheduler's {@code /metrics} shows them all. Closing stops them in reverse order and keeps the data.
+ * scheduler's {@code /metrics} shows them all, and one set of health checks (broker, scheduler loops,
+ * producer and the workers' components) behind the scheduler's {@code /health/*}. Closing stops
+ * them in reverse order and keeps the data.
  */
 final class LocalStack implements AutoCloseable {
 
     private final EmbeddedKafkaBroker broker;
+    private final KafkaClusterProbe brokerProbe;
     private final SchedulerService scheduler;
     private final Optional<WorkerService> workers;
 
-    private LocalStack(EmbeddedKafkaBroker broker, SchedulerService scheduler, Optional<WorkerService> workers) {
+    private LocalStack(EmbeddedKafkaBroker broker, KafkaClusterProbe brokerProbe, SchedulerService scheduler,
+            Optional<WorkerService> workers) {
         this.broker = broker;
+        this.brokerProbe = brokerProbe;
         this.scheduler = scheduler;
         this.workers = workers;
     }
@@ -39,19 +47,52 @@ final class LocalStack implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort);
         SchedulerService scheduler = null;
+        KafkaClusterProbe brokerProbe = null;
         try {
+            brokerProbe = new KafkaClusterProbe(broker.bootstrapServers(), "up-broker-health").start();
             scheduler = SchedulerService.start(schedulerConfig.apply(broker.bootstrapServers()), metrics);
+            scheduler.health().add(new BrokerHealth(brokerProbe));
             Optional<WorkerConfig> workers = workerConfig.apply(broker.bootstrapServers());
             Optional<WorkerService> started = workers.isPresent()
                     ? Optional.of(WorkerService.start(workers.get(), metrics))
                     : Optional.empty();
-            return new LocalStack(broker, scheduler, started);
+            if (started.isPresent()) {
+                started.get().healthComponents().forEach(scheduler.health()::add);
+            }
+            return new LocalStack(broker, brokerProbe, scheduler, started);
         } catch (Exception e) {
             if (scheduler != null) {
                 scheduler.close();
             }
+            if (brokerProbe != null) {
+                brokerProbe.close();
+            }
             broker.close();
             throw e;
+        }
+    }
+
+    /** The in-process broker as a health component: ready while it answers an admin request. */
+    private record BrokerHealth(KafkaClusterProbe probe) implements HealthComponent {
+        @Override
+        public String name() {
+            return "broker";
+        }
+
+        @Override
+        public ComponentStatus liveness() {
+            // The broker runs in this process: when it stops answering for long, a restart of the
+            // process is what brings it back; a slow answer under load is not a reason.
+            String problem = probe.problem();
+            return problem != null && probe.silentForMs() > 30_000
+                    ? ComponentStatus.down(problem + " for " + probe.silentForMs() + " ms")
+                    : ComponentStatus.up("running");
+        }
+
+        @Override
+        public ComponentStatus readiness() {
+            String problem = probe.problem();
+            return problem == null ? ComponentStatus.up("embedded broker answers") : ComponentStatus.down(problem);
         }
     }
 
@@ -79,6 +120,7 @@ final class LocalStack implements AutoCloseable {
             try {
                 scheduler.close();
             } finally {
+                brokerProbe.close();
                 broker.close();
             }
         }

@@ -36,6 +36,9 @@ final class SchedulerCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafkaOptions;
 
+    @Mixin
+    StatusIndexOptions statusIndexOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -44,6 +47,7 @@ final class SchedulerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolverOptions.build())
                 .withPort(port).withHost(host).withLayout(kafkaOptions.layout())
+                .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
                 .withKnownAccounts(accountsFile == null ? java.util.Set.of()
                         : dev.edgedispatcher.worker.sign.Accounts.load(accountsFile, "unused").names()));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -52,6 +56,7 @@ final class SchedulerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "scheduler-shutdown"));
         out.println("http: http://" + host + ":" + scheduler.port());
+        out.println("health: http://" + host + ":" + scheduler.port() + "/health/live, /health/ready");
         out.println("kafka bootstrap: " + bootstrap);
         out.flush();
         stopped.await();

@@ -48,6 +48,9 @@ final class UpCommand implements Callable<Integer> {
     KafkaOptions kafkaOptions;
 
     @Mixin
+    StatusIndexOptions statusIndexOptions;
+
+    @Mixin
     WorkerOptions workerOptions;
 
     /** Local mode calls local receivers: loopback is allowed, and said so at start-up. */
@@ -66,6 +69,7 @@ final class UpCommand implements Callable<Integer> {
         LocalStack stack = LocalStack.start(data, kafkaPort, bootstrap -> SchedulerConfig
                 .defaults(bootstrap, resolverOptions.build()).withPort(port).withHost(host)
                 .withLayout(kafkaOptions.layout())
+                .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
                 .withKnownAccounts(accounts == null ? java.util.Set.of() : accounts.names()),
                 bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(bootstrap,
                         EnumSet.allOf(Region.class), accounts, workerOptions.allowed(LOCAL_ALLOWED), -1)));
@@ -85,6 +89,7 @@ final class UpCommand implements Callable<Integer> {
         }, "dispatcher-shutdown"));
         Files.writeString(data.resolve(BOOTSTRAP_FILE), stack.bootstrapServers());
         out.println("http: http://" + host + ":" + stack.httpPort());
+        out.println("health: http://" + host + ":" + stack.httpPort() + "/health/live, /health/ready (broker, scheduler, workers)");
         out.println("kafka bootstrap: " + stack.bootstrapServers());
         out.println("workers: " + (noWorkers ? "none (--no-workers): run `dispatcher worker --bootstrap "
                 + stack.bootstrapServers() + " --region R`" : "one per region (" + Region.allWireNames() + ")"));

@@ -84,7 +84,14 @@ class ExplainCommandTest {
     void everyCommandHasHelp() {
         CommandRun root = CommandRun.dispatcher("--help");
         assertThat(root.exitCode()).isZero();
-        assertThat(root.out()).contains("explain");
+        assertThat(root.out()).contains("explain").contains("broker").contains("scheduler").contains("worker");
+        CommandRun broker = CommandRun.dispatcher("broker", "--help");
+        assertThat(broker.exitCode()).isZero();
+        assertThat(broker.out()).contains("--data-dir").contains("--kafka-port");
+        for (String command : new String[] {"scheduler", "up"}) {
+            CommandRun run = CommandRun.dispatcher(command, "--help");
+            assertThat(run.out()).as(command).contains("--status-retention-jobs");
+        }
         CommandRun explain = CommandRun.dispatcher("explain", "--help");
         assertThat(explain.exitCode()).isZero();
         assertThat(explain.out()).contains("--kind").contains("--media-server").contains("--json");

@@ -21,7 +21,23 @@ class LocalStackTest {
                 bootstrap -> Optional.empty());
     }
 
-
+    @Test
+    void healthCoversTheBrokerAndTheSchedulersLoops(@TempDir Path dataDir) throws Exception {
+        try (LocalStack stack = start(dataDir)) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (String probe : new String[] {"/health/ready", "/health/live", "/health"}) {
+                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + stack.httpPort() + probe)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(probe + ": " + response.body()).isEqualTo(200);
+                JsonNode body = new ObjectMapper().readTree(response.body());
+                assertThat(body.get("status").asText()).isEqualTo("up");
+                assertThat(body.get("components").fieldNames()).toIterable()
+                        .containsExactly("intake", "status-index", "producer", "broker");
+                assertThat(body.at("/components/broker/status").asText()).isEqualTo("up");
+            }
+        }
+    }
 
     @Test
     void submitThenRestartKeepsTheJobAndItsStatus(@TempDir Path dataDir) throws Exception {

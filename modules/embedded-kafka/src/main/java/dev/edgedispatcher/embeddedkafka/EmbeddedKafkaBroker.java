@@ -77,6 +77,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // After a kill -9 the restarted broker must wait until its old registration's session
+                // expires before it may register again (9 s by default, ~13 s in all, seen here):
+                // a single local node gains nothing from the wait, so keep it short.
+                Map.entry("broker.session.timeout.ms", "2000"),
+                Map.entry("broker.heartbeat.interval.ms", "500"),
                 Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)),
                 Map.entry("log.segment.bytes", String.valueOf(64 * 1024 * 1024))));
         formatIfNew(props, dataDir, logDir);

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * The idempotent, acks=all producer of {@link KafkaClientSettings#producer}, where every send is a
@@ -30,9 +31,26 @@ public final class AckedProducer implements AutoCloseable {
     }
 
     public CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        return send(record, null);
+    }
+
+    /**
+     * Like {@link #send(ProducerRecord)}, but fails without sending when the record could not be
+     * handed to the Kafka client within {@code handOverWithin}. While Kafka is away every
+     * {@code send()} blocks its {@link KafkaClientSettings#MAX_BLOCK_MS} for metadata, one after
+     * another on the sending thread: without this bound the n-th of n concurrent sends would fail
+     * only after n times that wait. A record refused this way was never given to Kafka.
+     */
+    public CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record, Duration handOverWithin) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+        long queuedAt = System.nanoTime();
         try {
             sender.execute(() -> {
+                if (handOverWithin != null && System.nanoTime() - queuedAt > handOverWithin.toNanos()) {
+                    acked.completeExceptionally(new TimeoutException("not handed to the Kafka client within "
+                            + handOverWithin.toMillis() + " ms: earlier sends are waiting for Kafka metadata"));
+                    return;
+                }
                 try {
                     producer.send(record, (metadata, error) -> {
                         if (error != null) {

@@ -52,6 +52,17 @@ public final class JobAcceptor {
         if (known.isPresent()) {
             return CompletableFuture.completedFuture(new Accepted(known.get(), true));
         }
+        if (index.wasEvicted(job.id())) {
+            // Accepted long ago, final, and evicted from the index: never published twice. Its
+            // first accept document is gone; say so instead.
+            ObjectNode document = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            document.put("id", job.id());
+            document.put("evicted", true);
+            document.put("detail", "job " + job.id() + " was accepted before, reached a final state and was evicted"
+                    + " from the status index (it keeps the newest " + index.retainedFinalJobs() + " final jobs);"
+                    + " it was not published again");
+            return CompletableFuture.completedFuture(new Accepted(document, true));
+        }
         CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
         CompletableFuture<ObjectNode> first = inProgress.putIfAbsent(job.id(), mine);
         if (first != null) {

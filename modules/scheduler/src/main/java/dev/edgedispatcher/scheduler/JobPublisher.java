@@ -7,7 +7,9 @@ import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.scheduler.health.ProducerHealth;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -20,21 +22,38 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class JobPublisher implements AutoCloseable {
 
-    private final AckedProducer producer;
+    /** A caller learns the outcome within delivery timeout plus metadata wait, however many send at once. */
+    private static final Duration HAND_OVER_WITHIN = Duration.ofMillis(KafkaClientSettings.MAX_BLOCK_MS);
 
-    public JobPublisher(String bootstrapServers, String clientId) {
+    private final AckedProducer producer;
+    private final ProducerHealth health;
+
+    /** {@code health} learns the outcome of every publish. */
+    public JobPublisher(String bootstrapServers, String clientId, ProducerHealth health) {
         this.producer = new AckedProducer(bootstrapServers, clientId);
+        this.health = health;
     }
 
     public CompletableFuture<RecordMetadata> publish(JobRecord job) {
         Region region = Region.fromWireName(job.region()).orElseThrow();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.region(region), job.kafkaKey(), RecordJson.write(job));
         record.headers().add(Topics.JOB_ID_HEADER, job.id().getBytes(StandardCharsets.UTF_8));
-        return producer.send(record);
+        return observed(producer.send(record, HAND_OVER_WITHIN));
     }
 
     public CompletableFuture<RecordMetadata> publishDeadLetter(String key, DeadLetter deadLetter) {
-        return producer.send(new ProducerRecord<>(Topics.DLQ, key, RecordJson.write(deadLetter)));
+        return observed(producer.send(new ProducerRecord<>(Topics.DLQ, key, RecordJson.write(deadLetter)), HAND_OVER_WITHIN));
+    }
+
+    private CompletableFuture<RecordMetadata> observed(CompletableFuture<RecordMetadata> sent) {
+        sent.whenComplete((metadata, error) -> {
+            if (error == null) {
+                health.published();
+            } else {
+                health.publishFailed(error);
+            }
+        });
+        return sent;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.edgedispatcher.scheduler;
 
 import dev.edgedispatcher.backbone.TopicLayout;
 import dev.edgedispatcher.resolver.RegionResolver;
+import dev.edgedispatcher.scheduler.status.JobStatusIndex;
 import java.util.Objects;
 import java.util.Set;
 
@@ -17,9 +18,10 @@ import java.util.Set;
  * @param maxBatchBytes largest body of {@code POST /v1/jobs:batch}
  * @param httpInstances HTTP verticle instances (one per event loop)
  * @param knownAccounts account names jobs may use; empty accepts any (workers then fail unknown ones)
+ * @param statusRetentionJobs final jobs the status index keeps with their full status (older ones are evicted)
  */
 public record SchedulerConfig(String bootstrapServers, String host, int port, TopicLayout layout, RegionResolver resolver,
-        int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts) {
+        int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, int statusRetentionJobs) {
 
     public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
@@ -30,27 +32,39 @@ public record SchedulerConfig(String bootstrapServers, String host, int port, To
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(resolver, "resolver");
         knownAccounts = Set.copyOf(knownAccounts);
+        if (statusRetentionJobs < 1) {
+            throw new IllegalArgumentException("the status index must keep at least 1 final job, not " + statusRetentionJobs);
+        }
     }
 
     public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver) {
         return new SchedulerConfig(bootstrapServers, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
-                DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of());
+                DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of(),
+                JobStatusIndex.DEFAULT_RETAINED_FINAL_JOBS);
     }
 
     public SchedulerConfig withPort(int newPort) {
-        return new SchedulerConfig(bootstrapServers, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts);
+        return new SchedulerConfig(bootstrapServers, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+                statusRetentionJobs);
     }
 
     public SchedulerConfig withHost(String newHost) {
-        return new SchedulerConfig(bootstrapServers, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts);
+        return new SchedulerConfig(bootstrapServers, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+                statusRetentionJobs);
     }
 
     public SchedulerConfig withKnownAccounts(Set<String> accounts) {
         return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                accounts);
+                accounts, statusRetentionJobs);
+    }
+
+    public SchedulerConfig withStatusRetentionJobs(int jobs) {
+        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
+                knownAccounts, jobs);
     }
 
     public SchedulerConfig withLayout(TopicLayout newLayout) {
-        return new SchedulerConfig(bootstrapServers, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts);
+        return new SchedulerConfig(bootstrapServers, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+                statusRetentionJobs);
     }
 }

@@ -7,6 +7,11 @@ import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
 import dev.edgedispatcher.scheduler.intake.KafkaIntake;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.backbone.health.HealthChecks;
+import dev.edgedispatcher.scheduler.health.KafkaClusterProbe;
+import dev.edgedispatcher.scheduler.health.ProducerHealth;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,13 +37,18 @@ public final class SchedulerService implements AutoCloseable {
     private final JobPublisher publisher;
     private final JobStatusIndex index;
     private final KafkaIntake intake;
+    private final KafkaClusterProbe probe;
+    private final HealthChecks health;
     private final int port;
 
-    private SchedulerService(Vertx vertx, JobPublisher publisher, JobStatusIndex index, KafkaIntake intake, int port) {
+    private SchedulerService(Vertx vertx, JobPublisher publisher, JobStatusIndex index, KafkaIntake intake,
+            KafkaClusterProbe probe, HealthChecks health, int port) {
         this.vertx = vertx;
         this.publisher = publisher;
         this.index = index;
         this.intake = intake;
+        this.probe = probe;
+        this.health = health;
         this.port = port;
     }
 
@@ -53,17 +63,26 @@ public final class SchedulerService implements AutoCloseable {
         try (Admin admin = Admin.create(KafkaClientSettings.admin(config.bootstrapServers()))) {
             new TopicProvisioner(admin).ensure(config.layout(), Duration.ofSeconds(60));
         }
-        JobStatusIndex index = new JobStatusIndex(config.bootstrapServers());
+        JobStatusIndex index = new JobStatusIndex(config.bootstrapServers(), config.statusRetentionJobs());
         index.start(Duration.ofSeconds(120));
-        JobPublisher publisher = new JobPublisher(config.bootstrapServers(), "scheduler");
+        Gauge.builder("dispatcher_status_index_jobs", index, JobStatusIndex::size)
+                .description("jobs the status index holds, final and not").register(metrics);
+        Gauge.builder("dispatcher_status_index_final_jobs", index, JobStatusIndex::finalJobs)
+                .description("final jobs the status index holds (bounded by --status-retention-jobs)").register(metrics);
+        FunctionCounter.builder("dispatcher_status_index_evicted", index, JobStatusIndex::evictedJobs)
+                .description("final jobs evicted from the status index").register(metrics);
+        KafkaClusterProbe probe = new KafkaClusterProbe(config.bootstrapServers(), "scheduler-health").start();
+        ProducerHealth producerHealth = new ProducerHealth(probe);
+        JobPublisher publisher = new JobPublisher(config.bootstrapServers(), "scheduler", producerHealth);
         JobValidator validator = new JobValidator(config.knownAccounts());
         JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, index, metrics);
         KafkaIntake intake = new KafkaIntake(config.bootstrapServers(), validator, acceptor, publisher);
+        HealthChecks health = new HealthChecks().add(intake.health()).add(index.health()).add(producerHealth);
 
         Vertx vertx = Vertx.vertx();
         int port = config.port() == 0 ? freePort() : config.port();
         SchedulerHttpVerticle.Services services = new SchedulerHttpVerticle.Services(validator, acceptor, index,
-                new Explainer(config.resolver()), metrics, port, config.host(), config.maxJobBytes(),
+                new Explainer(config.resolver()), metrics, health, port, config.host(), config.maxJobBytes(),
                 config.maxBatchBytes());
         try {
             vertx.deployVerticle(() -> new SchedulerHttpVerticle(services),
@@ -73,12 +92,16 @@ public final class SchedulerService implements AutoCloseable {
             vertx.close();
             publisher.close();
             index.close();
+            probe.close();
             throw new IllegalStateException("the scheduler could not listen on " + config.host() + ":" + port + ": "
                     + e.getMessage(), e);
         }
         intake.start();
+        if (!intake.awaitConnected(Duration.ofSeconds(30))) {
+            LOG.warn("the Kafka intake has not reached Kafka yet; it keeps trying (see /health/ready)");
+        }
         LOG.info("scheduler listening on http://{}:{}", config.host(), port);
-        return new SchedulerService(vertx, publisher, index, intake, port);
+        return new SchedulerService(vertx, publisher, index, intake, probe, health, port);
     }
 
     private static int freePort() {
@@ -91,6 +114,14 @@ public final class SchedulerService implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * What {@code /health/live} and {@code /health/ready} ask: intake, status index and producer; a
+     * process that embeds more (such as {@code up}: the broker, the workers) adds its components here.
+     */
+    public HealthChecks health() {
+        return health;
     }
 
     @Override
@@ -112,6 +143,7 @@ public final class SchedulerService implements AutoCloseable {
         } catch (Exception e) {
             errors.add(e);
         }
+        probe.close();
         if (!errors.isEmpty()) {
             LOG.warn("scheduler stopped with errors: {}", errors);
         }

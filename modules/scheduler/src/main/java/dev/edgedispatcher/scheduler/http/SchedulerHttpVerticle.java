@@ -14,6 +14,9 @@ import dev.edgedispatcher.scheduler.explain.PolicyJson;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.backbone.health.HealthChecks;
+import dev.edgedispatcher.backbone.health.HealthReport;
+import dev.edgedispatcher.backbone.health.Probe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -42,7 +45,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
 
     /** What the verticle serves; shared by all instances. */
     public record Services(JobValidator validator, JobAcceptor acceptor, JobStatusIndex index, Explainer explainer,
-            PrometheusMeterRegistry metrics, int port, String host, int maxJobBytes, int maxBatchBytes) {
+            PrometheusMeterRegistry metrics, HealthChecks health, int port, String host, int maxJobBytes, int maxBatchBytes) {
     }
 
     private final Services services;
@@ -68,26 +71,57 @@ public final class SchedulerHttpVerticle extends VerticleBase {
             withBody(request, services.maxBatchBytes(), body -> submitBatch(request, body));
         } else if (path.startsWith(JOBS + "/") && method == HttpMethod.GET) {
             String id = path.substring(JOBS.length() + 1);
-            Optional<ObjectNode> status = services.index().statusDocument(id);
+            JobStatusIndex index = services.index();
+            Optional<ObjectNode> status = index.statusDocument(id);
             if (status.isPresent()) {
                 respond(request, 200, status.get());
+            } else if (index.wasEvicted(id)) {
+                respond(request, 404, error("evicted", "id", "job " + id + " reached a final state and was evicted from the"
+                        + " status index (it keeps the newest " + index.retainedFinalJobs() + " final jobs, see"
+                        + " --status-retention-jobs); its outcome is on the webhooks.results topic"));
             } else {
-                respond(request, 404, error("not_found", "id", "no job with id " + id));
+                respond(request, 404, error("not_found", "id", "no job with id " + id + " (never accepted here, or final"
+                        + " and evicted so long ago that the index no longer remembers the id: it remembers at least the"
+                        + " newest " + index.evictedIdsRemembered() + " evicted ids)"));
             }
         } else if (path.equals("/v1/explain") && method == HttpMethod.GET) {
             explain(request);
-        } else if (path.equals("/health") && method == HttpMethod.GET) {
-            ObjectNode health = JsonNodeFactory.instance.objectNode();
-            health.put("status", "ok");
-            health.put("jobs_indexed", services.index().size());
-            respond(request, 200, health);
+        } else if ((path.equals("/health") || path.equals("/health/ready")) && method == HttpMethod.GET) {
+            health(request, Probe.READY, path.equals("/health"));
+        } else if (path.equals("/health/live") && method == HttpMethod.GET) {
+            health(request, Probe.LIVE, false);
         } else if (path.equals("/metrics") && method == HttpMethod.GET) {
             request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(services.metrics().scrape());
         } else {
             respond(request, 404, error("not_found", "path", "no route for " + method + " " + path
-                    + ": see POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs/{id}, GET /v1/explain, /health, /metrics"));
+                    + ": see POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs/{id}, GET /v1/explain, /health,"
+                    + " /health/live, /health/ready, /metrics"));
         }
+    }
+
+    /**
+     * {@code /health/live} and {@code /health/ready} (SPEC §6); {@code /health} answers as ready and
+     * keeps its older {@code jobs_indexed} field. Components may be embedded ones ({@code up}'s
+     * workers) whose checks are not ours to trust with an event loop: asked on a worker thread.
+     */
+    private void health(HttpServerRequest request, Probe probe, boolean withIndexSize) {
+        vertx.executeBlocking(() -> services.health().report(probe), false).onComplete(result -> {
+            if (result.failed()) {
+                respond(request, 503, error("health check failed", null, String.valueOf(result.cause())));
+                return;
+            }
+            HealthReport report = result.result();
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.put("status", report.up() ? "up" : "down");
+            ObjectNode components = body.putObject("components");
+            report.components().forEach((name, status) -> components.putObject(name)
+                    .put("status", status.up() ? "up" : "down").put("detail", status.detail()));
+            if (withIndexSize) {
+                body.put("jobs_indexed", services.index().size());
+            }
+            respond(request, report.httpStatus(), body);
+        });
     }
 
     private void submitOne(HttpServerRequest request, Buffer body) {

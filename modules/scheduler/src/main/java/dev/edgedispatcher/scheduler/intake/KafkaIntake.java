@@ -19,6 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import dev.edgedispatcher.backbone.health.LoopHealth;
+import dev.edgedispatcher.scheduler.health.LoopBackoff;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,17 +39,23 @@ import org.slf4j.LoggerFactory;
  * bytes; nothing stalls the partition. Offsets are committed only after every record of a poll is
  * either acknowledged on its region topic or on the DLQ; if Kafka refuses, the same records are
  * read again (a job without an id gets one derived from its position, so a retry is idempotent).
+ * The loop never ends before {@link #close()}: failures are logged, reported on {@link #health()}
+ * and retried with a backoff.
  */
 public final class KafkaIntake implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaIntake.class);
     public static final String GROUP_ID = "edge-dispatcher-intake";
+    private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final JobValidator validator;
     private final JobAcceptor acceptor;
     private final JobPublisher publisher;
     private final Thread thread;
+    private final LoopHealth health = new LoopHealth("intake", 60_000);
+    private final CountDownLatch connected = new CountDownLatch(1);
     private volatile boolean running = true;
 
     public KafkaIntake(String bootstrapServers, JobValidator validator, JobAcceptor acceptor, JobPublisher publisher) {
@@ -62,49 +73,116 @@ public final class KafkaIntake implements AutoCloseable {
         thread.start();
     }
 
+    /** Liveness and readiness of the intake loop, for {@code /health/*}. */
+    public LoopHealth health() {
+        return health;
+    }
+
+    /** Waits until the loop has reached Kafka once; false when it has not within {@code timeout}. */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        return connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void run() {
+        LoopBackoff backoff = new LoopBackoff(LOG, "Kafka intake");
+        long nextProbe = 0;
         try {
             consumer.subscribe(Set.of(Topics.JOBS));
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                List<CompletableFuture<?>> acks = new ArrayList<>(records.count());
-                Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-                Map<TopicPartition, Long> first = new HashMap<>();
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    acks.add(process(record));
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    first.putIfAbsent(partition, record.offset());
-                    next.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                }
                 try {
-                    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-                    consumer.commitAsync(next, (offsets, error) -> {
-                        if (error != null) {
-                            LOG.warn("intake offset commit failed (records may be read again, idempotently): {}",
-                                    error.getMessage());
-                        }
-                    });
+                    if (System.nanoTime() - nextProbe >= 0) {
+                        probe();
+                        nextProbe = System.nanoTime() + PROBE_EVERY_NANOS;
+                    }
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                    if (!records.isEmpty()) {
+                        handOver(records);
+                    }
+                    health.beat();
+                    backoff.succeeded();
+                } catch (WakeupException e) {
+                    if (!running) {
+                        break;
+                    }
                 } catch (RuntimeException e) {
-                    LOG.warn("intake could not hand {} records to Kafka ({}); reading them again in 1 s",
-                            records.count(), e.getMessage());
-                    first.forEach(consumer::seek);
-                    Thread.sleep(1000);
+                    health.kafkaFailing(LoopBackoff.describe(e));
+                    backoff.failed("reading " + Topics.JOBS, e);
                 }
             }
-        } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("Kafka intake stopped", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
+            health.stopped(running ? "interrupted" : "closed");
             try {
                 consumer.commitSync(Duration.ofSeconds(2));
             } catch (RuntimeException e) {
                 LOG.debug("final intake commit failed: {}", e.getMessage());
             }
-            consumer.close(Duration.ofSeconds(2));
+            try {
+                consumer.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the intake consumer: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * A poll does not fail while Kafka is away; asking the leaders for end offsets does, so the loop
+     * (and its health) learns it within {@link #PROBE_TIMEOUT}.
+     */
+    private void probe() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(Topics.JOBS, PROBE_TIMEOUT)) {
+            partitions.add(new TopicPartition(info.topic(), info.partition()));
+        }
+        consumer.endOffsets(partitions, PROBE_TIMEOUT);
+        health.kafkaOk();
+        connected.countDown();
+    }
+
+    /**
+     * Hands every record of a poll to Kafka (region topic or DLQ) and commits after all were
+     * acknowledged. If any was not, or anything else fails, the consumer goes back to the first
+     * record of the poll: they are read again (ids derived from positions keep that idempotent).
+     */
+    private void handOver(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            first.putIfAbsent(partition, record.offset());
+            next.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        }
+        try {
+            List<CompletableFuture<?>> acks = new ArrayList<>(records.count());
+            for (ConsumerRecord<String, byte[]> record : records) {
+                acks.add(processSafely(record));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            String problem = LoopBackoff.describe(e);
+            health.kafkaFailing("could not hand records to Kafka: " + problem);
+            LOG.error("intake could not hand {} records to Kafka ({}); reading them again in 1 s", records.count(), problem);
+            first.forEach(consumer::seek);
+            Thread.sleep(1000);
+            return;
+        }
+        health.kafkaOk();
+        consumer.commitAsync(next, (offsets, error) -> {
+            if (error != null) {
+                LOG.warn("intake offset commit failed (records may be read again, idempotently): {}", error.getMessage());
+            }
+        });
+    }
+
+    /** Never throws: a record that breaks validation or accepting goes to the DLQ like an invalid one. */
+    private CompletableFuture<?> processSafely(ConsumerRecord<String, byte[]> record) {
+        try {
+            return process(record);
+        } catch (RuntimeException e) {
+            LOG.error("intake record {}-{}@{} could not be processed: {}", record.topic(), record.partition(),
+                    record.offset(), e.toString());
+            return deadLetter(record, "internal error", null, "the scheduler could not process the record: " + e);
         }
     }
 

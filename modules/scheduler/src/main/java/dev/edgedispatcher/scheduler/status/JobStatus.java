@@ -5,18 +5,29 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.callback.Region;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
-/** What is known of one job, folded from its region record and its result events. Thread-safe. */
+/**
+ * What is known of one job, folded from its region record and its result events. Thread-safe.
+ * Kept compact, because the index holds many of these: the resolution, policy and attempts are
+ * stored as their JSON bytes (a Jackson tree costs several times as much) and turned back into
+ * documents only when asked for.
+ */
 final class JobStatus {
+
+    private static final byte[][] NO_ATTEMPTS = new byte[0][];
 
     private final String id;
     private String region;
-    private JsonNode resolution;
-    private JsonNode policy;
+    private byte[] resolution;
+    private byte[] policy;
     private String state = "queued";
     private String deliveredBy;
-    private final ArrayNode attempts = JsonNodeFactory.instance.arrayNode();
+    private byte[][] attempts = NO_ATTEMPTS;
     private boolean accepted;
 
     JobStatus(String id) {
@@ -25,25 +36,26 @@ final class JobStatus {
 
     synchronized void accepted(JobRecord job) {
         accepted = true;
-        region = job.region();
-        resolution = job.resolution();
-        policy = job.policy();
+        region = canonicalRegion(job.region());
+        resolution = job.resolution() == null ? null : RecordJson.write(job.resolution());
+        policy = job.policy() == null ? null : RecordJson.write(job.policy());
     }
 
     synchronized boolean isAccepted() {
         return accepted;
     }
 
-    synchronized void apply(ResultEvent event) {
+    /** Folds one event in; true when it made the job final (the first final event only). */
+    synchronized boolean apply(ResultEvent event) {
         if (region == null) {
-            region = event.region();
+            region = canonicalRegion(event.region());
         }
         if (ResultEvent.STARTED.equals(event.type())) {
             if (state.equals("queued")) {
                 state = "in_flight";
             }
         } else if (ResultEvent.ATTEMPT.equals(event.type())) {
-            ObjectNode attempt = attempts.addObject();
+            ObjectNode attempt = JsonNodeFactory.instance.objectNode();
             attempt.put("url", event.url());
             attempt.put("target", event.target());
             attempt.put("attempt", event.attempt());
@@ -56,6 +68,9 @@ final class JobStatus {
             attempt.put("reason", event.reason());
             attempt.put("started_at", event.startedAt());
             attempt.put("duration_ms", event.durationMs());
+            byte[][] more = java.util.Arrays.copyOf(attempts, attempts.length + 1);
+            more[attempts.length] = RecordJson.write(attempt);
+            attempts = more;
             if (state.equals("queued")) {
                 state = "in_flight";
             }
@@ -63,10 +78,12 @@ final class JobStatus {
             // The first final outcome stands: a job re-delivered after a worker crash may get a second.
             state = event.state();
             deliveredBy = event.deliveredBy();
+            return isFinal();
         }
+        return false;
     }
 
-    private boolean isFinal() {
+    synchronized boolean isFinal() {
         return state.equals("delivered") || state.equals("failed");
     }
 
@@ -75,8 +92,8 @@ final class JobStatus {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("id", id);
         node.put("region", region);
-        node.set("resolution", resolution);
-        node.set("policy", policy);
+        node.set("resolution", tree(resolution));
+        node.set("policy", tree(policy));
         return node;
     }
 
@@ -86,9 +103,28 @@ final class JobStatus {
         node.put("id", id);
         node.put("state", state);
         node.put("region", region);
-        node.set("resolution", resolution);
+        node.set("resolution", tree(resolution));
         node.put("delivered_by", deliveredBy);
-        node.set("attempts", attempts.deepCopy());
+        ArrayNode list = node.putArray("attempts");
+        for (byte[] attempt : attempts) {
+            list.add(tree(attempt));
+        }
         return node;
+    }
+
+    private static JsonNode tree(byte[] json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return RecordJson.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("status bytes written by this class are JSON", e);
+        }
+    }
+
+    /** Region names are few: share the catalogue's strings instead of one copy per job. */
+    private static String canonicalRegion(String name) {
+        return name == null ? null : Region.fromWireName(name).map(Region::wireName).orElse(name);
     }
 }

@@ -6,10 +6,14 @@ import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.backbone.health.LoopHealth;
+import dev.edgedispatcher.scheduler.health.LoopBackoff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -28,24 +33,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The status of every job, built from the Kafka topics alone (no database): the region topics say
- * a job was accepted (and with which region, resolution and policy), {@code webhooks.results} says
- * what happened to it. On start it reads both from the beginning, so a restarted scheduler has every
+ * The status of jobs, built from the Kafka topics alone (no database): the region topics say a job
+ * was accepted (and with which region, resolution and policy), {@code webhooks.results} says what
+ * happened to it. On start it reads both from the beginning, so a restarted scheduler has every
  * status back, and accepted ids stay known for idempotency.
+ *
+ * <p>Bounded: jobs that are not final are always kept; of the final ones (delivered, failed) only
+ * the newest {@code retainedFinalJobs} to become final are kept, older ones are evicted (during the
+ * rebuild at start too). Evicted ids are remembered as fingerprints ({@link EvictedIds}), so a status
+ * request answers "evicted" rather than "unknown" and a repeated submit is still not published again.
+ *
+ * <p>The reading loop never ends before {@link #close()}: a failure is logged, reported on its
+ * {@link #health()} and retried with a backoff.
  */
 public final class JobStatusIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobStatusIndex.class);
+    /**
+     * Final jobs kept with their full status by default. About 650 bytes of heap each with one
+     * attempt, about 200 more per further attempt (measured, see the module README): about 65 MiB
+     * at this bound, plus at most 16 MiB of evicted-id fingerprints.
+     */
+    public static final int DEFAULT_RETAINED_FINAL_JOBS = 100_000;
+    /** How often the loop checks that Kafka answers (and looks for partitions added since). */
+    private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
+    /** Ids in the order they became final; only the index thread touches it. */
+    private final ArrayDeque<String> finalOrder = new ArrayDeque<>();
+    private final EvictedIds evicted;
+    private final int retainedFinalJobs;
+    private final AtomicLong evictedCount = new AtomicLong();
+    private volatile int finalHeld;
     /** Ids this process is publishing right now: their records need no parsing when read back. */
     private final Set<String> publishing = ConcurrentHashMap.newKeySet();
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final LoopHealth health = new LoopHealth("status-index", 60_000);
     private volatile boolean running = true;
 
     public JobStatusIndex(String bootstrapServers) {
+        this(bootstrapServers, DEFAULT_RETAINED_FINAL_JOBS);
+    }
+
+    public JobStatusIndex(String bootstrapServers, int retainedFinalJobs) {
+        this(bootstrapServers, retainedFinalJobs, EvictedIds.DEFAULT_PER_GENERATION);
+    }
+
+    JobStatusIndex(String bootstrapServers, int retainedFinalJobs, int evictedIdsPerGeneration) {
+        if (retainedFinalJobs < 1) {
+            throw new IllegalArgumentException("the status index must keep at least 1 final job, not " + retainedFinalJobs);
+        }
+        this.retainedFinalJobs = retainedFinalJobs;
+        this.evicted = new EvictedIds(evictedIdsPerGeneration);
         this.consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(bootstrapServers, null, "scheduler-status-index"));
         this.thread = new Thread(this::run, "job-status-index");
         this.thread.setDaemon(true);
@@ -57,6 +99,11 @@ public final class JobStatusIndex implements AutoCloseable {
         if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new TimeoutException("the job status index did not catch up with Kafka within " + timeout);
         }
+    }
+
+    /** Liveness and readiness of the reading loop, for {@code /health/*}. */
+    public LoopHealth health() {
+        return health;
     }
 
     /** This process is about to publish {@code id}; call {@link #recordAccepted} or {@link #notPublished} next. */
@@ -75,7 +122,7 @@ public final class JobStatusIndex implements AutoCloseable {
         publishing.remove(job.id());
     }
 
-    /** The accept document of a job already accepted, for idempotent repeats. */
+    /** The accept document of a job already accepted (and not evicted), for idempotent repeats. */
     public Optional<ObjectNode> acceptDocument(String id) {
         JobStatus status = jobs.get(id);
         return status != null && status.isAccepted() ? Optional.of(status.acceptDocument()) : Optional.empty();
@@ -86,50 +133,150 @@ public final class JobStatusIndex implements AutoCloseable {
         return status == null ? Optional.empty() : Optional.of(status.statusDocument());
     }
 
+    /**
+     * Whether {@code id} reached a final state and was evicted: it was accepted once, so a repeat
+     * must not be published again. The newest {@link #evictedIdsRemembered()} evicted ids are always
+     * remembered (more, up to twice as many, usually are).
+     */
+    public boolean wasEvicted(String id) {
+        return !jobs.containsKey(id) && evicted.contains(id);
+    }
+
+    /** The bound on final jobs kept with their full status. */
+    public int retainedFinalJobs() {
+        return retainedFinalJobs;
+    }
+
+    public int evictedIdsRemembered() {
+        return evicted.remembersAtLeast();
+    }
+
+    /** Jobs held (final and not). */
     public int size() {
         return jobs.size();
     }
 
+    /** Final jobs held (at most {@link #retainedFinalJobs()}). */
+    public int finalJobs() {
+        return finalHeld;
+    }
+
+    /** Final jobs evicted since start (the rebuild included). */
+    public long evictedJobs() {
+        return evictedCount.get();
+    }
+
     private void run() {
+        LoopBackoff backoff = new LoopBackoff(LOG, "job status index");
+        List<TopicPartition> partitions = List.of();
+        Map<TopicPartition, Long> endAtStart = null;
+        long nextProbe = 0;
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            List<String> topics = new ArrayList<>(Topics.allRegionTopics());
-            topics.add(Topics.RESULTS);
-            for (String topic : topics) {
-                for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                    partitions.add(new TopicPartition(topic, info.partition()));
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            boolean signalled = false;
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record);
-                }
-                if (!signalled && endAtStart.entrySet().stream()
-                        .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
-                    signalled = true;
-                    LOG.info("job status index caught up: {} jobs", jobs.size());
-                    caughtUp.countDown();
+                try {
+                    if (endAtStart == null) {
+                        partitions = discoverPartitions();
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        endAtStart = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+                        health.kafkaOk();
+                        nextProbe = System.nanoTime() + PROBE_EVERY_NANOS;
+                    }
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        apply(record);
+                    }
+                    if (caughtUp.getCount() > 0 && isAt(endAtStart)) {
+                        LOG.info("job status index caught up: {} jobs ({} final kept, {} evicted)", jobs.size(),
+                                finalOrder.size(), evictedCount.get());
+                        caughtUp.countDown();
+                    }
+                    if (System.nanoTime() - nextProbe >= 0) {
+                        partitions = probe(partitions);
+                        nextProbe = System.nanoTime() + PROBE_EVERY_NANOS;
+                    }
+                    health.beat();
+                    backoff.succeeded();
+                } catch (WakeupException e) {
+                    if (!running) {
+                        break;
+                    }
+                } catch (RuntimeException e) {
+                    health.kafkaFailing(LoopBackoff.describe(e));
+                    backoff.failed("reading the region and results topics", e);
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("job status index stopped", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            health.stopped(running ? "interrupted" : "closed");
+            try {
+                consumer.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the status index consumer: {}", e.toString());
+            }
         }
+    }
+
+    private List<TopicPartition> discoverPartitions() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        List<String> topics = new ArrayList<>(Topics.allRegionTopics());
+        topics.add(Topics.RESULTS);
+        for (String topic : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist (yet)");
+            }
+            for (PartitionInfo info : infos) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        return partitions;
+    }
+
+    private boolean isAt(Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (consumer.position(end.getKey(), PROBE_TIMEOUT) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Asks the partition leaders for their end offsets: a poll does not fail while Kafka is away,
+     * this does, so health says so. Partitions added since (a region scaled up) are read too, from
+     * their beginning.
+     */
+    private List<TopicPartition> probe(List<TopicPartition> assigned) {
+        consumer.endOffsets(assigned, PROBE_TIMEOUT);
+        health.kafkaOk();
+        List<TopicPartition> now = discoverPartitions();
+        if (!new LinkedHashSet<>(assigned).containsAll(now)) {
+            Set<TopicPartition> added = new LinkedHashSet<>(now);
+            added.removeAll(assigned);
+            consumer.assign(now);
+            consumer.seekToBeginning(added);
+            LOG.info("job status index reads partitions added since start: {}", added);
+        }
+        return now;
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
         try {
             if (record.topic().equals(Topics.RESULTS)) {
                 ResultEvent event = RecordJson.read(record.value(), ResultEvent.class);
-                if (event.id() != null) {
-                    jobs.computeIfAbsent(event.id(), JobStatus::new).apply(event);
+                if (event.id() == null) {
+                    return;
+                }
+                JobStatus status = jobs.get(event.id());
+                if (status == null) {
+                    if (evicted.contains(event.id())) {
+                        return; // a late or repeated event of a job already final and evicted
+                    }
+                    status = jobs.computeIfAbsent(event.id(), JobStatus::new);
+                }
+                if (status.apply(event)) {
+                    becameFinal(event.id());
                 }
             } else {
                 // The record often arrives here before the producer's acknowledgement reaches the
@@ -137,14 +284,33 @@ public final class JobStatusIndex implements AutoCloseable {
                 Header header = record.headers().lastHeader(Topics.JOB_ID_HEADER);
                 String id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
                 JobStatus known = id == null ? null : jobs.get(id);
-                if ((known == null || !known.isAccepted()) && (id == null || !publishing.contains(id))) {
-                    recordAccepted(RecordJson.read(record.value(), JobRecord.class));
+                if (known != null && known.isAccepted() || id != null && publishing.contains(id)) {
+                    return;
                 }
+                JobRecord job = RecordJson.read(record.value(), JobRecord.class);
+                if (known == null && !jobs.containsKey(job.id()) && evicted.contains(job.id())) {
+                    // Its results were read first and it is final and evicted already: do not bring
+                    // it back as "queued".
+                    return;
+                }
+                recordAccepted(job);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
         }
+    }
+
+    private void becameFinal(String id) {
+        finalOrder.addLast(id);
+        while (finalOrder.size() > retainedFinalJobs) {
+            String oldest = finalOrder.pollFirst();
+            // Remembered before removal: a reader never sees it neither held nor evicted.
+            evicted.add(oldest);
+            jobs.remove(oldest);
+            evictedCount.incrementAndGet();
+        }
+        finalHeld = finalOrder.size();
     }
 
     @Override

@@ -1,0 +1,241 @@
+package dev.edgedispatcher.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
+import dev.edgedispatcher.embeddedkafka.TopicContents;
+import dev.edgedispatcher.resolver.RegionResolver;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scheduler under Kafka outages and with a bounded status index: health that says what is
+ * wrong, loops that come back by themselves, and eviction of final jobs that is answered clearly.
+ */
+class SchedulerFaultsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Response(int status, JsonNode body) {
+    }
+
+    private static SchedulerService startScheduler(String bootstrap, int retainedFinalJobs) throws Exception {
+        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed here").homeRegion(Region.N_VIRGINIA).build();
+        return SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withPort(0)
+                .withStatusRetentionJobs(retainedFinalJobs));
+    }
+
+    private static Response send(SchedulerService scheduler, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + scheduler.port() + path))
+                .timeout(Duration.ofSeconds(30));
+        request = body == null ? request.GET() : request.method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        boolean json = response.headers().firstValue("content-type").orElse("").startsWith("application/json");
+        return new Response(response.statusCode(), json ? JSON.readTree(response.body()) : JSON.getNodeFactory().textNode(response.body()));
+    }
+
+    private static Response get(SchedulerService scheduler, String path) throws Exception {
+        return send(scheduler, "GET", path, null);
+    }
+
+    private static Response post(SchedulerService scheduler, String id) throws Exception {
+        return send(scheduler, "POST", "/v1/jobs", "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=frankfurt\"}");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void writeResults(String bootstrap, List<ResultEvent> events) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "test-results"))) {
+            for (ResultEvent event : events) {
+                producer.send(new ProducerRecord<>(Topics.RESULTS, event.id(), RecordJson.write(event))).get();
+            }
+        }
+    }
+
+    private static ResultEvent delivered(String id) {
+        return ResultEvent.finalOutcome(id, "frankfurt", "delivered", "primary", List.of(), null);
+    }
+
+    @Test
+    void healthSaysKafkaIsAwayAndEveryLoopComesBackWhenItReturns(@TempDir Path dataDir) throws Exception {
+        int kafkaPort = freePort();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, kafkaPort);
+        String bootstrap = broker.bootstrapServers();
+        try (SchedulerService scheduler = startScheduler(bootstrap, 1000)) {
+            Response ready = get(scheduler, "/health/ready");
+            assertThat(ready.status()).as(ready.body().toString()).isEqualTo(200);
+            assertThat(ready.body().get("status").asText()).isEqualTo("up");
+            assertThat(ready.body().get("components").fieldNames()).toIterable()
+                    .containsExactly("intake", "status-index", "producer");
+            Response health = get(scheduler, "/health");
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.body().get("components").size()).isEqualTo(3);
+            assertThat(health.body().has("jobs_indexed")).isTrue();
+            assertThat(post(scheduler, "before-outage").status()).isEqualTo(202);
+
+            broker.close();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                Response down = get(scheduler, "/health/ready");
+                assertThat(down.status()).isEqualTo(503);
+                assertThat(down.body().get("status").asText()).isEqualTo("down");
+                for (String component : List.of("intake", "status-index", "producer")) {
+                    assertThat(down.body().at("/components/" + component + "/status").asText()).as(component).isEqualTo("down");
+                }
+                assertThat(get(scheduler, "/health").status()).isEqualTo(503);
+            });
+            // The loops keep retrying: alive, only not ready.
+            Response live = get(scheduler, "/health/live");
+            assertThat(live.status()).as(live.body().toString()).isEqualTo(200);
+            assertThat(live.body().at("/components/intake/detail").asText()).startsWith("running, retrying");
+            // Many producers at once: each is refused within the producer's bounds, not one after
+            // another's metadata wait.
+            List<CompletableFuture<Long>> refusals = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String id = "during-outage-" + i;
+                refusals.add(CompletableFuture.supplyAsync(() -> {
+                    long started = System.nanoTime();
+                    try {
+                        Response refused = post(scheduler, id);
+                        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(503);
+                        assertThat(refused.body().get("detail").asText()).contains("NOT accepted");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return (System.nanoTime() - started) / 1_000_000;
+                }, pool));
+            }
+            List<Long> refusedAfterMs = refusals.stream().map(CompletableFuture::join).toList();
+            System.out.println("20 concurrent submits while Kafka is away, 503 after ms: " + refusedAfterMs);
+            assertThat(refusedAfterMs).as("ms until 503").allSatisfy(ms -> assertThat(ms)
+                    .isLessThan(KafkaClientSettings.DELIVERY_TIMEOUT_MS + KafkaClientSettings.MAX_BLOCK_MS + 2000L));
+            Thread.sleep(3000); // some failed turns of every loop
+
+            broker = EmbeddedKafkaBroker.start(dataDir, kafkaPort);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Response back = get(scheduler, "/health/ready");
+                assertThat(back.status()).as(back.body().toString()).isEqualTo(200);
+            });
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(post(scheduler, "after-outage").status()).isEqualTo(202));
+            // The intake loop still works: a job published straight to webhooks.jobs is accepted.
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "test"))) {
+                producer.send(new ProducerRecord<>(Topics.JOBS, "via-intake",
+                        "{\"id\": \"via-intake\", \"url\": \"https://example.com/b#er=mumbai\"}".getBytes(StandardCharsets.UTF_8))).get();
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(get(scheduler, "/v1/jobs/via-intake").status()).isEqualTo(200));
+            // The status index loop still works: a final event written now is folded in.
+            writeResults(bootstrap, List.of(delivered("after-outage")));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(get(scheduler, "/v1/jobs/after-outage").body().get("state").asText()).isEqualTo("delivered"));
+        } finally {
+            broker.close();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void finalJobsBeyondTheRetentionAreEvictedAndAnsweredAsSuchAlsoAfterARestart(@TempDir Path dataDir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
+            String bootstrap = broker.bootstrapServers();
+            List<String> finals = List.of("r-1", "r-2", "r-3", "r-4", "r-5", "r-6");
+            try (SchedulerService scheduler = startScheduler(bootstrap, 3)) {
+                assertThat(post(scheduler, "r-open").status()).isEqualTo(202);
+                for (String id : finals) {
+                    assertThat(post(scheduler, id).status()).isEqualTo(202);
+                }
+                List<ResultEvent> events = new ArrayList<>();
+                events.add(ResultEvent.started("r-open", "frankfurt"));
+                finals.forEach(id -> events.add(delivered(id)));
+                writeResults(bootstrap, events);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(get(scheduler, "/v1/jobs/r-6").body().get("state").asText()).isEqualTo("delivered"));
+
+                for (String id : List.of("r-1", "r-2", "r-3")) {
+                    Response evicted = get(scheduler, "/v1/jobs/" + id);
+                    assertThat(evicted.status()).isEqualTo(404);
+                    assertThat(evicted.body().get("error").asText()).isEqualTo("evicted");
+                    assertThat(evicted.body().get("field").asText()).isEqualTo("id");
+                    assertThat(evicted.body().get("detail").asText()).contains("job " + id + " reached a final state")
+                            .contains("newest 3 final jobs");
+                }
+                for (String id : List.of("r-4", "r-5", "r-6")) {
+                    assertThat(get(scheduler, "/v1/jobs/" + id).body().get("state").asText()).isEqualTo("delivered");
+                }
+                // Not final: never evicted, however old.
+                assertThat(get(scheduler, "/v1/jobs/r-open").body().get("state").asText()).isEqualTo("in_flight");
+                Response unknown = get(scheduler, "/v1/jobs/never-seen");
+                assertThat(unknown.status()).isEqualTo(404);
+                assertThat(unknown.body().get("error").asText()).isEqualTo("not_found");
+
+                // Idempotency outlives eviction: a repeat is not published again.
+                Response repeat = post(scheduler, "r-1");
+                assertThat(repeat.status()).isEqualTo(202);
+                assertThat(repeat.body().get("duplicate").asBoolean()).isTrue();
+                assertThat(repeat.body().get("evicted").asBoolean()).isTrue();
+                assertThat(get(scheduler, "/metrics").body().asText()).contains("dispatcher_status_index_evicted_total 3.0")
+                        .contains("dispatcher_status_index_final_jobs 3.0");
+            }
+
+            // The rebuild applies the same bound: three final jobs kept (which three depends on the
+            // order the results partitions are read in), three evicted, none back as "queued".
+            try (SchedulerService scheduler = startScheduler(bootstrap, 3)) {
+                List<String> kept = new ArrayList<>();
+                List<String> evicted = new ArrayList<>();
+                for (String id : finals) {
+                    Response status = get(scheduler, "/v1/jobs/" + id);
+                    if (status.status() == 200) {
+                        assertThat(status.body().get("state").asText()).as(id).isEqualTo("delivered");
+                        kept.add(id);
+                    } else {
+                        assertThat(status.status()).isEqualTo(404);
+                        assertThat(status.body().get("error").asText()).as(id).isEqualTo("evicted");
+                        evicted.add(id);
+                    }
+                }
+                assertThat(kept).hasSize(3);
+                assertThat(evicted).hasSize(3);
+                assertThat(get(scheduler, "/v1/jobs/r-open").body().get("state").asText()).isEqualTo("in_flight");
+                Response repeat = post(scheduler, evicted.get(0));
+                assertThat(repeat.status()).isEqualTo(202);
+                assertThat(repeat.body().get("duplicate").asBoolean()).isTrue();
+            }
+            for (String id : finals) {
+                long published = TopicContents.readAll(bootstrap, Topics.region(Region.FRANKFURT)).stream()
+                        .filter(record -> id.equals(record.key())).count();
+                assertThat(published).as(id).isEqualTo(1);
+            }
+        }
+    }
+}
