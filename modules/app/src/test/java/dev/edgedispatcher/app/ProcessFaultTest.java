@@ -116,11 +116,8 @@ class ProcessFaultTest {
         });
         System.out.printf("%d of %d delivered jobs show no attempt in their status: %s%n", withoutAttempts.size(), ids.size(),
                 withoutAttempts.stream().limit(10).toList());
-        // WORKER (seen after merging main's worker at ba67ca4, not on this branch's worker): while the
-        // broker is away ResultWriter drops attempt events it cannot write ("attempt event of job X
-        // not written") and retries only the final one, so a job delivered around the outage shows
-        // "delivered" with "attempts": [] (12 of 210 in one run). A delivered job's status must list
-        // the attempt that delivered it (SPEC §5).
+        // A delivered job's status must list the attempt that delivered it (SPEC §5), also when the
+        // broker was away as it ended: attempt events are retried like final ones, and written first.
         assertThat(withoutAttempts).as("delivered jobs whose status lists no attempt").isEmpty();
     }
 

@@ -88,7 +88,7 @@ public final class WorkerService implements AutoCloseable {
         List<RegionWorker> workers = new ArrayList<>();
         for (Region region : config.regions()) {
             DeliveryEngine engine = new DeliveryEngine(vertx, http, bulkheads, config.accounts(), region.wireName(),
-                    results::writeProgress, metrics, config.retryBackoffMs());
+                    results::writeAttempt, metrics, config.retryBackoffMs());
             RegionWorker worker = new RegionWorker(region, config.bootstrapServers(), contexts, new JobRunner(vertx, engine),
                     new OutcomeRecorder(region, results, metrics), config, slots, metrics);
             worker.start();

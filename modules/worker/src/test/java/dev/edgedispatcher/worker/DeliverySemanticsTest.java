@@ -52,6 +52,18 @@ class DeliverySemanticsTest {
     }
 
     @Test
+    void aKeptAliveConnectionTheServerDropsIsReplacedWithoutFailingTheAttempt() throws Exception {
+        server.on("/keep", status(200), RecordingServer.closeSilently(), status(200));
+        assertThat(harness.deliver(job("j-first", server.url("/keep#rc=0"))).delivered()).isTrue();
+        // The second job gets the first one's pooled connection; the server drops it on reading.
+        DeliveryOutcome outcome = harness.deliver(job("j-second", server.url("/keep#rc=0")));
+        assertThat(outcome.delivered()).as(outcome.reason()).isTrue();
+        assertThat(attempts("j-second")).singleElement().satisfies(event -> assertThat(event.outcome()).isEqualTo("ok"));
+        assertThat(server.received("/keep")).extracting(request -> request.header("webhook-id") + "#"
+                + request.header("x-edge-attempt")).containsExactly("j-first#1", "j-second#1", "j-second#1");
+    }
+
+    @Test
     void a2xxIsDeliveredOnceWithTheHeadersAndFormParams() throws Exception {
         server.on("/answer", status(200));
         DeliveryOutcome outcome = harness.deliver(job("j-ok", server.url("/answer?q=1%202&x#ct=500")));

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An offset is done only after its outcome is acknowledged: while {@code webhooks.results} refuses
  * the final event (its max.message.bytes is set below the event's size, a real broker-side
  * rejection), the job's offset is not committed and the worker is not ready; once the topic
- * accepts it again, the retried event lands and the offset moves on, without a second delivery.
+ * accepts it again, the retried events land (the attempt before the final one) and the offset
+ * moves on, without a second delivery.
  */
 class OutcomeAcknowledgementTest {
 
@@ -61,6 +62,11 @@ class OutcomeAcknowledgementTest {
                         worker.health(dev.edgedispatcher.backbone.health.Probe.READY).up());
             }
             assertThat(finalsOf("refused", bootstrap).get(0).state()).isEqualTo("delivered");
+            // The attempt event was refused too: it is retried as well, and lands before the final one.
+            assertThat(KafkaTestSupport.results(bootstrap).stream().filter(event -> event.id().equals("refused")
+                    && !event.type().equals(ResultEvent.STARTED)).map(event -> event.type() + ":"
+                    + (event.outcome() == null ? event.state() : event.outcome())).toList())
+                    .containsExactly("attempt:ok", "final:delivered");
             assertThat(receiver.received("/cb")).hasSize(2);
         }
     }

@@ -90,6 +90,11 @@ final class RecordingServer implements AutoCloseable {
         };
     }
 
+    /** Reads the request, then closes the connection without a byte of answer (a server dropping a kept-alive connection). */
+    static Step closeSilently() {
+        return (out, socket) -> socket.close();
+    }
+
     static Step redirect() {
         return (out, socket) -> write(out, "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n");
     }

@@ -58,6 +58,8 @@ public final class RegionConsumerLoop implements AutoCloseable {
     private long lastHealthCheck;
     private long lastCommit;
     private boolean heldBack;
+    private long lastCommitWarning = System.nanoTime() - 20_000_000_000L;
+    private int commitFailures;
 
     public RegionConsumerLoop(Region region, KafkaConsumer<String, byte[]> consumer, RecordDispatcher dispatcher,
             FinishedOffsets finished, int maxInFlight, MeterRegistry metrics) {
@@ -255,8 +257,15 @@ public final class RegionConsumerLoop implements AutoCloseable {
                 // Runs on this thread, inside a later poll.
                 if (error != null) {
                     progress.commitFailed(offsets.keySet());
-                    LOG.warn("region {}: offset commit failed (retried on the next turn): {}", region.wireName(),
-                            error.getMessage());
+                    commitFailures++;
+                    long now = System.nanoTime();
+                    if (now - lastCommitWarning > 10_000_000_000L) {
+                        // At most one line per 10 s: during an outage this fails every turn.
+                        LOG.warn("region {}: offset commit failed {} times since the last report, retrying every turn: {}",
+                                region.wireName(), commitFailures, error.getMessage());
+                        lastCommitWarning = now;
+                        commitFailures = 0;
+                    }
                 }
             });
         }

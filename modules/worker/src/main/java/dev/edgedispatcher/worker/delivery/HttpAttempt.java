@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -193,15 +194,19 @@ public final class HttpAttempt {
             headers.forEach(options::putHeader);
             request.contentType().ifPresent(type -> options.putHeader("content-type", type));
             lease.connection().request(options).onComplete(obtained -> {
+                if (finished) {
+                    if (obtained.succeeded()) {
+                        obtained.result().reset();
+                    }
+                    return;
+                }
                 if (obtained.failed()) {
-                    lease.release(false);
-                    this.lease = null;
                     if (lease.reused() && !retriedStaleConnection) {
-                        // The server closed this idle connection as we took it: nothing was sent, so
-                        // take a fresh one instead of failing the attempt.
-                        retriedStaleConnection = true;
-                        lease(key);
+                        // The server closed this idle connection as we took it: nothing was sent.
+                        retryOnFreshConnection(key, lease);
                     } else {
+                        lease.release(false);
+                        this.lease = null;
                         finish(FailureClass.CT, "connect failed: " + describe(obtained.cause()));
                     }
                     return;
@@ -216,7 +221,16 @@ public final class HttpAttempt {
                 connectTimer = -1;
                 phase = AttemptPhase.AWAITING_STATUS;
                 httpRequest.response().onComplete(response -> {
-                    if (response.failed()) {
+                    if (finished || this.httpRequest != httpRequest) {
+                        return; // ended, or moved to a fresh connection
+                    }
+                    if (response.failed() && closedWhileIdle(lease, response.cause())) {
+                        // The server closed this pooled connection as we used it (an idle-connection
+                        // limit or timeout on its side): nothing of an answer came back, so send on a
+                        // fresh connection instead of failing the attempt. Receivers see at most a
+                        // duplicate, which webhook-id lets them drop.
+                        retryOnFreshConnection(key, lease);
+                    } else if (response.failed()) {
                         finish(phase == AttemptPhase.READING_BODY ? FailureClass.PARTIAL : FailureClass.RT,
                                 "no response: " + describe(response.cause()));
                     } else {
@@ -236,6 +250,27 @@ public final class HttpAttempt {
                     }
                 });
             });
+        }
+
+        /** A reused connection that broke before any byte of an answer, the first time in this attempt. */
+        private boolean closedWhileIdle(ConnectionPool.Lease used, Throwable cause) {
+            return used != null && used.reused() && !retriedStaleConnection && phase == AttemptPhase.AWAITING_STATUS
+                    && (cause instanceof HttpClosedException || cause instanceof java.io.IOException);
+        }
+
+        private void retryOnFreshConnection(ConnectionPool.Key key, ConnectionPool.Lease stale) {
+            retriedStaleConnection = true;
+            cancel(readTimer);
+            readTimer = -1;
+            if (httpRequest != null) {
+                httpRequest.reset();
+                httpRequest = null;
+            }
+            stale.release(false);
+            lease = null;
+            sentAfterMs = -1;
+            phase = AttemptPhase.CONNECTING;
+            lease(key);
         }
 
         private void onResponse(HttpClientResponse response) {

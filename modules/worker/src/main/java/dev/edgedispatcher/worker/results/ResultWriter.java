@@ -7,7 +7,9 @@ import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.health.ComponentStatus;
 import dev.edgedispatcher.backbone.health.HealthComponent;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes result events and dead letters through an {@link AckedProducer} (never blocking the
- * calling event loop). Every send's error is handled: attempt events that fail are logged; a final
- * outcome or a dead letter is retried with backoff until Kafka acknowledges it, because the job's
- * offset is committed only after that.
+ * calling event loop). Every send's error is handled: a started event that fails is logged; attempt
+ * events, final outcomes and dead letters are retried with backoff until Kafka acknowledges them,
+ * and a job's final outcome is written only after its attempt events; the job's offset is
+ * committed only after that.
  */
 public final class ResultWriter implements AutoCloseable, HealthComponent {
 
@@ -33,26 +36,44 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     });
     private volatile boolean closed;
     private volatile String lastFailure;
+    /** Attempt events not yet acknowledged, by job id: bounded by the jobs in flight. */
+    private final Map<String, CompletableFuture<Void>> pendingAttempts = new ConcurrentHashMap<>();
 
     public ResultWriter(String bootstrapServers, String clientId) {
         this.producer = new AckedProducer(bootstrapServers, clientId);
     }
 
-    /** Best effort: a started or attempt event that cannot be written is logged, not retried. */
+    /** Best effort: a started event that cannot be written is logged, not retried (the first attempt event says as much). */
     public void writeProgress(ResultEvent event) {
         send(Topics.RESULTS, event.id(), RecordJson.write(event)).whenComplete((ok, error) -> {
             if (error != null) {
-                LOG.warn("attempt event of job {} not written: {}", event.id(), error.getMessage());
+                LOG.warn("{} event of job {} not written: {}", event.type(), event.id(), error.getMessage());
             }
         });
     }
 
     /**
-     * Completes once Kafka acknowledged the final outcome, retried with backoff until then; fails
-     * only when the writer is closed first (the offset then stays uncommitted: at-least-once).
+     * An attempt event, retried with backoff until Kafka acknowledges it: the job's status lists
+     * its attempts, so they must not be lost while Kafka is away. The job's final event waits for
+     * them ({@link #writeFinal}), so that no reader sees a final state before its attempts.
+     */
+    public void writeAttempt(ResultEvent event) {
+        CompletableFuture<Void> written = sendUntilAcked(Topics.RESULTS, event.id(), RecordJson.write(event));
+        pendingAttempts.merge(event.id(), written, (earlier, later) -> CompletableFuture.allOf(earlier, later));
+    }
+
+    /**
+     * Completes once Kafka acknowledged the job's attempt events and then its final outcome, retried
+     * with backoff until then; fails only when the writer is closed first (the offset then stays
+     * uncommitted: at-least-once).
      */
     public CompletableFuture<Void> writeFinal(ResultEvent event) {
-        return sendUntilAcked(Topics.RESULTS, event.id(), RecordJson.write(event));
+        CompletableFuture<Void> attempts = pendingAttempts.remove(event.id());
+        byte[] value = RecordJson.write(event);
+        if (attempts == null) {
+            return sendUntilAcked(Topics.RESULTS, event.id(), value);
+        }
+        return attempts.thenCompose(written -> sendUntilAcked(Topics.RESULTS, event.id(), value));
     }
 
     public CompletableFuture<Void> writeDeadLetter(String key, DeadLetter deadLetter) {
