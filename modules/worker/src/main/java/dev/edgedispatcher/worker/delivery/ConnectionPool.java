@@ -58,8 +58,10 @@ final class ConnectionPool {
     private static final class Pooled {
         final Key key;
         final HttpClientConnection connection;
+        /** We asked to close it, or it closed: never lend it again. */
         boolean closed;
-        boolean counted = true;
+        /** Its close handler ran: the socket is gone and no longer counted. */
+        boolean gone;
         long idleSince;
 
         Pooled(Key key, HttpClientConnection connection) {
@@ -77,8 +79,10 @@ final class ConnectionPool {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final long sweeper;
     private final Vertx vertx;
+    /** Sockets: connecting, in use, idle and closing (counted until their close handler runs). */
     private int open;
     private int connecting;
+    private int closing;
 
     /** Must be created on the event loop it serves (its idle sweeper runs there). */
     ConnectionPool(Vertx vertx, ConnectionLimits limits) {
@@ -128,11 +132,11 @@ final class ConnectionPool {
                 return;
             }
             if (open >= limits.maxConnections()) {
-                if (idleOldestFirst.isEmpty()) {
-                    return; // every connection is busy: wait for one to come back or close
+                if (closing == 0 && !idleOldestFirst.isEmpty()) {
+                    // Make room; the connect follows once the socket is really closed (onClosed pumps).
+                    evict(idleOldestFirst.iterator().next());
                 }
-                evict(idleOldestFirst.iterator().next());
-                continue;
+                return; // else every connection is busy: wait for one to come back or close
             }
             waiters.poll();
             connect(next);
@@ -214,26 +218,29 @@ final class ConnectionPool {
         close(pooled);
     }
 
-    /** Closes and stops counting it now: the socket goes within moments, and a waiter may connect. */
+    /** Closes it; it stays counted until its close handler runs, so open sockets never exceed the cap. */
     private void close(Pooled pooled) {
-        if (pooled.counted) {
-            pooled.counted = false;
-            open--;
-        }
         if (!pooled.closed) {
             pooled.closed = true;
+            closing++;
             pooled.connection.close();
         }
     }
 
     private void onClosed(Pooled pooled) {
+        if (pooled.gone) {
+            return;
+        }
+        pooled.gone = true;
+        if (pooled.closed) {
+            closing--; // a close we asked for
+        }
         pooled.closed = true;
         removeIdle(pooled);
-        if (pooled.counted) {
-            pooled.counted = false;
-            open--;
-        }
-        pump();
+        open--;
+        // The close handler runs while the channel is still being closed: let that finish (its
+        // descriptor released) before a waiter opens a new one in its place.
+        Vertx.currentContext().runOnContext(next -> pump());
     }
 
     private void removeIdle(Pooled pooled) {
