@@ -22,6 +22,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import dev.edgedispatcher.frontdoor.ConnectionGuard;
+import dev.edgedispatcher.frontdoor.FrontDoorLimits;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -97,9 +99,10 @@ public final class WorkerService implements AutoCloseable {
         }
         HttpServer server = null;
         if (config.metricsPort() >= 0) {
-            server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(HEALTH_IDLE_TIMEOUT_S)
-                            .setIdleTimeoutUnit(TimeUnit.SECONDS))
-                    .requestHandler(request -> serve(request, health, metrics))
+            // Slow or half-sent requests are closed and connections capped, as on the scheduler (SPEC §6).
+            ConnectionGuard guard = new ConnectionGuard(FrontDoorLimits.HEALTH_PORT, metrics, "worker");
+            server = guard.createServer(vertx, new HttpServerOptions().setIdleTimeout(HEALTH_IDLE_TIMEOUT_S)
+                            .setIdleTimeoutUnit(TimeUnit.SECONDS), request -> serve(request, health, metrics))
                     .listen(config.metricsPort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
         }
         LOG.info("workers started for {} (allowed destinations: {}; at most {} connections)", config.regions(),
