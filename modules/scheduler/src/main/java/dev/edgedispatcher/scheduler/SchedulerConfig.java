@@ -1,7 +1,9 @@
 package dev.edgedispatcher.scheduler;
 
 import dev.edgedispatcher.backbone.TopicLayout;
+import dev.edgedispatcher.frontdoor.FrontDoorLimits;
 import dev.edgedispatcher.resolver.RegionResolver;
+import dev.edgedispatcher.scheduler.auth.ApiAccess;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
 import java.util.Objects;
 import java.util.Set;
@@ -19,9 +21,12 @@ import java.util.Set;
  * @param httpInstances HTTP verticle instances (one per event loop)
  * @param knownAccounts account names jobs may use; empty accepts any (workers then fail unknown ones)
  * @param statusRetentionJobs final jobs the status index keeps with their full status (older ones are evicted)
+ * @param frontDoor header, body and idle deadlines and the connection cap of the HTTP server
+ * @param access API keys and rate limits of {@code /v1}
  */
 public record SchedulerConfig(String bootstrapServers, String host, int port, TopicLayout layout, RegionResolver resolver,
-        int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, int statusRetentionJobs) {
+        int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, int statusRetentionJobs,
+        FrontDoorLimits frontDoor, ApiAccess access) {
 
     public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
@@ -31,6 +36,8 @@ public record SchedulerConfig(String bootstrapServers, String host, int port, To
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(frontDoor, "frontDoor");
+        Objects.requireNonNull(access, "access");
         knownAccounts = Set.copyOf(knownAccounts);
         if (statusRetentionJobs < 1) {
             throw new IllegalArgumentException("the status index must keep at least 1 final job, not " + statusRetentionJobs);
@@ -40,31 +47,41 @@ public record SchedulerConfig(String bootstrapServers, String host, int port, To
     public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver) {
         return new SchedulerConfig(bootstrapServers, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
                 DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of(),
-                JobStatusIndex.DEFAULT_RETAINED_FINAL_JOBS);
+                JobStatusIndex.DEFAULT_RETAINED_FINAL_JOBS, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN);
     }
 
     public SchedulerConfig withPort(int newPort) {
         return new SchedulerConfig(bootstrapServers, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                statusRetentionJobs);
+                statusRetentionJobs, frontDoor, access);
     }
 
     public SchedulerConfig withHost(String newHost) {
         return new SchedulerConfig(bootstrapServers, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                statusRetentionJobs);
+                statusRetentionJobs, frontDoor, access);
     }
 
     public SchedulerConfig withKnownAccounts(Set<String> accounts) {
         return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                accounts, statusRetentionJobs);
+                accounts, statusRetentionJobs, frontDoor, access);
     }
 
     public SchedulerConfig withStatusRetentionJobs(int jobs) {
         return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                knownAccounts, jobs);
+                knownAccounts, jobs, frontDoor, access);
     }
 
     public SchedulerConfig withLayout(TopicLayout newLayout) {
         return new SchedulerConfig(bootstrapServers, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                statusRetentionJobs);
+                statusRetentionJobs, frontDoor, access);
+    }
+
+    public SchedulerConfig withFrontDoor(FrontDoorLimits limits) {
+        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+                statusRetentionJobs, limits, access);
+    }
+
+    public SchedulerConfig withAccess(ApiAccess newAccess) {
+        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+                statusRetentionJobs, frontDoor, newAccess);
     }
 }

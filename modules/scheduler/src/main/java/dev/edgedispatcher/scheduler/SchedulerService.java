@@ -2,6 +2,8 @@ package dev.edgedispatcher.scheduler;
 
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.TopicProvisioner;
+import dev.edgedispatcher.frontdoor.ConnectionGuard;
+import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
 import dev.edgedispatcher.scheduler.intake.KafkaIntake;
@@ -20,6 +22,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -81,9 +84,11 @@ public final class SchedulerService implements AutoCloseable {
 
         Vertx vertx = Vertx.vertx();
         int port = config.port() == 0 ? freePort() : config.port();
+        ConnectionGuard guard = new ConnectionGuard(config.frontDoor(), metrics, "scheduler");
+        Optional<KeyRateLimiter> rateLimiter = config.access().rateLimit().map(limit -> new KeyRateLimiter(limit, System::nanoTime));
         SchedulerHttpVerticle.Services services = new SchedulerHttpVerticle.Services(validator, acceptor, index,
                 new Explainer(config.resolver()), metrics, health, port, config.host(), config.maxJobBytes(),
-                config.maxBatchBytes());
+                config.maxBatchBytes(), guard, config.access(), rateLimiter);
         try {
             vertx.deployVerticle(() -> new SchedulerHttpVerticle(services),
                     new DeploymentOptions().setInstances(config.httpInstances()))
@@ -100,7 +105,12 @@ public final class SchedulerService implements AutoCloseable {
         if (!intake.awaitConnected(Duration.ofSeconds(30))) {
             LOG.warn("the Kafka intake has not reached Kafka yet; it keeps trying (see /health/ready)");
         }
-        LOG.info("scheduler listening on http://{}:{}", config.host(), port);
+        LOG.info("scheduler listening on http://{}:{} ({}; front door: headers within {} ms, body within {} ms, idle {} ms,"
+                + " at most {} connections)", config.host(), port, config.access().enforced()
+                        ? "/v1 needs an API key (" + config.access().keys().size() + " configured)"
+                        : "/v1 is open: no API keys", config.frontDoor().headerTimeout().toMillis(),
+                config.frontDoor().bodyTimeout().toMillis(), config.frontDoor().idleTimeout().toMillis(),
+                config.frontDoor().maxConnections());
         return new SchedulerService(vertx, publisher, index, intake, probe, health, port);
     }
 

@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.callback.ParseResult;
 import dev.edgedispatcher.callback.PolicyError;
+import dev.edgedispatcher.frontdoor.ConnectionGuard;
 import dev.edgedispatcher.scheduler.JobAcceptor;
+import dev.edgedispatcher.scheduler.auth.ApiAccess;
+import dev.edgedispatcher.scheduler.auth.ApiKeys;
+import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.scheduler.explain.PolicyJson;
 import dev.edgedispatcher.backbone.job.JobValidator;
@@ -45,7 +49,8 @@ public final class SchedulerHttpVerticle extends VerticleBase {
 
     /** What the verticle serves; shared by all instances. */
     public record Services(JobValidator validator, JobAcceptor acceptor, JobStatusIndex index, Explainer explainer,
-            PrometheusMeterRegistry metrics, HealthChecks health, int port, String host, int maxJobBytes, int maxBatchBytes) {
+            PrometheusMeterRegistry metrics, HealthChecks health, int port, String host, int maxJobBytes, int maxBatchBytes,
+            ConnectionGuard guard, ApiAccess access, Optional<KeyRateLimiter> rateLimiter) {
     }
 
     private final Services services;
@@ -57,25 +62,36 @@ public final class SchedulerHttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions().setPort(services.port()).setHost(services.host())
-                .setCompressionSupported(false));
-        return server.requestHandler(this::route).listen();
+        server = services.guard().createServer(vertx, new HttpServerOptions().setPort(services.port())
+                .setHost(services.host()).setCompressionSupported(false), this::route);
+        return server.listen();
     }
 
     private void route(HttpServerRequest request) {
         String path = request.path();
         HttpMethod method = request.method();
+        Optional<ApiKeys.Key> caller = Optional.empty();
+        if (path.startsWith("/v1/") && services.access().enforced()) {
+            // Checked before a body is read: an unauthenticated client gets nothing buffered.
+            caller = authenticate(request);
+            if (caller.isEmpty() || !path.equals(BATCH) && !withinRate(request, caller.get(), 1)) {
+                return;
+            }
+        }
+        Optional<ApiKeys.Key> key = caller;
         if (path.equals(JOBS) && method == HttpMethod.POST) {
-            withBody(request, services.maxJobBytes(), body -> submitOne(request, body));
+            withBody(request, services.maxJobBytes(), body -> submitOne(request, body, key));
         } else if (path.equals(BATCH) && method == HttpMethod.POST) {
-            withBody(request, services.maxBatchBytes(), body -> submitBatch(request, body));
+            withBody(request, services.maxBatchBytes(), body -> submitBatch(request, body, key));
         } else if (path.startsWith(JOBS + "/") && method == HttpMethod.GET) {
             String id = path.substring(JOBS.length() + 1);
             JobStatusIndex index = services.index();
-            Optional<ObjectNode> status = index.statusDocument(id);
+            // Another account's job is answered as if unknown; so is an evicted one, whose account is forgotten.
+            boolean visible = key.isEmpty() || index.account(id).filter(key.get().account()::equals).isPresent();
+            Optional<ObjectNode> status = visible ? index.statusDocument(id) : Optional.empty();
             if (status.isPresent()) {
                 respond(request, 200, status.get());
-            } else if (index.wasEvicted(id)) {
+            } else if (key.isEmpty() && index.wasEvicted(id)) {
                 respond(request, 404, error("evicted", "id", "job " + id + " reached a final state and was evicted from the"
                         + " status index (it keeps the newest " + index.retainedFinalJobs() + " final jobs, see"
                         + " --status-retention-jobs); its outcome is on the webhooks.results topic"));
@@ -124,15 +140,95 @@ public final class SchedulerHttpVerticle extends VerticleBase {
         });
     }
 
-    private void submitOne(HttpServerRequest request, Buffer body) {
+    /** The caller's key, or empty after answering 401. */
+    private Optional<ApiKeys.Key> authenticate(HttpServerRequest request) {
+        String authorization = request.getHeader("authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            unauthorized(request, "Bearer realm=\"edge-dispatcher\"", "an API key is required: send Authorization: Bearer <key>"
+                    + " (dispatcher keys create --account A)");
+            return Optional.empty();
+        }
+        Optional<ApiKeys.Key> key = services.access().keys().authenticate(authorization.substring(7).trim());
+        if (key.isEmpty()) {
+            unauthorized(request, "Bearer realm=\"edge-dispatcher\", error=\"invalid_token\"",
+                    "the API key is not valid (unknown, revoked or mistyped)");
+        }
+        return key;
+    }
+
+    private static void unauthorized(HttpServerRequest request, String challenge, String detail) {
+        request.response().putHeader("www-authenticate", challenge);
+        respond(request, 401, error("unauthorized", "authorization", detail));
+    }
+
+    /** Takes {@code cost} from the key's bucket, or answers 429 with Retry-After (whole seconds, at least 1). */
+    private boolean withinRate(HttpServerRequest request, ApiKeys.Key key, int cost) {
+        if (services.rateLimiter().isEmpty()) {
+            return true;
+        }
+        KeyRateLimiter limiter = services.rateLimiter().get();
+        long waitMs = limiter.tryTake(key.id(), cost);
+        if (waitMs == 0) {
+            return true;
+        }
+        request.response().putHeader("retry-after", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
+        respond(request, 429, error("rate limited", null, "API key " + key.id() + " may send "
+                + limiter.limit().perSecond() + " jobs/requests per second (bursts of " + limiter.limit().burst()
+                + "); retry in " + waitMs + " ms"));
+        return false;
+    }
+
+    /**
+     * With a key: a job naming no account gets the key's (the published job carries it); one naming
+     * another account is refused. Returns the refusal, or empty when the job may go on.
+     */
+    private static Optional<ObjectNode> claimAccount(JsonNode job, Optional<ApiKeys.Key> key) {
+        if (key.isEmpty() || !job.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode account = job.get("account");
+        if (account == null || account.isNull()) {
+            ((ObjectNode) job).put("account", key.get().account());
+            return Optional.empty();
+        }
+        if (account.isTextual() && !account.asText().equals(key.get().account())) {
+            return Optional.of(error("forbidden", "account", "this API key belongs to account '" + key.get().account()
+                    + "'; it cannot submit jobs for account '" + account.asText() + "'"));
+        }
+        return Optional.empty(); // its own account, or not a string: the validator answers that
+    }
+
+    /** An id another account's job holds: refused without saying anything of that job. */
+    private Optional<ObjectNode> idTaken(ValidatedJob job, Optional<ApiKeys.Key> key) {
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> owner = services.index().account(job.id());
+        if (owner.isPresent() && !owner.get().equals(key.get().account())) {
+            return Optional.of(error("id conflict", "id", "the id " + job.id() + " is taken: choose another"));
+        }
+        return Optional.empty();
+    }
+
+    private void submitOne(HttpServerRequest request, Buffer body, Optional<ApiKeys.Key> key) {
         JsonNode job = parseJson(request, body);
         if (job == null) {
+            return;
+        }
+        Optional<ObjectNode> forbidden = claimAccount(job, key);
+        if (forbidden.isPresent()) {
+            respond(request, 403, forbidden.get());
             return;
         }
         ParseResult<ValidatedJob> validated = services.validator().validate(job);
         if (validated instanceof ParseResult.Rejected<ValidatedJob> rejected) {
             countRejected(rejected.error());
             respond(request, 400, PolicyJson.error(rejected.error()));
+            return;
+        }
+        Optional<ObjectNode> taken = idTaken(validated.orElseThrow(), key);
+        if (taken.isPresent()) {
+            respond(request, 409, taken.get());
             return;
         }
         onContext(services.acceptor().accept(validated.orElseThrow())).onComplete(result -> {
@@ -148,7 +244,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
         });
     }
 
-    private void submitBatch(HttpServerRequest request, Buffer body) {
+    private void submitBatch(HttpServerRequest request, Buffer body, Optional<ApiKeys.Key> key) {
         JsonNode jobs = parseJson(request, body);
         if (jobs == null) {
             return;
@@ -162,15 +258,31 @@ public final class SchedulerHttpVerticle extends VerticleBase {
                     + jobs.size()));
             return;
         }
+        if (key.isPresent() && !withinRate(request, key.get(), jobs.size())) {
+            return;
+        }
         List<CompletableFuture<ObjectNode>> entries = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             int index = i;
+            // Per job, as validation errors are: the batch's other jobs are accepted.
+            Optional<ObjectNode> forbidden = claimAccount(jobs.get(i), key);
+            if (forbidden.isPresent()) {
+                entries.add(CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode().put("index", index)
+                        .put("status", 403).setAll(forbidden.get())));
+                continue;
+            }
             ParseResult<ValidatedJob> validated = services.validator().validate(jobs.get(i));
             if (validated instanceof ParseResult.Rejected<ValidatedJob> rejected) {
                 countRejected(rejected.error());
                 ObjectNode entry = JsonNodeFactory.instance.objectNode().put("index", index);
                 entry.setAll(PolicyJson.error(rejected.error()));
                 entries.add(CompletableFuture.completedFuture(entry));
+                continue;
+            }
+            Optional<ObjectNode> taken = idTaken(validated.orElseThrow(), key);
+            if (taken.isPresent()) {
+                entries.add(CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode().put("index", index)
+                        .put("status", 409).setAll(taken.get())));
                 continue;
             }
             entries.add(services.acceptor().accept(validated.orElseThrow()).handle((accepted, failure) -> {

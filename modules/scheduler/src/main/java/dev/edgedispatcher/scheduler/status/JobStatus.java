@@ -20,9 +20,13 @@ import java.io.UncheckedIOException;
 final class JobStatus {
 
     private static final byte[][] NO_ATTEMPTS = new byte[0][];
+    /** The account of a job that names none (SPEC §5). */
+    static final String DEFAULT_ACCOUNT = "default";
 
     private final String id;
     private String region;
+    /** Null until the region record is seen; the record's account, {@code default} when it named none. */
+    private String account;
     private byte[] resolution;
     private byte[] policy;
     private String state = "queued";
@@ -37,8 +41,14 @@ final class JobStatus {
     synchronized void accepted(JobRecord job) {
         accepted = true;
         region = canonicalRegion(job.region());
+        account = job.account() == null ? DEFAULT_ACCOUNT : job.account().intern();
         resolution = job.resolution() == null ? null : RecordJson.write(job.resolution());
         policy = job.policy() == null ? null : RecordJson.write(job.policy());
+    }
+
+    /** The job's account, null when its region record has not been seen. */
+    synchronized String account() {
+        return account;
     }
 
     synchronized boolean isAccepted() {

@@ -128,6 +128,15 @@ public final class JobStatusIndex implements AutoCloseable {
         return status != null && status.isAccepted() ? Optional.of(status.acceptDocument()) : Optional.empty();
     }
 
+    /**
+     * The account of an accepted job ({@code default} when it named none); empty for an id not
+     * held, or known only from its results.
+     */
+    public Optional<String> account(String id) {
+        JobStatus status = jobs.get(id);
+        return status == null ? Optional.empty() : Optional.ofNullable(status.account());
+    }
+
     public Optional<ObjectNode> statusDocument(String id) {
         JobStatus status = jobs.get(id);
         return status == null ? Optional.empty() : Optional.of(status.statusDocument());

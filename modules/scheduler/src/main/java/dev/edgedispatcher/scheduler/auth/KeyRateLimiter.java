@@ -1,0 +1,51 @@
+package dev.edgedispatcher.scheduler.auth;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/** One token bucket per API key id; thread-safe. Time comes from the given nanosecond clock. */
+public final class KeyRateLimiter {
+
+    private final RateLimit limit;
+    private final LongSupplier nanoClock;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    public KeyRateLimiter(RateLimit limit, LongSupplier nanoClock) {
+        this.limit = limit;
+        this.nanoClock = nanoClock;
+    }
+
+    public RateLimit limit() {
+        return limit;
+    }
+
+    /**
+     * Takes {@code cost} tokens (capped at the burst) from the key's bucket: 0 when granted, else
+     * the milliseconds until they would be there (nothing is taken then).
+     */
+    public long tryTake(String keyId, int cost) {
+        return buckets.computeIfAbsent(keyId, id -> new Bucket(limit.burst(), nanoClock.getAsLong()))
+                .tryTake(Math.min(Math.max(cost, 1), limit.burst()), nanoClock.getAsLong());
+    }
+
+    private final class Bucket {
+        private double tokens;
+        private long refilledAt;
+
+        Bucket(double tokens, long now) {
+            this.tokens = tokens;
+            this.refilledAt = now;
+        }
+
+        synchronized long tryTake(int cost, long now) {
+            tokens = Math.min(limit.burst(), tokens + (now - refilledAt) / 1e9 * limit.perSecond());
+            refilledAt = now;
+            if (tokens >= cost) {
+                tokens -= cost;
+                return 0;
+            }
+            return (long) Math.ceil((cost - tokens) / limit.perSecond() * 1000);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.edgedispatcher.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
+import dev.edgedispatcher.embeddedkafka.TopicContents;
+import dev.edgedispatcher.scheduler.auth.ApiAccess;
+import dev.edgedispatcher.scheduler.auth.ApiKeys;
+import dev.edgedispatcher.scheduler.auth.RateLimit;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** API keys on a running scheduler (SPEC §6): 401, 403, 404 for another account's job, 429, and what stays open. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class SchedulerApiKeysTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final RateLimit RATE = new RateLimit(0.5, 10);
+
+    @TempDir
+    static Path dir;
+    private static SchedulerService scheduler;
+    private static String base;
+    private static String acme;
+    private static String acmeForRates;
+    private static String globex;
+
+    record Response(int status, JsonNode body, HttpResponse<String> raw) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path accounts = dir.resolve("accounts.json");
+        Files.writeString(accounts, """
+                {"acme": {"auth_token": "MAacmeacmeacmeacme01"}, "globex": {"auth_token": "MAglobexglobexglob01"},
+                 "default": {"auth_token": "MAdefaultdefaultdef1"}}""");
+        acme = ApiKeys.create(accounts, "acme").key();
+        acmeForRates = ApiKeys.create(accounts, "acme").key();
+        globex = ApiKeys.create(accounts, "globex").key();
+        scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
+                .withAccess(new ApiAccess(ApiKeys.load(accounts), false, Optional.of(RATE))));
+        base = "http://127.0.0.1:" + scheduler.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        scheduler.close();
+    }
+
+    @Test
+    void everyV1RequestWithoutAKeyIs401WithAChallengeAndAJsonError() throws Exception {
+        for (Response response : List.of(send("POST", "/v1/jobs", job(id(), null), null),
+                send("POST", "/v1/jobs:batch", "[" + job(id(), null) + "]", null),
+                send("GET", "/v1/jobs/whatever", null, null),
+                send("GET", "/v1/explain?url=https%3A%2F%2Fexample.com%2Fa", null, null),
+                send("GET", "/v1/jobs/whatever", null, "Basic YWxhZGRpbjpvcGVuc2VzYW1l"))) {
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.raw().headers().firstValue("www-authenticate")).contains("Bearer realm=\"edge-dispatcher\"");
+            assertThat(response.body().get("error").asText()).isEqualTo("unauthorized");
+            assertThat(response.body().get("field").asText()).isEqualTo("authorization");
+            assertThat(response.body().get("detail").asText()).contains("Authorization: Bearer");
+        }
+    }
+
+    @Test
+    void anUnknownOrAlteredKeyIs401AndPublishesNothing() throws Exception {
+        String id = id();
+        String altered = acme.substring(0, acme.length() - 2) + (acme.endsWith("AA") ? "BB" : "AA");
+        for (String key : List.of(altered, "ed_0123456789abcdef_" + "x".repeat(43), "nonsense")) {
+            Response response = send("POST", "/v1/jobs", job(id, null), key);
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.raw().headers().firstValue("www-authenticate"))
+                    .contains("Bearer realm=\"edge-dispatcher\", error=\"invalid_token\"");
+            assertThat(response.body().get("error").asText()).isEqualTo("unauthorized");
+        }
+        assertThat(onFrankfurt(id)).isEmpty();
+    }
+
+    @Test
+    void healthAndMetricsNeedNoKey() throws Exception {
+        assertThat(send("GET", "/health", null, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/health/live", null, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/health/ready", null, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/metrics", null, null).raw().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aJobWithoutAccountBelongsToTheKeysAccountAndOnlyThatAccountCanReadIt() throws Exception {
+        String id = id();
+        Response accepted = send("POST", "/v1/jobs", job(id, null), acme);
+        assertThat(accepted.status()).isEqualTo(202);
+        List<ConsumerRecord<String, byte[]>> published = onFrankfurt(id);
+        assertThat(published).hasSize(1);
+        assertThat(JSON.readTree(published.get(0).value()).get("account").asText()).isEqualTo("acme");
+
+        Response mine = send("GET", "/v1/jobs/" + id, null, acme);
+        assertThat(mine.status()).isEqualTo(200);
+        assertThat(mine.body().get("id").asText()).isEqualTo(id);
+
+        Response theirs = send("GET", "/v1/jobs/" + id, null, globex);
+        Response unknown = send("GET", "/v1/jobs/never-" + id, null, globex);
+        assertThat(theirs.status()).isEqualTo(404);
+        assertThat(theirs.body().get("error").asText()).isEqualTo("not_found");
+        assertThat(theirs.body().get("detail").asText())
+                .isEqualTo(unknown.body().get("detail").asText().replace("never-" + id, id));
+    }
+
+    @Test
+    void aJobNamingAnotherAccountIs403AndItsOwnAccountIsFine() throws Exception {
+        String id = id();
+        Response forbidden = send("POST", "/v1/jobs", job(id, "globex"), acme);
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertThat(forbidden.body().get("error").asText()).isEqualTo("forbidden");
+        assertThat(forbidden.body().get("field").asText()).isEqualTo("account");
+        assertThat(forbidden.body().get("detail").asText()).contains("'acme'").contains("'globex'");
+        assertThat(onFrankfurt(id)).isEmpty();
+
+        assertThat(send("POST", "/v1/jobs", job(id, "acme"), acme).status()).isEqualTo(202);
+        assertThat(onFrankfurt(id)).hasSize(1);
+    }
+
+    @Test
+    void anIdHeldByAnotherAccountIs409AndRevealsNothingOfThatJob() throws Exception {
+        String id = id();
+        assertThat(send("POST", "/v1/jobs", job(id, null), acme).status()).isEqualTo(202);
+        Response taken = send("POST", "/v1/jobs", job(id, null), globex);
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.body().get("field").asText()).isEqualTo("id");
+        assertThat(taken.body().has("region")).isFalse();
+        assertThat(onFrankfurt(id)).hasSize(1);
+        // the owner's repeat is the usual idempotent duplicate
+        Response again = send("POST", "/v1/jobs", job(id, null), acme);
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.body().get("duplicate").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aBatchRefusesOnlyItsJobsForOtherAccounts() throws Exception {
+        String ok = id();
+        String other = id();
+        String alsoOk = id();
+        Response response = send("POST", "/v1/jobs:batch", "[" + job(ok, null) + "," + job(other, "globex") + ","
+                + job(alsoOk, "acme") + "]", acme);
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode results = response.body().get("results");
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0).get("id").asText()).isEqualTo(ok);
+        assertThat(results.get(1).get("index").asInt()).isEqualTo(1);
+        assertThat(results.get(1).get("status").asInt()).isEqualTo(403);
+        assertThat(results.get(1).get("error").asText()).isEqualTo("forbidden");
+        assertThat(results.get(1).get("field").asText()).isEqualTo("account");
+        assertThat(results.get(2).get("id").asText()).isEqualTo(alsoOk);
+        assertThat(onFrankfurt(ok)).hasSize(1);
+        assertThat(onFrankfurt(other)).isEmpty();
+        assertThat(JSON.readTree(onFrankfurt(alsoOk).get(0).value()).get("account").asText()).isEqualTo("acme");
+    }
+
+    @Test
+    void explainWorksWithAKey() throws Exception {
+        Response response = send("GET", "/v1/explain?url=https%3A%2F%2Fexample.com%2Fa%23rc%3D2", null, globex);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().at("/policy/rc").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyPastItsRateGets429WithRetryAfterAndOtherKeysDoNot() throws Exception {
+        // Burst 10 at 0.5/s: a batch of 4 and 6 single requests pass, the next is refused.
+        String batch = "[" + job(id(), null) + "," + job(id(), null) + "," + job(id(), null) + "," + job(id(), null) + "]";
+        assertThat(send("POST", "/v1/jobs:batch", batch, acmeForRates).status()).isEqualTo(200);
+        for (int i = 0; i < 6; i++) {
+            assertThat(send("GET", "/v1/jobs/x", null, acmeForRates).status()).as("request %d", i).isEqualTo(404);
+        }
+        String id = id();
+        Response limited = send("POST", "/v1/jobs", job(id, null), acmeForRates);
+        assertThat(limited.status()).isEqualTo(429);
+        long retryAfter = Long.parseLong(limited.raw().headers().firstValue("retry-after").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 2L);
+        assertThat(limited.body().get("error").asText()).isEqualTo("rate limited");
+        assertThat(onFrankfurt(id)).isEmpty();
+        // the same account's other key has a bucket of its own
+        assertThat(send("GET", "/v1/jobs/x", null, acme).status()).isEqualTo(404);
+        // a batch bigger than what is left is refused as a whole
+        assertThat(send("POST", "/v1/jobs:batch", batch, acmeForRates).status()).isEqualTo(429);
+    }
+
+    @Test
+    void requireApiKeyWithoutAnyKeyLocksV1() throws Exception {
+        try (SchedulerService locked = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withPort(0).withAccess(new ApiAccess(ApiKeys.none(), true, Optional.empty())))) {
+            String lockedBase = "http://127.0.0.1:" + locked.port();
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(lockedBase + "/v1/jobs"))
+                    .POST(HttpRequest.BodyPublishers.ofString(job(id(), null))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.headers().firstValue("www-authenticate")).isPresent();
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(lockedBase + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static String job(String id, String account) {
+        return "{\"id\": \"" + id + "\", \"url\": \"https://example.com/cb#er=frankfurt\""
+                + (account == null ? "" : ", \"account\": \"" + account + "\"") + "}";
+    }
+
+    private static String id() {
+        return "k-" + UUID.randomUUID();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> onFrankfurt(String id) {
+        return TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT)).stream()
+                .filter(record -> record.key().equals(id)).toList();
+    }
+
+    private static Response send(String method, String path, String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("authorization", key.startsWith("Basic ") ? key : "Bearer " + key);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        boolean json = response.headers().firstValue("content-type").orElse("").startsWith("application/json");
+        return new Response(response.statusCode(), json ? JSON.readTree(response.body()) : null, response);
+    }
+}
