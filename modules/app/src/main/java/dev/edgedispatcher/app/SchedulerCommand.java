@@ -39,15 +39,29 @@ final class SchedulerCommand implements Callable<Integer> {
     @Mixin
     StatusIndexOptions statusIndexOptions;
 
+    @Mixin
+    ApiAccessOptions apiAccessOptions;
+
+    @Mixin
+    FrontDoorOptions frontDoorOptions;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        dev.edgedispatcher.scheduler.auth.ApiAccess access = apiAccessOptions.access(accountsFile);
+        if (!access.enforced() && !ApiAccessOptions.isLoopback(host)) {
+            spec.commandLine().getErr().println("WARNING: /v1 is open (no API keys) and listens on " + host
+                    + ", beyond loopback: anyone who reaches it may submit jobs. Create keys (dispatcher keys create)"
+                    + " or pass --require-api-key, unless a gateway in front authenticates.");
+            spec.commandLine().getErr().flush();
+        }
         SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolverOptions.build())
                 .withPort(port).withHost(host).withLayout(kafkaOptions.layout())
                 .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
+                .withAccess(access).withFrontDoor(frontDoorOptions.limits())
                 .withKnownAccounts(accountsFile == null ? java.util.Set.of()
                         : dev.edgedispatcher.worker.sign.Accounts.load(accountsFile, "unused").names()));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -57,6 +71,7 @@ final class SchedulerCommand implements Callable<Integer> {
         }, "scheduler-shutdown"));
         out.println("http: http://" + host + ":" + scheduler.port());
         out.println("health: http://" + host + ":" + scheduler.port() + "/health/live, /health/ready");
+        out.println(ApiAccessOptions.describe(access));
         out.println("kafka bootstrap: " + bootstrap);
         out.flush();
         stopped.await();

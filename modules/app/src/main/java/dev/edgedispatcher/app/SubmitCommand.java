@@ -59,6 +59,10 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Scheduler base URL (default: ${DEFAULT-VALUE}).")
     String server;
 
+    @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:DISPATCHER_API_KEY}",
+            description = "API key sent as Authorization: Bearer (default: $DISPATCHER_API_KEY; needed when the scheduler has keys).")
+    String apiKey;
+
     @Option(names = "--wait", description = "Wait until the job is delivered or failed and print its status.")
     boolean waitForOutcome;
 
@@ -90,7 +94,7 @@ final class SubmitCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(server + "/v1/jobs"))
+            response = http.send(authorized(HttpRequest.newBuilder(URI.create(server + "/v1/jobs")))
                     .header("content-type", "application/json").timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(job))).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -115,7 +119,7 @@ final class SubmitCommand implements Callable<Integer> {
         String jobId = accepted.get("id").asText();
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(server + "/v1/jobs/" + jobId))
+            HttpResponse<String> status = http.send(authorized(HttpRequest.newBuilder(URI.create(server + "/v1/jobs/" + jobId)))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             if (status.statusCode() == 200) {
                 JsonNode document = JSON.readTree(status.body());
@@ -135,5 +139,9 @@ final class SubmitCommand implements Callable<Integer> {
         if (value != null) {
             node.put(field, value);
         }
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return apiKey == null || apiKey.isBlank() ? request : request.header("authorization", "Bearer " + apiKey.trim());
     }
 }

@@ -53,6 +53,12 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions workerOptions;
 
+    @Mixin
+    ApiAccessOptions apiAccessOptions;
+
+    @Mixin
+    FrontDoorOptions frontDoorOptions;
+
     /** Local mode calls local receivers: loopback is allowed, and said so at start-up. */
     static final List<String> LOCAL_ALLOWED = List.of("127.0.0.0/8", "::1/128");
 
@@ -65,11 +71,24 @@ final class UpCommand implements Callable<Integer> {
         Path data = dataDir != null ? dataDir : defaultDataDir();
         out.println("edge-dispatcher: starting (data dir " + data.toAbsolutePath() + ")");
         out.flush();
+        if (workerOptions.accountsFile == null && Files.exists(data.resolve(KeysCommand.ACCOUNTS_FILE))) {
+            workerOptions.accountsFile = data.resolve(KeysCommand.ACCOUNTS_FILE);
+        }
+        dev.edgedispatcher.scheduler.auth.ApiAccess access = apiAccessOptions.access(workerOptions.accountsFile);
+        if (!access.enforced() && !ApiAccessOptions.isLoopback(host)) {
+            // Local mode without keys: an open API on a shared network is refused, not warned about.
+            spec.commandLine().getErr().println("error: refusing to serve an open /v1 on " + host + ": without API keys `up`"
+                    + " listens on loopback only. Create a key (dispatcher keys create --account A) or pass"
+                    + " --require-api-key, or drop --host.");
+            spec.commandLine().getErr().flush();
+            return Dispatcher.EXIT_INVALID_INPUT;
+        }
         Accounts accounts = noWorkers ? null : workerOptions.accounts(out);
         LocalStack stack = LocalStack.start(data, kafkaPort, bootstrap -> SchedulerConfig
                 .defaults(bootstrap, resolverOptions.build()).withPort(port).withHost(host)
                 .withLayout(kafkaOptions.layout())
                 .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
+                .withAccess(access).withFrontDoor(frontDoorOptions.limits())
                 .withKnownAccounts(accounts == null ? java.util.Set.of() : accounts.names()),
                 bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(bootstrap,
                         EnumSet.allOf(Region.class), accounts, workerOptions.allowed(LOCAL_ALLOWED), -1)));
@@ -90,6 +109,11 @@ final class UpCommand implements Callable<Integer> {
         Files.writeString(data.resolve(BOOTSTRAP_FILE), stack.bootstrapServers());
         out.println("http: http://" + host + ":" + stack.httpPort());
         out.println("health: http://" + host + ":" + stack.httpPort() + "/health/live, /health/ready (broker, scheduler, workers)");
+        if (workerOptions.accountsFile != null) {
+            out.println("accounts: " + workerOptions.accountsFile.toAbsolutePath());
+        }
+        out.println(access.enforced() ? ApiAccessOptions.describe(access)
+                : "api keys: none: /v1 is open, to this machine only (listening on loopback " + host + ")");
         out.println("kafka bootstrap: " + stack.bootstrapServers());
         out.println("workers: " + (noWorkers ? "none (--no-workers): run `dispatcher worker --bootstrap "
                 + stack.bootstrapServers() + " --region R`" : "one per region (" + Region.allWireNames() + ")"));
