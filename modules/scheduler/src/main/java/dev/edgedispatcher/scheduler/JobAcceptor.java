@@ -22,16 +22,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JobAcceptor {
 
-    /** The result of an accept; {@code duplicate} when the id had been accepted before. */
-    public record Accepted(ObjectNode document, boolean duplicate) {
+    /**
+     * The result of an accept; {@code duplicate} when the id had been accepted before. {@code owner}
+     * is the account of the job that holds the id ({@code default} when it named none); empty for
+     * an evicted job, whose account is forgotten (its document says nothing of it either).
+     */
+    public record Accepted(ObjectNode document, boolean duplicate, Optional<String> owner) {
     }
+
+    /** An accept under way: the account it is for, and its document once Kafka has the record. */
+    private record Pending(String account, CompletableFuture<ObjectNode> document) {
+    }
+
+    /** The account of a job that names none (SPEC §5). */
+    public static final String DEFAULT_ACCOUNT = "default";
 
     private final RegionResolver resolver;
     private final JobPublisher publisher;
     private final JobStatusIndex index;
     private final MeterRegistry metrics;
     private final Timer publishLatency;
-    private final Map<String, CompletableFuture<ObjectNode>> inProgress = new ConcurrentHashMap<>();
+    private final Map<String, Pending> inProgress = new ConcurrentHashMap<>();
     private final Map<String, Counter> acceptedByRegion = new ConcurrentHashMap<>();
     private final Counter publishFailures;
 
@@ -50,7 +61,7 @@ public final class JobAcceptor {
     public CompletableFuture<Accepted> accept(ValidatedJob job) {
         Optional<ObjectNode> known = index.acceptDocument(job.id());
         if (known.isPresent()) {
-            return CompletableFuture.completedFuture(new Accepted(known.get(), true));
+            return CompletableFuture.completedFuture(new Accepted(known.get(), true, index.account(job.id())));
         }
         if (index.wasEvicted(job.id())) {
             // Accepted long ago, final, and evicted from the index: never published twice. Its
@@ -61,12 +72,13 @@ public final class JobAcceptor {
             document.put("detail", "job " + job.id() + " was accepted before, reached a final state and was evicted"
                     + " from the status index (it keeps the newest " + index.retainedFinalJobs() + " final jobs);"
                     + " it was not published again");
-            return CompletableFuture.completedFuture(new Accepted(document, true));
+            return CompletableFuture.completedFuture(new Accepted(document, true, Optional.empty()));
         }
+        String account = job.account().orElse(DEFAULT_ACCOUNT);
         CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
-        CompletableFuture<ObjectNode> first = inProgress.putIfAbsent(job.id(), mine);
+        Pending first = inProgress.putIfAbsent(job.id(), new Pending(account, mine));
         if (first != null) {
-            return first.thenApply(document -> new Accepted(document.deepCopy(), true));
+            return first.document().thenApply(document -> new Accepted(document.deepCopy(), true, Optional.of(first.account())));
         }
         long started = System.nanoTime();
         resolver.resolve(job.primary().policy().edgeRegion(), job.primary().url().host(), job.mediaServer())
@@ -95,6 +107,6 @@ public final class JobAcceptor {
                             .tag("region", region).register(metrics)).increment();
                     mine.complete(index.acceptDocument(job.id()).orElseThrow());
                 });
-        return mine.thenApply(document -> new Accepted(document, false));
+        return mine.thenApply(document -> new Accepted(document, false, Optional.of(account)));
     }
 }

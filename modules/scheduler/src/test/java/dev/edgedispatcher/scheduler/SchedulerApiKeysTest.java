@@ -43,6 +43,7 @@ class SchedulerApiKeysTest {
     private static String base;
     private static String acme;
     private static String acmeForRates;
+    private static ApiKeys keys;
     private static String globex;
 
     record Response(int status, JsonNode body, HttpResponse<String> raw) {
@@ -59,7 +60,8 @@ class SchedulerApiKeysTest {
         globex = ApiKeys.create(accounts, "globex").key();
         scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
                 SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
-                .withAccess(new ApiAccess(ApiKeys.load(accounts), false, Optional.of(RATE))));
+                .withAccess(new ApiAccess(ApiKeys.load(accounts), false, Optional.empty())));
+        keys = ApiKeys.load(accounts);
         base = "http://127.0.0.1:" + scheduler.port();
     }
 
@@ -156,15 +158,46 @@ class SchedulerApiKeysTest {
     }
 
     @Test
+    void twoAccountsRacingForOneIdGetOneAcceptAndOneConflict() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String id = id();
+            java.util.concurrent.CompletableFuture<Response> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> sendUnchecked("POST", "/v1/jobs", job(id, null), acme));
+            java.util.concurrent.CompletableFuture<Response> second = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> sendUnchecked("POST", "/v1/jobs", job(id, null), globex));
+            List<Integer> statuses = new java.util.ArrayList<>(List.of(first.get().status(), second.get().status()));
+            java.util.Collections.sort(statuses);
+            assertThat(statuses).as("round %d", round).containsExactly(202, 409);
+            Response conflict = first.get().status() == 409 ? first.get() : second.get();
+            assertThat(conflict.body().has("region")).isFalse();
+            assertThat(onFrankfurt(id)).hasSize(1);
+        }
+    }
+
+    private static Response sendUnchecked(String method, String path, String body, String key) {
+        try {
+            return send(method, path, body, key);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aBatchRefusesOnlyItsJobsForOtherAccounts() throws Exception {
         String ok = id();
         String other = id();
         String alsoOk = id();
+        String globexs = id();
+        assertThat(send("POST", "/v1/jobs", job(globexs, null), globex).status()).isEqualTo(202);
         Response response = send("POST", "/v1/jobs:batch", "[" + job(ok, null) + "," + job(other, "globex") + ","
-                + job(alsoOk, "acme") + "]", acme);
+                + job(alsoOk, "acme") + "," + job(globexs, null) + "]", acme);
         assertThat(response.status()).isEqualTo(200);
         JsonNode results = response.body().get("results");
-        assertThat(results).hasSize(3);
+        assertThat(results).hasSize(4);
+        assertThat(results.get(3).get("status").asInt()).isEqualTo(409);
+        assertThat(results.get(3).get("field").asText()).isEqualTo("id");
+        assertThat(results.get(3).has("region")).isFalse();
+        assertThat(onFrankfurt(globexs)).hasSize(1);
         assertThat(results.get(0).get("id").asText()).isEqualTo(ok);
         assertThat(results.get(1).get("index").asInt()).isEqualTo(1);
         assertThat(results.get(1).get("status").asInt()).isEqualTo(403);
@@ -185,6 +218,20 @@ class SchedulerApiKeysTest {
 
     @Test
     void aKeyPastItsRateGets429WithRetryAfterAndOtherKeysDoNot() throws Exception {
+        try (SchedulerService limited = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
+                .withAccess(new ApiAccess(keys, false, Optional.of(RATE))))) {
+            String unlimitedBase = base;
+            base = "http://127.0.0.1:" + limited.port();
+            try {
+                rateLimited();
+            } finally {
+                base = unlimitedBase;
+            }
+        }
+    }
+
+    private void rateLimited() throws Exception {
         // Burst 10 at 0.5/s: a batch of 4 and 6 single requests pass, the next is refused.
         String batch = "[" + job(id(), null) + "," + job(id(), null) + "," + job(id(), null) + "," + job(id(), null) + "]";
         assertThat(send("POST", "/v1/jobs:batch", batch, acmeForRates).status()).isEqualTo(200);

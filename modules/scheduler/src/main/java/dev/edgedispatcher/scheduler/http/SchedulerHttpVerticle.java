@@ -198,16 +198,17 @@ public final class SchedulerHttpVerticle extends VerticleBase {
         return Optional.empty(); // its own account, or not a string: the validator answers that
     }
 
-    /** An id another account's job holds: refused without saying anything of that job. */
-    private Optional<ObjectNode> idTaken(ValidatedJob job, Optional<ApiKeys.Key> key) {
-        if (key.isEmpty()) {
+    /**
+     * A repeat of an id another account's job holds: refused without saying anything of that job
+     * (checked on the acceptor's answer, so two accounts racing for one id are covered too).
+     */
+    private static Optional<ObjectNode> idTaken(JobAcceptor.Accepted accepted, Optional<ApiKeys.Key> key) {
+        if (key.isEmpty() || !accepted.duplicate() || accepted.owner().isEmpty()
+                || accepted.owner().get().equals(key.get().account())) {
             return Optional.empty();
         }
-        Optional<String> owner = services.index().account(job.id());
-        if (owner.isPresent() && !owner.get().equals(key.get().account())) {
-            return Optional.of(error("id conflict", "id", "the id " + job.id() + " is taken: choose another"));
-        }
-        return Optional.empty();
+        return Optional.of(error("id conflict", "id", "the id " + accepted.document().path("id").asText()
+                + " is taken: choose another"));
     }
 
     private void submitOne(HttpServerRequest request, Buffer body, Optional<ApiKeys.Key> key) {
@@ -226,13 +227,10 @@ public final class SchedulerHttpVerticle extends VerticleBase {
             respond(request, 400, PolicyJson.error(rejected.error()));
             return;
         }
-        Optional<ObjectNode> taken = idTaken(validated.orElseThrow(), key);
-        if (taken.isPresent()) {
-            respond(request, 409, taken.get());
-            return;
-        }
         onContext(services.acceptor().accept(validated.orElseThrow())).onComplete(result -> {
-            if (result.succeeded()) {
+            if (result.succeeded() && idTaken(result.result(), key).isPresent()) {
+                respond(request, 409, idTaken(result.result(), key).get());
+            } else if (result.succeeded()) {
                 ObjectNode document = result.result().document();
                 if (result.result().duplicate()) {
                     document.put("duplicate", true);
@@ -279,17 +277,15 @@ public final class SchedulerHttpVerticle extends VerticleBase {
                 entries.add(CompletableFuture.completedFuture(entry));
                 continue;
             }
-            Optional<ObjectNode> taken = idTaken(validated.orElseThrow(), key);
-            if (taken.isPresent()) {
-                entries.add(CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode().put("index", index)
-                        .put("status", 409).setAll(taken.get())));
-                continue;
-            }
             entries.add(services.acceptor().accept(validated.orElseThrow()).handle((accepted, failure) -> {
                 if (failure != null) {
                     ObjectNode entry = JsonNodeFactory.instance.objectNode().put("index", index);
                     entry.setAll(kafkaUnavailable(failure));
                     return entry;
+                }
+                Optional<ObjectNode> taken = idTaken(accepted, key);
+                if (taken.isPresent()) {
+                    return JsonNodeFactory.instance.objectNode().put("index", index).put("status", 409).setAll(taken.get());
                 }
                 ObjectNode document = accepted.document();
                 if (accepted.duplicate()) {
