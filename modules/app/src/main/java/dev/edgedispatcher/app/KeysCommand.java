@@ -12,7 +12,16 @@ import picocli.CommandLine.Spec;
 /** {@code dispatcher keys}: API keys of the accounts file (SPEC §6). */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manages the API keys of the accounts file.",
         subcommands = KeysCommand.Create.class)
-final class KeysCommand {
+final class KeysCommand implements Runnable {
+
+    @Spec
+    CommandSpec keysSpec;
+
+    /** `dispatcher keys` alone: its usage, listing `create`. */
+    @Override
+    public void run() {
+        keysSpec.commandLine().usage(keysSpec.commandLine().getOut());
+    }
 
     /** Default accounts file: {@code accounts.json} in the data dir, where `up` finds it too. */
     static final String ACCOUNTS_FILE = "accounts.json";

@@ -103,6 +103,13 @@ class KeysCommandTest {
     }
 
     @Test
+    void keysAloneListsItsSubcommands() {
+        CommandRun run = CommandRun.dispatcher("keys");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("create").contains("API keys");
+    }
+
+    @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void upWithoutKeysRefusesToListenBeyondLoopback(@TempDir Path dir) {
         CommandRun run = CommandRun.dispatcher("up", "--host", "0.0.0.0", "--port", "0", "--data-dir", dir.toString());
