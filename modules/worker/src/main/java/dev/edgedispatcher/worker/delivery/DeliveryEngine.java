@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -249,13 +250,22 @@ public final class DeliveryEngine {
         headers.put("x-edge-region", region);
         String nonce = PlivoV3Signature.newNonce();
         headers.put("x-plivo-signature-v3-nonce", nonce);
-        headers.put("x-plivo-signature-v3", PlivoV3Signature.sign(request.method(), request.url().text(),
-                request.signedFormParams(), nonce, account.authToken()));
-        account.webhookSecret().ifPresent(secret -> {
+        // One signature per active token, comma-separated: Plivo's SDKs accept a match on any.
+        StringJoiner plivo = new StringJoiner(",");
+        for (String token : account.authTokens()) {
+            plivo.add(PlivoV3Signature.sign(request.method(), request.url().text(), request.signedFormParams(), nonce, token));
+        }
+        headers.put("x-plivo-signature-v3", plivo.toString());
+        if (!account.webhookSecrets().isEmpty()) {
             long timestamp = System.currentTimeMillis() / 1000;
             headers.put("webhook-timestamp", String.valueOf(timestamp));
-            headers.put("webhook-signature", StandardWebhookSignature.sign(secret, job.id(), timestamp, request.body()));
-        });
+            // Standard Webhooks: space-separated "v1,<sig>" entries, receivers accept any match.
+            StringJoiner standard = new StringJoiner(" ");
+            for (String secret : account.webhookSecrets()) {
+                standard.add(StandardWebhookSignature.sign(secret, job.id(), timestamp, request.body()));
+            }
+            headers.put("webhook-signature", standard.toString());
+        }
         return headers;
     }
 
