@@ -88,6 +88,10 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }, "dispatcher-shutdown"));
         Files.writeString(data.resolve(BOOTSTRAP_FILE), stack.bootstrapServers());
+        if (!noWorkers) {
+            // `scale` starts more members of a region's pool: they must be configured like these.
+            new WorkerPoolConfig(workerOptions.asWorkerArgs(LOCAL_ALLOWED), workerOptions.defaultToken).write(data);
+        }
         out.println("http: http://" + host + ":" + stack.httpPort());
         out.println("health: http://" + host + ":" + stack.httpPort() + "/health/live, /health/ready (broker, scheduler, workers)");
         out.println("kafka bootstrap: " + stack.bootstrapServers());

@@ -35,12 +35,25 @@ final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code dispatcher args...} with at most {@code maxHeapMb} of heap; output goes to {@code log}. */
     static ChildProcess dispatcher(String name, Path log, int maxHeapMb, String... args) throws IOException {
+        return dispatcher(name, log, maxHeapMb, java.util.Map.of("DISPATCHER_AUTH_TOKEN", "fault-test-token"), args);
+    }
+
+    /** As above, with these environment variables (an empty value removes the variable). */
+    static ChildProcess dispatcher(String name, Path log, int maxHeapMb, java.util.Map<String, String> env, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Dispatcher.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("DISPATCHER_AUTH_TOKEN", "fault-test-token");
+        builder.environment().remove("DISPATCHER_AUTH_TOKEN");
+        env.forEach((key, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(key);
+            } else {
+                builder.environment().put(key, value);
+            }
+        });
         return new ChildProcess(name, builder.start(), log);
     }
 
