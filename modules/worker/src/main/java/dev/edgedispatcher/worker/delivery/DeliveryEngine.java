@@ -47,6 +47,7 @@ public final class DeliveryEngine {
     private final Consumer<ResultEvent> attemptEvents;
     private final MeterRegistry metrics;
     private final long retryBackoffMs;
+    private final Map<String, Timer> attemptTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DeliveryEngine(Vertx vertx, HttpAttempt http, DestinationBulkheads bulkheads, Accounts accounts, String region,
             Consumer<ResultEvent> attemptEvents, MeterRegistry metrics, long retryBackoffMs) {
@@ -270,10 +271,12 @@ public final class DeliveryEngine {
     }
 
     private void record(JobRecord job, OutgoingRequest request, String role, AttemptResult result) {
-        Timer.builder("dispatcher_attempt").description("one HTTP attempt, connect to last byte")
-                .tag("region", region).tag("outcome", result.outcome())
-                .publishPercentileHistogram()
-                .register(metrics).record(result.durationMs(), TimeUnit.MILLISECONDS);
+        attemptTimers.computeIfAbsent(result.outcome(), outcome -> Timer.builder("dispatcher_attempt")
+                        .description("one HTTP attempt, connect to last byte")
+                        .tag("region", region).tag("outcome", outcome)
+                        .publishPercentileHistogram()
+                        .register(metrics))
+                .record(result.durationMs(), TimeUnit.MILLISECONDS);
         attemptEvents.accept(ResultEvent.attempt(job.id(), region, request.url().text(), role, result.attempt(),
                 result.outcome(), result.status().orElse(null), result.reason(), result.startedAt().toString(),
                 result.durationMs()));
