@@ -46,6 +46,9 @@ final class ScaleCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default: the one `dispatcher up` wrote in the data dir).")
     String bootstrap;
 
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafkaClientOptions;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the pool's pid files and logs live, and where `up` wrote its bootstrap (default: as `up`).")
     Path dataDir;
@@ -72,7 +75,7 @@ final class ScaleCommand implements Callable<Integer> {
         Files.createDirectories(pool);
         String topic = Topics.region(region);
         String group = "edge-dispatcher-workers-" + region.wireName();
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(kafka))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(kafkaClientOptions.connection(kafka)))) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             int partitions = description.partitions().size();
             if (partitions < workers) {
@@ -88,7 +91,7 @@ final class ScaleCommand implements Callable<Integer> {
                 out.println("note: " + others + " member(s) were not started by `scale` (e.g. inside `up`); they are left alone");
             }
             for (int i = mine.size(); i < wanted; i++) {
-                ProcessHandle started = startWorker(kafka, region, pool);
+                ProcessHandle started = startWorker(kafka, kafkaClientOptions.kafkaConfig, region, pool);
                 out.println("started worker pid " + started.pid() + " (log: " + pool.resolve(started.pid() + ".log") + ")");
             }
             List<ProcessHandle> newestFirst = new ArrayList<>(mine);
@@ -143,7 +146,7 @@ final class ScaleCommand implements Callable<Integer> {
     }
 
     /** A detached `dispatcher worker` process on the same Java and class path as this one. */
-    private static ProcessHandle startWorker(String kafka, Region region, Path pool) throws IOException {
+    private static ProcessHandle startWorker(String kafka, Path kafkaConfig, Region region, Path pool) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -151,6 +154,9 @@ final class ScaleCommand implements Callable<Integer> {
         }
         command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), Dispatcher.class.getName(), "worker",
                 "--bootstrap", kafka, "--region", region.wireName(), "--metrics-port", "0"));
+        if (kafkaConfig != null) {
+            command.addAll(List.of("--kafka-config", kafkaConfig.toAbsolutePath().toString()));
+        }
         Path log = Files.createTempFile(pool, "starting-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Files.move(log, pool.resolve(process.pid() + ".log"));
