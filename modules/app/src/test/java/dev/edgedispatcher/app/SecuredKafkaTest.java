@@ -5,13 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.TopicLayout;
 import dev.edgedispatcher.backbone.TopicProvisioner;
 import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.backbone.health.HealthReport;
+import dev.edgedispatcher.backbone.health.Probe;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
 import dev.edgedispatcher.embeddedkafka.SaslSslListener;
 import dev.edgedispatcher.worker.RegionWorker;
+import dev.edgedispatcher.worker.WorkerConfig;
+import dev.edgedispatcher.worker.WorkerService;
+import dev.edgedispatcher.worker.sign.Accounts;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,13 +31,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -252,6 +260,26 @@ class SecuredKafkaTest {
             List<String> lines = awaitAccessDeniedExit(worker, "Kafka authorisation failed");
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains("consumer group " + WORKER_GROUP);
+        }
+    }
+
+    /** In one JVM, without the CLI's exit: the refused loop stops, /health/live says why, the process is told once. */
+    @Test
+    void aRefusedConsumerLoopIsDownOnLiveAndTellsTheProcessOnce() throws Exception {
+        List<KafkaAccessDenied> told = new CopyOnWriteArrayList<>();
+        KafkaConnection kafka = KafkaConnection.fromFile(broker.bootstrapServers(),
+                kafkaConfig("worker-without-group", password("worker-without-group"))).withAccessDeniedHandler(told::add);
+        try (WorkerService workers = WorkerService.start(WorkerConfig.defaults(kafka, Set.of(REGION),
+                Accounts.withDefault("t"), List.of()), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !told.isEmpty());
+            HealthReport live = workers.health(Probe.LIVE);
+            assertThat(live.up()).isFalse();
+            assertThat(live.components().get("consumer-" + REGION.wireName()).detail())
+                    .startsWith("stopped: Kafka authorisation failed while reading " + Topics.region(REGION))
+                    .contains("no ACL for consumer group " + WORKER_GROUP);
+            Thread.sleep(2000); // a loop that kept retrying would tell again
+            assertThat(told).hasSize(1);
+            assertThat(told.get(0).kind()).isEqualTo(KafkaAccessDenied.Kind.AUTHORISATION);
         }
     }
 
