@@ -49,6 +49,9 @@ final class ScaleCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default: the one `dispatcher up` wrote in the data dir).")
     String bootstrap;
 
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafkaClientOptions;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the pool's pid files and logs live, and where `up` wrote its bootstrap (default: as `up`).")
     Path dataDir;
@@ -79,7 +82,7 @@ final class ScaleCommand implements Callable<Integer> {
         WorkerPoolConfig config = poolConfig(data, out);
         String topic = Topics.region(region);
         String group = "edge-dispatcher-workers-" + region.wireName();
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(kafka))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(kafkaClientOptions.connection(kafka)))) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             int partitions = description.partitions().size();
             if (partitions < workers) {
@@ -95,7 +98,7 @@ final class ScaleCommand implements Callable<Integer> {
                 out.println("note: " + others + " member(s) were not started by `scale` (e.g. inside `up`); they are left alone");
             }
             for (int i = mine.size(); i < wanted; i++) {
-                ProcessHandle started = startWorker(kafka, region, pool, config);
+                ProcessHandle started = startWorker(kafka, kafkaClientOptions.kafkaConfig, region, pool, config);
                 out.println("started worker pid " + started.pid() + " (log: " + pool.resolve(started.pid() + ".log") + ")");
             }
             List<ProcessHandle> newestFirst = new ArrayList<>(mine);
@@ -157,7 +160,7 @@ final class ScaleCommand implements Callable<Integer> {
     private WorkerPoolConfig poolConfig(Path data, PrintWriter out) throws IOException {
         Optional<WorkerPoolConfig> saved = WorkerPoolConfig.read(data);
         List<String> given = workerOptions.asWorkerArgs(List.of());
-        boolean anyGiven = spec.mixins().values().stream().flatMap(mixin -> mixin.options().stream())
+        boolean anyGiven = spec.mixins().get("workerOptions").options().stream()
                 .anyMatch(option -> spec.commandLine().getParseResult().hasMatchedOption(option));
         if (saved.isPresent()) {
             if (anyGiven && !given.equals(saved.get().workerArgs())) {
@@ -175,9 +178,12 @@ final class ScaleCommand implements Callable<Integer> {
         return config;
     }
 
-    /** A detached `dispatcher worker` process on the same Java and class path as this one, configured like its pool. */
-    private static ProcessHandle startWorker(String kafka, Region region, Path pool, WorkerPoolConfig config)
-            throws IOException {
+    /**
+     * A detached `dispatcher worker` process on the same Java and class path as this one, configured
+     * like its pool, with this command's Kafka client settings (if any).
+     */
+    private static ProcessHandle startWorker(String kafka, Path kafkaConfig, Region region, Path pool,
+            WorkerPoolConfig config) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -186,6 +192,9 @@ final class ScaleCommand implements Callable<Integer> {
         command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), Dispatcher.class.getName(), "worker",
                 "--bootstrap", kafka, "--region", region.wireName(), "--metrics-port", "0"));
         command.addAll(config.workerArgs());
+        if (kafkaConfig != null) {
+            command.addAll(List.of("--kafka-config", kafkaConfig.toAbsolutePath().toString()));
+        }
         Path log = Files.createTempFile(pool, "starting-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // The secret goes by environment, not on a command line others can read.

@@ -37,6 +37,9 @@ final class SchedulerCommand implements Callable<Integer> {
     KafkaOptions kafkaOptions;
 
     @Mixin
+    KafkaClientOptions kafkaClientOptions;
+
+    @Mixin
     StatusIndexOptions statusIndexOptions;
 
     @Spec
@@ -45,7 +48,8 @@ final class SchedulerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolverOptions.build())
+        SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(kafkaClientOptions.connection(bootstrap),
+                        resolverOptions.build())
                 .withPort(port).withHost(host).withLayout(kafkaOptions.layout())
                 .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
                 .withKnownAccounts(accountsFile == null ? java.util.Set.of()
@@ -57,7 +61,8 @@ final class SchedulerCommand implements Callable<Integer> {
         }, "scheduler-shutdown"));
         out.println("http: http://" + host + ":" + scheduler.port());
         out.println("health: http://" + host + ":" + scheduler.port() + "/health/live, /health/ready");
-        out.println("kafka bootstrap: " + bootstrap);
+        out.println("kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null ? ""
+                : ", client settings: " + kafkaClientOptions.kafkaConfig));
         out.flush();
         stopped.await();
         return 0;

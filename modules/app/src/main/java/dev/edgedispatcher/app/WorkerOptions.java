@@ -1,5 +1,6 @@
 package dev.edgedispatcher.app;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.WorkerConfig;
 import dev.edgedispatcher.worker.delivery.Cidr;
@@ -102,8 +103,8 @@ final class WorkerOptions {
         return cidrs;
     }
 
-    WorkerConfig config(String bootstrap, Set<Region> regions, Accounts accounts, List<Cidr> allowed, int metricsPort) {
-        return new WorkerConfig(bootstrap, regions, accounts, allowed, maxInFlight, maxConnectionsPerDestination,
+    WorkerConfig config(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowed, int metricsPort) {
+        return new WorkerConfig(kafka, regions, accounts, allowed, maxInFlight, maxConnectionsPerDestination,
                 retryBackoffMs, metricsPort, eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors(),
                 new ConnectionLimits(maxConnections, maxConnecting, connectionIdleTimeoutMs));
     }

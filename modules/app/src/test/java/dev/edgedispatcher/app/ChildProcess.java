@@ -98,6 +98,22 @@ final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Waits up to {@code timeout} for the process to exit; its exit code, or empty while it still runs. */
+    java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return java.util.OptionalInt.empty();
+        }
+        pump.join(5000); // the last lines it printed
+        return java.util.OptionalInt.of(process.exitValue());
+    }
+
+    /** Every line printed so far. */
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
     /** SIGKILL, and wait until the process is gone. */
     void kill9() throws InterruptedException {
         process.destroyForcibly();

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.bench;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -94,10 +95,10 @@ public final class BacklogBenchmark {
         Path dataDir = Files.createTempDirectory("backlog-bench");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
             String bootstrap = broker.bootstrapServers();
-            try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+            try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
                 new TopicProvisioner(admin).ensure(TopicLayout.DEFAULT, Duration.ofSeconds(60));
             }
-            Map<String, Object> props = KafkaClientSettings.producer(bootstrap, "bench-backlog");
+            Map<String, Object> props = KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "bench-backlog");
             props.put("delivery.timeout.ms", 120_000);
             props.put("max.block.ms", 60_000);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.TopicLayout;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
@@ -9,7 +10,7 @@ import java.util.Set;
 /**
  * Everything a scheduler process needs, passed in (never read from globals).
  *
- * @param bootstrapServers Kafka bootstrap address
+ * @param kafka how to reach Kafka: bootstrap and the client settings of {@code --kafka-config}
  * @param host HTTP listen address
  * @param port HTTP port (0 picks a free one)
  * @param layout topics to create or verify at start-up
@@ -20,14 +21,14 @@ import java.util.Set;
  * @param knownAccounts account names jobs may use; empty accepts any (workers then fail unknown ones)
  * @param statusRetentionJobs final jobs the status index keeps with their full status (older ones are evicted)
  */
-public record SchedulerConfig(String bootstrapServers, String host, int port, TopicLayout layout, RegionResolver resolver,
+public record SchedulerConfig(KafkaConnection kafka, String host, int port, TopicLayout layout, RegionResolver resolver,
         int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, int statusRetentionJobs) {
 
     public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
 
     public SchedulerConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(resolver, "resolver");
@@ -37,34 +38,44 @@ public record SchedulerConfig(String bootstrapServers, String host, int port, To
         }
     }
 
+    /** Defaults against a plaintext, unauthenticated cluster. */
     public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver) {
-        return new SchedulerConfig(bootstrapServers, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
+        return defaults(KafkaConnection.plaintext(bootstrapServers), resolver);
+    }
+
+    public static SchedulerConfig defaults(KafkaConnection kafka, RegionResolver resolver) {
+        return new SchedulerConfig(kafka, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
                 DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of(),
                 JobStatusIndex.DEFAULT_RETAINED_FINAL_JOBS);
     }
 
     public SchedulerConfig withPort(int newPort) {
-        return new SchedulerConfig(bootstrapServers, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+        return new SchedulerConfig(kafka, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
                 statusRetentionJobs);
     }
 
     public SchedulerConfig withHost(String newHost) {
-        return new SchedulerConfig(bootstrapServers, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+        return new SchedulerConfig(kafka, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
                 statusRetentionJobs);
     }
 
     public SchedulerConfig withKnownAccounts(Set<String> accounts) {
-        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
+        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
                 accounts, statusRetentionJobs);
     }
 
     public SchedulerConfig withStatusRetentionJobs(int jobs) {
-        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
+        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
                 knownAccounts, jobs);
     }
 
     public SchedulerConfig withLayout(TopicLayout newLayout) {
-        return new SchedulerConfig(bootstrapServers, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+        return new SchedulerConfig(kafka, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
                 statusRetentionJobs);
+    }
+
+    /** Kafka's bootstrap address. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 }
