@@ -1,5 +1,6 @@
 package dev.edgedispatcher.app;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.TopicProvisioner;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
@@ -48,7 +49,7 @@ final class BrokerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path data = dataDir != null ? dataDir : UpCommand.defaultDataDir();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), kafkaPort);
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(broker.bootstrapServers())))) {
             new TopicProvisioner(admin).ensure(kafkaOptions.layout(), Duration.ofSeconds(60));
         } catch (Exception e) {
             broker.close();

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.app;
 
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintWriter;
@@ -21,6 +22,8 @@ public final class Dispatcher {
     public static final int EXIT_INVALID_INPUT = 2;
     /** Exit code when a command fails at run time (a port in use, Kafka unreachable, ...). */
     public static final int EXIT_FAILURE = 1;
+    /** Exit code when Kafka refuses the process for good: authentication failed or an ACL is missing. */
+    public static final int EXIT_KAFKA_ACCESS_DENIED = 3;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -39,6 +42,12 @@ public final class Dispatcher {
         commandLine.setErr(err);
         // A failure is one line a person can act on; the stack trace only with DISPATCHER_DEBUG=1.
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
+            var denied = KafkaAccessDenied.of(exception, "starting");
+            if (denied.isPresent()) {
+                err.println("error: " + denied.get().getMessage());
+                err.flush();
+                return EXIT_KAFKA_ACCESS_DENIED;
+            }
             StringBuilder message = new StringBuilder("error: ").append(exception.getMessage());
             for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {

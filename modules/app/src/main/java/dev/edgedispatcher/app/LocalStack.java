@@ -1,5 +1,6 @@
 package dev.edgedispatcher.app;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.health.ComponentStatus;
 import dev.edgedispatcher.backbone.health.HealthComponent;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
@@ -49,7 +50,7 @@ final class LocalStack implements AutoCloseable {
         SchedulerService scheduler = null;
         KafkaClusterProbe brokerProbe = null;
         try {
-            brokerProbe = new KafkaClusterProbe(broker.bootstrapServers(), "up-broker-health").start();
+            brokerProbe = new KafkaClusterProbe(dev.edgedispatcher.backbone.KafkaConnection.plaintext(broker.bootstrapServers()), "up-broker-health").start();
             scheduler = SchedulerService.start(schedulerConfig.apply(broker.bootstrapServers()), metrics);
             scheduler.health().add(new BrokerHealth(brokerProbe));
             Optional<WorkerConfig> workers = workerConfig.apply(broker.bootstrapServers());

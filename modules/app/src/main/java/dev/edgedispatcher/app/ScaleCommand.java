@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
         description = {"Scales one region's worker pool to N consumer-group members: grows the region topic's",
-                "partitions to at least N, then starts or stops local `dispatcher worker` processes."})
+                "partitions to at least N, then starts or stops local `dispatcher worker` processes.",
+                "The workers it starts are configured like the pool: as `up` saved it in the data dir, or as",
+                "the first `scale` of the data dir was told with the worker options below."})
 final class ScaleCommand implements Callable<Integer> {
 
     @Option(names = "--region", paramLabel = "R", required = true, description = "The region to scale.")
@@ -46,6 +49,9 @@ final class ScaleCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default: the one `dispatcher up` wrote in the data dir).")
     String bootstrap;
 
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafkaClientOptions;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the pool's pid files and logs live, and where `up` wrote its bootstrap (default: as `up`).")
     Path dataDir;
@@ -53,6 +59,9 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long to wait for the group to reach N members (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
+
+    @Mixin
+    WorkerOptions workerOptions;
 
     @Spec
     CommandSpec spec;
@@ -70,9 +79,10 @@ final class ScaleCommand implements Callable<Integer> {
                 spec.commandLine(), "no --bootstrap given and no running `dispatcher up` found in " + data));
         Path pool = data.resolve("workers").resolve(region.wireName());
         Files.createDirectories(pool);
+        WorkerPoolConfig config = poolConfig(data, out);
         String topic = Topics.region(region);
         String group = "edge-dispatcher-workers-" + region.wireName();
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(kafka))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(kafkaClientOptions.connection(kafka)))) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             int partitions = description.partitions().size();
             if (partitions < workers) {
@@ -88,7 +98,7 @@ final class ScaleCommand implements Callable<Integer> {
                 out.println("note: " + others + " member(s) were not started by `scale` (e.g. inside `up`); they are left alone");
             }
             for (int i = mine.size(); i < wanted; i++) {
-                ProcessHandle started = startWorker(kafka, region, pool);
+                ProcessHandle started = startWorker(kafka, kafkaClientOptions.kafkaConfig, region, pool, config);
                 out.println("started worker pid " + started.pid() + " (log: " + pool.resolve(started.pid() + ".log") + ")");
             }
             List<ProcessHandle> newestFirst = new ArrayList<>(mine);
@@ -142,8 +152,38 @@ final class ScaleCommand implements Callable<Integer> {
         return alive;
     }
 
-    /** A detached `dispatcher worker` process on the same Java and class path as this one. */
-    private static ProcessHandle startWorker(String kafka, Region region, Path pool) throws IOException {
+    /**
+     * The pool's saved configuration; when none is saved yet (no `up` ran workers in this data dir),
+     * this command's worker options become it. Options given to `scale` that differ from a saved
+     * configuration are refused: members of one pool are configured alike.
+     */
+    private WorkerPoolConfig poolConfig(Path data, PrintWriter out) throws IOException {
+        Optional<WorkerPoolConfig> saved = WorkerPoolConfig.read(data);
+        List<String> given = workerOptions.asWorkerArgs(List.of());
+        boolean anyGiven = spec.mixins().get("workerOptions").options().stream()
+                .anyMatch(option -> spec.commandLine().getParseResult().hasMatchedOption(option));
+        if (saved.isPresent()) {
+            if (anyGiven && !given.equals(saved.get().workerArgs())) {
+                throw new ParameterException(spec.commandLine(), "the pool in " + data + " is configured as "
+                        + String.join(" ", saved.get().workerArgs()) + " (see " + WorkerPoolConfig.file(data)
+                        + "); `scale` starts workers exactly like it, so give no worker options, or use another --data-dir");
+            }
+            out.println("pool configuration: " + WorkerPoolConfig.file(data));
+            return saved.get();
+        }
+        workerOptions.accounts(out); // chooses the default token: $DISPATCHER_AUTH_TOKEN, or a new one, printed
+        WorkerPoolConfig config = new WorkerPoolConfig(given, workerOptions.defaultToken);
+        config.write(data);
+        out.println("pool configuration saved to " + WorkerPoolConfig.file(data) + " for the next `scale`");
+        return config;
+    }
+
+    /**
+     * A detached `dispatcher worker` process on the same Java and class path as this one, configured
+     * like its pool, with this command's Kafka client settings (if any).
+     */
+    private static ProcessHandle startWorker(String kafka, Path kafkaConfig, Region region, Path pool,
+            WorkerPoolConfig config) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -151,8 +191,15 @@ final class ScaleCommand implements Callable<Integer> {
         }
         command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), Dispatcher.class.getName(), "worker",
                 "--bootstrap", kafka, "--region", region.wireName(), "--metrics-port", "0"));
+        command.addAll(config.workerArgs());
+        if (kafkaConfig != null) {
+            command.addAll(List.of("--kafka-config", kafkaConfig.toAbsolutePath().toString()));
+        }
         Path log = Files.createTempFile(pool, "starting-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The secret goes by environment, not on a command line others can read.
+        builder.environment().put("DISPATCHER_AUTH_TOKEN", config.defaultAuthToken());
+        Process process = builder.start();
         Files.move(log, pool.resolve(process.pid() + ".log"));
         Files.writeString(pool.resolve(process.pid() + ".pid"), Long.toString(process.pid()));
         return process.toHandle();

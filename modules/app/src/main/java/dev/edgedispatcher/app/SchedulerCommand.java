@@ -37,6 +37,9 @@ final class SchedulerCommand implements Callable<Integer> {
     KafkaOptions kafkaOptions;
 
     @Mixin
+    KafkaClientOptions kafkaClientOptions;
+
+    @Mixin
     StatusIndexOptions statusIndexOptions;
 
     @Mixin
@@ -58,7 +61,8 @@ final class SchedulerCommand implements Callable<Integer> {
                     + " or pass --require-api-key, unless a gateway in front authenticates.");
             spec.commandLine().getErr().flush();
         }
-        SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolverOptions.build())
+        SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(kafkaClientOptions.connection(bootstrap),
+                        resolverOptions.build())
                 .withPort(port).withHost(host).withLayout(kafkaOptions.layout())
                 .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
                 .withAccess(access).withFrontDoor(frontDoorOptions.limits())
@@ -72,7 +76,8 @@ final class SchedulerCommand implements Callable<Integer> {
         out.println("http: http://" + host + ":" + scheduler.port());
         out.println("health: http://" + host + ":" + scheduler.port() + "/health/live, /health/ready");
         out.println(ApiAccessOptions.describe(access));
-        out.println("kafka bootstrap: " + bootstrap);
+        out.println("kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null ? ""
+                : ", client settings: " + kafkaClientOptions.kafkaConfig));
         out.flush();
         stopped.await();
         return 0;

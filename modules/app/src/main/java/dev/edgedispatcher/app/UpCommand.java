@@ -1,6 +1,7 @@
 package dev.edgedispatcher.app;
 
 import dev.edgedispatcher.scheduler.SchedulerConfig;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import java.io.PrintWriter;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.sign.Accounts;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code dispatcher up}: the whole system locally, on an embedded Kafka broker; Ctrl-C stops it. */
@@ -59,6 +61,9 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     FrontDoorOptions frontDoorOptions;
 
+    @Mixin
+    KafkaClientOptions kafkaClientOptions;
+
     /** Local mode calls local receivers: loopback is allowed, and said so at start-up. */
     static final List<String> LOCAL_ALLOWED = List.of("127.0.0.0/8", "::1/128");
 
@@ -84,13 +89,19 @@ final class UpCommand implements Callable<Integer> {
             return Dispatcher.EXIT_INVALID_INPUT;
         }
         Accounts accounts = noWorkers ? null : workerOptions.accounts(out);
+        KafkaConnection local = kafkaClientOptions.connection("127.0.0.1:0");
+        if (!local.clientProperties().getOrDefault("security.protocol", "PLAINTEXT").equalsIgnoreCase("PLAINTEXT")) {
+            throw new ParameterException(spec.commandLine(), "--kafka-config " + kafkaClientOptions.kafkaConfig
+                    + " sets security.protocol " + local.clientProperties().get("security.protocol") + ", but the broker of"
+                    + " `up` is plaintext on loopback: use the file with `dispatcher scheduler` and `dispatcher worker`");
+        }
         LocalStack stack = LocalStack.start(data, kafkaPort, bootstrap -> SchedulerConfig
-                .defaults(bootstrap, resolverOptions.build()).withPort(port).withHost(host)
+                .defaults(local.withBootstrap(bootstrap), resolverOptions.build()).withPort(port).withHost(host)
                 .withLayout(kafkaOptions.layout())
                 .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
                 .withAccess(access).withFrontDoor(frontDoorOptions.limits())
                 .withKnownAccounts(accounts == null ? java.util.Set.of() : accounts.names()),
-                bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(bootstrap,
+                bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(local.withBootstrap(bootstrap),
                         EnumSet.allOf(Region.class), accounts, workerOptions.allowed(LOCAL_ALLOWED), -1)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -107,6 +118,10 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }, "dispatcher-shutdown"));
         Files.writeString(data.resolve(BOOTSTRAP_FILE), stack.bootstrapServers());
+        if (!noWorkers) {
+            // `scale` starts more members of a region's pool: they must be configured like these.
+            new WorkerPoolConfig(workerOptions.asWorkerArgs(LOCAL_ALLOWED), workerOptions.defaultToken).write(data);
+        }
         out.println("http: http://" + host + ":" + stack.httpPort());
         out.println("health: http://" + host + ":" + stack.httpPort() + "/health/live, /health/ready (broker, scheduler, workers)");
         if (workerOptions.accountsFile != null) {
@@ -116,7 +131,9 @@ final class UpCommand implements Callable<Integer> {
                 : "api keys: none: /v1 is open, to this machine only (listening on loopback " + host + ")");
         out.println("kafka bootstrap: " + stack.bootstrapServers());
         out.println("workers: " + (noWorkers ? "none (--no-workers): run `dispatcher worker --bootstrap "
-                + stack.bootstrapServers() + " --region R`" : "one per region (" + Region.allWireNames() + ")"));
+                + stack.bootstrapServers() + (kafkaClientOptions.kafkaConfig == null ? ""
+                        : " --kafka-config " + kafkaClientOptions.kafkaConfig.toAbsolutePath())
+                + " --region R`" : "one per region (" + Region.allWireNames() + ")"));
         if (!noWorkers) {
             out.println("local mode: workers may call loopback destinations " + workerOptions.allowed(LOCAL_ALLOWED)
                     + " (the destination guard refuses them in production unless --allow-destination covers them)");

@@ -39,6 +39,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions workerOptions;
 
+    @Mixin
+    KafkaClientOptions kafkaClientOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -52,7 +55,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
-        WorkerService workers = WorkerService.start(workerOptions.config(bootstrap, regions, workerOptions.accounts(out),
+        WorkerService workers = WorkerService.start(workerOptions.config(kafkaClientOptions.connection(bootstrap), regions, workerOptions.accounts(out),
                 workerOptions.allowed(List.of()), metricsPort), metrics);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,7 +66,8 @@ final class WorkerCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "worker-shutdown"));
-        out.println("worker: regions " + regions + ", kafka bootstrap: " + bootstrap);
+        out.println("worker: regions " + regions + ", kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null
+                ? "" : ", client settings: " + kafkaClientOptions.kafkaConfig));
         if (workers.metricsPort() >= 0) {
             out.println("metrics: http://127.0.0.1:" + workers.metricsPort() + "/metrics");
         }

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.app;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.WorkerConfig;
 import dev.edgedispatcher.worker.delivery.Cidr;
@@ -54,6 +55,9 @@ final class WorkerOptions {
             description = "Event loops deliveries are spread over (default: one per core).")
     Integer eventLoops;
 
+    /** The default account's token, once {@link #accounts} chose it. */
+    String defaultToken;
+
     /** The default account's token: $DISPATCHER_AUTH_TOKEN, or generated and printed. */
     Accounts accounts(PrintWriter out) throws IOException {
         String token = System.getenv("DISPATCHER_AUTH_TOKEN");
@@ -61,7 +65,35 @@ final class WorkerOptions {
             token = Accounts.generateToken();
             out.println("default account auth token (set DISPATCHER_AUTH_TOKEN to choose it): " + token);
         }
+        defaultToken = token;
         return accountsFile == null ? Accounts.withDefault(token) : Accounts.load(accountsFile, token);
+    }
+
+    /**
+     * These options as {@code dispatcher worker} arguments, with {@code builtInAllowed} networks
+     * first: what a worker started elsewhere needs to be configured like this one.
+     */
+    List<String> asWorkerArgs(List<String> builtInAllowed) {
+        List<String> args = new ArrayList<>();
+        for (String cidr : builtInAllowed) {
+            args.addAll(List.of("--allow-destination", cidr));
+        }
+        for (String cidr : allowDestinations) {
+            args.addAll(List.of("--allow-destination", cidr));
+        }
+        if (accountsFile != null) {
+            args.addAll(List.of("--accounts", accountsFile.toAbsolutePath().toString()));
+        }
+        args.addAll(List.of("--max-in-flight", String.valueOf(maxInFlight),
+                "--max-connections-per-destination", String.valueOf(maxConnectionsPerDestination),
+                "--retry-backoff-ms", String.valueOf(retryBackoffMs),
+                "--max-connections", String.valueOf(maxConnections),
+                "--max-connecting", String.valueOf(maxConnecting),
+                "--connection-idle-timeout-ms", String.valueOf(connectionIdleTimeoutMs)));
+        if (eventLoops != null) {
+            args.addAll(List.of("--event-loops", String.valueOf(eventLoops)));
+        }
+        return args;
     }
 
     List<Cidr> allowed(List<String> builtIn) {
@@ -71,8 +103,8 @@ final class WorkerOptions {
         return cidrs;
     }
 
-    WorkerConfig config(String bootstrap, Set<Region> regions, Accounts accounts, List<Cidr> allowed, int metricsPort) {
-        return new WorkerConfig(bootstrap, regions, accounts, allowed, maxInFlight, maxConnectionsPerDestination,
+    WorkerConfig config(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowed, int metricsPort) {
+        return new WorkerConfig(kafka, regions, accounts, allowed, maxInFlight, maxConnectionsPerDestination,
                 retryBackoffMs, metricsPort, eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors(),
                 new ConnectionLimits(maxConnections, maxConnecting, connectionIdleTimeoutMs));
     }

@@ -35,12 +35,25 @@ final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code dispatcher args...} with at most {@code maxHeapMb} of heap; output goes to {@code log}. */
     static ChildProcess dispatcher(String name, Path log, int maxHeapMb, String... args) throws IOException {
+        return dispatcher(name, log, maxHeapMb, java.util.Map.of("DISPATCHER_AUTH_TOKEN", "fault-test-token"), args);
+    }
+
+    /** As above, with these environment variables (an empty value removes the variable). */
+    static ChildProcess dispatcher(String name, Path log, int maxHeapMb, java.util.Map<String, String> env, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Dispatcher.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("DISPATCHER_AUTH_TOKEN", "fault-test-token");
+        builder.environment().remove("DISPATCHER_AUTH_TOKEN");
+        env.forEach((key, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(key);
+            } else {
+                builder.environment().put(key, value);
+            }
+        });
         return new ChildProcess(name, builder.start(), log);
     }
 
@@ -83,6 +96,22 @@ final class ChildProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; its exit code, or empty while it still runs. */
+    java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return java.util.OptionalInt.empty();
+        }
+        pump.join(5000); // the last lines it printed
+        return java.util.OptionalInt.of(process.exitValue());
+    }
+
+    /** Every line printed so far. */
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
     }
 
     /** SIGKILL, and wait until the process is gone. */

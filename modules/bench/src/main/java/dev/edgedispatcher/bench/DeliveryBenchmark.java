@@ -1,5 +1,6 @@
 package dev.edgedispatcher.bench;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -81,7 +82,7 @@ public final class DeliveryBenchmark {
         Process stall = startStallServer(41000, 42);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
             String bootstrap = broker.bootstrapServers();
-            try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+            try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
                 new TopicProvisioner(admin).ensure(TopicLayout.DEFAULT, Duration.ofSeconds(60));
             }
             WorkerConfig config = WorkerConfig.defaults(bootstrap, Set.of(Region.FRANKFURT), Accounts.withDefault("bench"),
@@ -117,7 +118,7 @@ public final class DeliveryBenchmark {
     }
 
     private static Map<String, Object> patientProducer(String bootstrap) {
-        Map<String, Object> props = KafkaClientSettings.producer(bootstrap, "bench-jobs");
+        Map<String, Object> props = KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "bench-jobs");
         props.put("delivery.timeout.ms", 120_000);
         props.put("request.timeout.ms", 30_000);
         props.put("max.block.ms", 60_000);

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.bench;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
@@ -77,13 +78,13 @@ public final class IntakeBenchmark {
 
     private static double producerCeiling(String bootstrap, int records) throws Exception {
         byte[] value = jobJson(0, "0000000000-ceiling").getBytes(StandardCharsets.UTF_8);
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
             if (!admin.listTopics().names().get().contains(CEILING_TOPIC)) {
                 admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(CEILING_TOPIC, 12, (short) 1))).all().get();
                 Thread.sleep(2000); // leaders elected before the first send (the record-loss race)
             }
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "ceiling"))) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "ceiling"))) {
             long start = System.nanoTime();
             List<CompletableFuture<Void>> acks = new ArrayList<>(records);
             for (int i = 0; i < records; i++) {
@@ -137,7 +138,7 @@ public final class IntakeBenchmark {
     private static double kafkaIntake(String bootstrap, int jobs) throws Exception {
         long before = regionEndOffsets(bootstrap);
         long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "intake-load"))) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "intake-load"))) {
             for (int i = 0; i < jobs; i++) {
                 String id = "intake-" + i;
                 producer.send(new ProducerRecord<>(Topics.JOBS, id, jobJson(i, id).getBytes(StandardCharsets.UTF_8)));
@@ -154,7 +155,7 @@ public final class IntakeBenchmark {
     }
 
     private static long regionEndOffsets(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
             Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
             for (int p = 0; p < 12; p++) {
                 request.put(new TopicPartition(Topics.region(Region.FRANKFURT), p), org.apache.kafka.clients.admin.OffsetSpec.latest());

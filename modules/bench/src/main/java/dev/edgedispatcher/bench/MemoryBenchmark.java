@@ -1,5 +1,6 @@
 package dev.edgedispatcher.bench;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.TopicLayout;
 import dev.edgedispatcher.backbone.TopicProvisioner;
@@ -60,7 +61,7 @@ public final class MemoryBenchmark {
                 .redirectErrorStream(true).start();
         try {
             String bootstrap = bootstrapOf(broker);
-            try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+            try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
                 new TopicProvisioner(admin).ensure(TopicLayout.DEFAULT, Duration.ofSeconds(60));
             }
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

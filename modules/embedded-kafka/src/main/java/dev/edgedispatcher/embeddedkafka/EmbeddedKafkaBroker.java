@@ -39,12 +39,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final String bootstrapServers;
+    private final Map<String, String> adminProperties;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers,
+            Map<String, String> adminProperties) {
         this.server = server;
         this.dataDir = dataDir;
         this.bootstrapServers = bootstrapServers;
+        this.adminProperties = adminProperties;
     }
 
     /**
@@ -52,6 +55,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * 127.0.0.1:{@code port} (0 picks a free port). Returns once the broker answers an admin request.
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, null);
+    }
+
+    /**
+     * Like {@link #start(Path, int)}, with the client listener secured as {@code security} says
+     * (SASL_SSL, SCRAM-SHA-512, ACLs) when it is not null; the controller listener stays PLAINTEXT
+     * on loopback.
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port, SaslSslListener security) throws IOException {
         Files.createDirectories(dataDir);
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
@@ -84,12 +96,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("broker.heartbeat.interval.ms", "500"),
                 Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)),
                 Map.entry("log.segment.bytes", String.valueOf(64 * 1024 * 1024))));
-        formatIfNew(props, dataDir, logDir);
+        Map<String, String> adminProperties = Map.of();
+        if (security != null) {
+            props.put("listeners", "SASL_SSL://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + brokerPort);
+            props.put("inter.broker.listener.name", "SASL_SSL");
+            props.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+            props.putAll(security.brokerProperties());
+            adminProperties = security.clientProperties(security.adminUser(), security.adminPassword());
+        }
+        formatIfNew(props, dataDir, logDir, security);
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
         String bootstrap = "127.0.0.1:" + brokerPort;
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, bootstrap);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, bootstrap, adminProperties);
         try {
             broker.awaitReady(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
@@ -100,7 +121,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    private static void formatIfNew(Properties props, Path dataDir, Path logDir) throws IOException {
+    private static void formatIfNew(Properties props, Path dataDir, Path logDir, SaslSslListener security)
+            throws IOException {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -109,8 +131,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.store(writer, "embedded Kafka broker (written for storage formatting)");
         }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        int exit = StorageTool.execute(new String[] {
-                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"}, quiet);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"));
+        if (security != null) {
+            // KRaft keeps SCRAM users in its metadata: the first one must exist before the broker starts.
+            args.addAll(java.util.List.of("--add-scram", "SCRAM-SHA-512=[name=" + security.adminUser() + ",password="
+                    + security.adminPassword() + "]"));
+        }
+        int exit = StorageTool.execute(args.toArray(String[]::new), quiet);
         if (exit != 0) {
             throw new IOException("formatting the Kafka storage in " + logDir + " failed with exit code " + exit);
         }
@@ -119,6 +147,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Properties props = new Properties();
+        props.putAll(adminProperties);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "4000");
@@ -156,6 +185,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free local port", e);
         }
+    }
+
+    /** Client settings of a super user (empty for the plaintext broker): for admin clients of tests. */
+    public Map<String, String> adminProperties() {
+        return adminProperties;
     }
 
     /** {@code 127.0.0.1:PORT}, for clients. */

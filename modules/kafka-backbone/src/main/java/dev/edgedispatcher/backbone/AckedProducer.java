@@ -21,8 +21,8 @@ public final class AckedProducer implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService sender;
 
-    public AckedProducer(String bootstrapServers, String clientId) {
-        this.producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrapServers, clientId));
+    public AckedProducer(KafkaConnection kafka, String clientId) {
+        this.producer = new KafkaProducer<>(KafkaClientSettings.producer(kafka, clientId));
         this.sender = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "kafka-send-" + clientId);
             thread.setDaemon(true);

@@ -2,6 +2,8 @@ package dev.edgedispatcher.backbone;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -12,7 +14,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Every Kafka client setting of the system in one place, with why. Keys are strings, values JSON
- * bytes.
+ * bytes. The settings of {@code --kafka-config} ({@link KafkaConnection#clientProperties()}) apply to
+ * every client and win over the defaults here (timeouts, batching, ...), except the keys in
+ * {@link #PRODUCT_OWNED}, which a file may not set at all: security settings always come from the
+ * file, delivery guarantees and serialisation always from here.
  */
 public final class KafkaClientSettings {
 
@@ -30,50 +35,80 @@ public final class KafkaClientSettings {
      */
     public static final int SESSION_TIMEOUT_MS = 10_000;
 
+    /**
+     * Keys the dispatcher sets and a {@code --kafka-config} file may not: the delivery guarantees
+     * (acks=all, idempotence, ordering with 5 in flight, no transactions), the serialisation of keys
+     * and values, manual commits from the earliest offset, and the consumer groups and client ids
+     * that ACLs and the offset-commit protocol rely on. The bootstrap comes from {@code --bootstrap}.
+     */
+    public static final Set<String> PRODUCT_OWNED = Set.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            ProducerConfig.ACKS_CONFIG,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            ConsumerConfig.CLIENT_ID_CONFIG);
+
     private KafkaClientSettings() {
     }
 
-    /** Idempotent, acks=all: a record acknowledged is on every in-sync replica, never duplicated by a retry. */
-    public static Map<String, Object> producer(String bootstrapServers, String clientId) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    /** Defaults, then the file's settings over them, then the product-owned ones (which the file cannot hold). */
+    private static Map<String, Object> merge(KafkaConnection kafka, Map<String, Object> defaults, Map<String, Object> owned) {
+        Map<String, Object> props = new HashMap<>(defaults);
+        props.putAll(kafka.clientProperties());
+        props.putAll(owned);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         return props;
+    }
+
+    /** Idempotent, acks=all: a record acknowledged is on every in-sync replica, never duplicated by a retry. */
+    public static Map<String, Object> producer(KafkaConnection kafka, String clientId) {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        defaults.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        defaults.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+        defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        defaults.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
+        Map<String, Object> owned = new HashMap<>();
+        owned.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        owned.put(ProducerConfig.ACKS_CONFIG, "all");
+        owned.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        owned.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        owned.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        owned.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return merge(kafka, defaults, owned);
     }
 
     /** Manual commits only: an offset is committed after the work for it is durably done. */
-    public static Map<String, Object> consumer(String bootstrapServers, String groupId, String clientId) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static Map<String, Object> consumer(KafkaConnection kafka, String groupId, String clientId) {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        defaults.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+        defaults.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 4);
+        Map<String, Object> owned = new HashMap<>();
         if (groupId != null) {
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            owned.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 4);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return props;
+        owned.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        owned.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        owned.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        owned.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        owned.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return merge(kafka, defaults, owned);
     }
 
-    public static Map<String, Object> admin(String bootstrapServers) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        return props;
+    public static Map<String, Object> admin(KafkaConnection kafka) {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        defaults.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        return merge(kafka, defaults, Map.of());
     }
 }

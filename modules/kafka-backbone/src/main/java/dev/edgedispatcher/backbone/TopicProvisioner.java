@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * Creates or verifies every topic of a {@link TopicLayout}, grows partition counts that are too
  * small, and waits until every partition has a leader that serves requests. Nothing may produce
  * before this returns: producing right after creation can lose a batch (the record-loss race).
+ * Kafka refusing the user (credentials, ACLs) is thrown at once as {@link KafkaAccessDenied}.
  */
 public final class TopicProvisioner {
 
@@ -54,6 +55,9 @@ public final class TopicProvisioner {
             growPartitions(wanted, deadline);
             awaitLeaders(wanted, deadline);
         } catch (ExecutionException e) {
+            KafkaAccessDenied.of(e.getCause(), "provisioning topics " + wanted.keySet()).ifPresent(denied -> {
+                throw denied;
+            });
             throw new IllegalStateException("provisioning topics failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
@@ -124,6 +128,10 @@ public final class TopicProvisioner {
             admin.listOffsets(partitions).all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException e) {
+            KafkaAccessDenied.of(e.getCause(), "asking the partition leaders of " + descriptions.keySet()
+                    + " for their offsets").ifPresent(denied -> {
+                        throw denied;
+                    });
             LOG.debug("partition leaders not serving yet: {}", e.getCause().getMessage());
             return false;
         }

@@ -3,7 +3,9 @@ package dev.edgedispatcher.scheduler;
 import dev.edgedispatcher.backbone.AckedProducer;
 import dev.edgedispatcher.backbone.DeadLetter;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
@@ -27,10 +29,12 @@ public final class JobPublisher implements AutoCloseable {
 
     private final AckedProducer producer;
     private final ProducerHealth health;
+    private final KafkaConnection kafka;
 
     /** {@code health} learns the outcome of every publish. */
-    public JobPublisher(String bootstrapServers, String clientId, ProducerHealth health) {
-        this.producer = new AckedProducer(bootstrapServers, clientId);
+    public JobPublisher(KafkaConnection kafka, String clientId, ProducerHealth health) {
+        this.kafka = kafka;
+        this.producer = new AckedProducer(kafka, clientId);
         this.health = health;
     }
 
@@ -38,18 +42,21 @@ public final class JobPublisher implements AutoCloseable {
         Region region = Region.fromWireName(job.region()).orElseThrow();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.region(region), job.kafkaKey(), RecordJson.write(job));
         record.headers().add(Topics.JOB_ID_HEADER, job.id().getBytes(StandardCharsets.UTF_8));
-        return observed(producer.send(record, HAND_OVER_WITHIN));
+        return observed(producer.send(record, HAND_OVER_WITHIN), record.topic());
     }
 
     public CompletableFuture<RecordMetadata> publishDeadLetter(String key, DeadLetter deadLetter) {
-        return observed(producer.send(new ProducerRecord<>(Topics.DLQ, key, RecordJson.write(deadLetter)), HAND_OVER_WITHIN));
+        return observed(producer.send(new ProducerRecord<>(Topics.DLQ, key, RecordJson.write(deadLetter)), HAND_OVER_WITHIN),
+                Topics.DLQ);
     }
 
-    private CompletableFuture<RecordMetadata> observed(CompletableFuture<RecordMetadata> sent) {
+    private CompletableFuture<RecordMetadata> observed(CompletableFuture<RecordMetadata> sent, String topic) {
         sent.whenComplete((metadata, error) -> {
             if (error == null) {
                 health.published();
             } else {
+                // A missing write ACL fails every publish to the topic: the process is told (the CLI exits).
+                KafkaAccessDenied.of(error, "writing to " + topic).ifPresent(kafka::accessDenied);
                 health.publishFailed(error);
             }
         });

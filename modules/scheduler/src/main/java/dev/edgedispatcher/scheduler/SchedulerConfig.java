@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.TopicLayout;
 import dev.edgedispatcher.frontdoor.FrontDoorLimits;
 import dev.edgedispatcher.resolver.RegionResolver;
@@ -11,7 +12,7 @@ import java.util.Set;
 /**
  * Everything a scheduler process needs, passed in (never read from globals).
  *
- * @param bootstrapServers Kafka bootstrap address
+ * @param kafka how to reach Kafka: bootstrap and the client settings of {@code --kafka-config}
  * @param host HTTP listen address
  * @param port HTTP port (0 picks a free one)
  * @param layout topics to create or verify at start-up
@@ -24,7 +25,7 @@ import java.util.Set;
  * @param frontDoor header, body and idle deadlines and the connection cap of the HTTP server
  * @param access API keys and rate limits of {@code /v1}
  */
-public record SchedulerConfig(String bootstrapServers, String host, int port, TopicLayout layout, RegionResolver resolver,
+public record SchedulerConfig(KafkaConnection kafka, String host, int port, TopicLayout layout, RegionResolver resolver,
         int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, int statusRetentionJobs,
         FrontDoorLimits frontDoor, ApiAccess access) {
 
@@ -32,7 +33,7 @@ public record SchedulerConfig(String bootstrapServers, String host, int port, To
     public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
 
     public SchedulerConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(resolver, "resolver");
@@ -44,44 +45,54 @@ public record SchedulerConfig(String bootstrapServers, String host, int port, To
         }
     }
 
+    /** Defaults against a plaintext, unauthenticated cluster. */
     public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver) {
-        return new SchedulerConfig(bootstrapServers, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
+        return defaults(KafkaConnection.plaintext(bootstrapServers), resolver);
+    }
+
+    public static SchedulerConfig defaults(KafkaConnection kafka, RegionResolver resolver) {
+        return new SchedulerConfig(kafka, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
                 DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of(),
                 JobStatusIndex.DEFAULT_RETAINED_FINAL_JOBS, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN);
     }
 
     public SchedulerConfig withPort(int newPort) {
-        return new SchedulerConfig(bootstrapServers, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+        return new SchedulerConfig(kafka, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
                 statusRetentionJobs, frontDoor, access);
     }
 
     public SchedulerConfig withHost(String newHost) {
-        return new SchedulerConfig(bootstrapServers, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+        return new SchedulerConfig(kafka, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
                 statusRetentionJobs, frontDoor, access);
     }
 
     public SchedulerConfig withKnownAccounts(Set<String> accounts) {
-        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
+        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
                 accounts, statusRetentionJobs, frontDoor, access);
     }
 
     public SchedulerConfig withStatusRetentionJobs(int jobs) {
-        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
+        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
                 knownAccounts, jobs, frontDoor, access);
     }
 
     public SchedulerConfig withLayout(TopicLayout newLayout) {
-        return new SchedulerConfig(bootstrapServers, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+        return new SchedulerConfig(kafka, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
                 statusRetentionJobs, frontDoor, access);
     }
 
     public SchedulerConfig withFrontDoor(FrontDoorLimits limits) {
-        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
                 statusRetentionJobs, limits, access);
     }
 
     public SchedulerConfig withAccess(ApiAccess newAccess) {
-        return new SchedulerConfig(bootstrapServers, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
+        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
                 statusRetentionJobs, frontDoor, newAccess);
+    }
+
+    /** Kafka's bootstrap address. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 }

@@ -63,10 +63,10 @@ public final class SchedulerService implements AutoCloseable {
 
     /** Starts with a shared metrics registry (in one process with workers, /metrics shows both). */
     public static SchedulerService start(SchedulerConfig config, PrometheusMeterRegistry metrics) throws Exception {
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(config.kafka()))) {
             new TopicProvisioner(admin).ensure(config.layout(), Duration.ofSeconds(60));
         }
-        JobStatusIndex index = new JobStatusIndex(config.bootstrapServers(), config.statusRetentionJobs());
+        JobStatusIndex index = new JobStatusIndex(config.kafka(), config.statusRetentionJobs());
         index.start(Duration.ofSeconds(120));
         Gauge.builder("dispatcher_status_index_jobs", index, JobStatusIndex::size)
                 .description("jobs the status index holds, final and not").register(metrics);
@@ -74,12 +74,12 @@ public final class SchedulerService implements AutoCloseable {
                 .description("final jobs the status index holds (bounded by --status-retention-jobs)").register(metrics);
         FunctionCounter.builder("dispatcher_status_index_evicted", index, JobStatusIndex::evictedJobs)
                 .description("final jobs evicted from the status index").register(metrics);
-        KafkaClusterProbe probe = new KafkaClusterProbe(config.bootstrapServers(), "scheduler-health").start();
+        KafkaClusterProbe probe = new KafkaClusterProbe(config.kafka(), "scheduler-health").start();
         ProducerHealth producerHealth = new ProducerHealth(probe);
-        JobPublisher publisher = new JobPublisher(config.bootstrapServers(), "scheduler", producerHealth);
+        JobPublisher publisher = new JobPublisher(config.kafka(), "scheduler", producerHealth);
         JobValidator validator = new JobValidator(config.knownAccounts());
         JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, index, metrics);
-        KafkaIntake intake = new KafkaIntake(config.bootstrapServers(), validator, acceptor, publisher);
+        KafkaIntake intake = new KafkaIntake(config.kafka(), validator, acceptor, publisher);
         HealthChecks health = new HealthChecks().add(intake.health()).add(index.health()).add(producerHealth);
 
         Vertx vertx = Vertx.vertx();

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -213,7 +214,7 @@ class SchedulerApiTest {
         assertThat(queued.body().get("delivered_by").isNull()).isTrue();
 
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaClientSettings.producer(EmbeddedKafkaExtension.bootstrapServers(), "test"))) {
+                KafkaClientSettings.producer(KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "test"))) {
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.started(id, "frankfurt")))).get();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo("in_flight"));

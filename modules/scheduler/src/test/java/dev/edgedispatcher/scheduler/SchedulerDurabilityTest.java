@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,7 +76,7 @@ class SchedulerDurabilityTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
                 SchedulerService scheduler = startScheduler(broker.bootstrapServers());
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                        KafkaClientSettings.producer(broker.bootstrapServers(), "test-producer"))) {
+                        KafkaClientSettings.producer(KafkaConnection.plaintext(broker.bootstrapServers()), "test-producer"))) {
             byte[] garbage = {(byte) 0xff, (byte) 0xfe, 'x'};
             producer.send(new ProducerRecord<>(Topics.JOBS, "p1", "{not json".getBytes(StandardCharsets.UTF_8))).get();
             producer.send(new ProducerRecord<>(Topics.JOBS, "p2", garbage)).get();

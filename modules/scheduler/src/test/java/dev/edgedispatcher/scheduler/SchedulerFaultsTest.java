@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,7 +76,7 @@ class SchedulerFaultsTest {
     }
 
     private static void writeResults(String bootstrap, List<ResultEvent> events) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "test-results"))) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "test-results"))) {
             for (ResultEvent event : events) {
                 producer.send(new ProducerRecord<>(Topics.RESULTS, event.id(), RecordJson.write(event))).get();
             }
@@ -149,7 +150,7 @@ class SchedulerFaultsTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(post(scheduler, "after-outage").status()).isEqualTo(202));
             // The intake loop still works: a job published straight to webhooks.jobs is accepted.
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "test"))) {
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "test"))) {
                 producer.send(new ProducerRecord<>(Topics.JOBS, "via-intake",
                         "{\"id\": \"via-intake\", \"url\": \"https://example.com/b#er=mumbai\"}".getBytes(StandardCharsets.UTF_8))).get();
             }

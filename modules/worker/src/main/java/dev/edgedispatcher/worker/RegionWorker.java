@@ -1,6 +1,7 @@
 package dev.edgedispatcher.worker;
 
 import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.health.HealthComponent;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.consume.FinishedOffsets;
@@ -24,14 +25,15 @@ public final class RegionWorker implements AutoCloseable {
 
     private final RegionConsumerLoop loop;
 
-    public RegionWorker(Region region, String bootstrapServers, List<Context> eventLoops, JobRunner runner,
+    public RegionWorker(Region region, KafkaConnection kafka, List<Context> eventLoops, JobRunner runner,
             OutcomeRecorder recorder, WorkerConfig config, DeliverySlots slots, MeterRegistry metrics) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(bootstrapServers,
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(kafka,
                 groupOf(region), "worker-" + region.wireName()));
         FinishedOffsets finished = new FinishedOffsets();
         JobDispatcher dispatcher = new JobDispatcher(region, eventLoops, runner, recorder, finished,
                 config.maxConnectionsPerDestination(), slots);
-        this.loop = new RegionConsumerLoop(region, consumer, dispatcher, finished, config.maxInFlight(), metrics);
+        this.loop = new RegionConsumerLoop(region, consumer, dispatcher, finished, config.maxInFlight(), metrics,
+                kafka::accessDenied);
     }
 
     /** The consumer group of a region's workers. */

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.worker;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.delivery.Cidr;
 import dev.edgedispatcher.worker.delivery.ConnectionLimits;
@@ -11,6 +12,7 @@ import java.util.Set;
 /**
  * Everything a worker process needs, passed in.
  *
+ * @param kafka how to reach Kafka: bootstrap and the client settings of {@code --kafka-config}
  * @param regions the regions this process serves (one consumer each)
  * @param allowedDestinations CIDRs the destination guard lets through (e.g. 127.0.0.0/8 locally)
  * @param maxInFlight jobs read but not finished, per region, before partitions are paused
@@ -22,12 +24,12 @@ import java.util.Set;
  * @param connections open-connection bounds of the process; deliveries running at once are capped
  *     at {@code connections.maxConnections()} too
  */
-public record WorkerConfig(String bootstrapServers, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations,
+public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations,
         int maxInFlight, int maxConnectionsPerDestination, long retryBackoffMs, int metricsPort, int eventLoops,
         ConnectionLimits connections) {
 
     public WorkerConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         regions = Set.copyOf(regions);
         Objects.requireNonNull(accounts, "accounts");
         allowedDestinations = List.copyOf(allowedDestinations);
@@ -37,34 +39,45 @@ public record WorkerConfig(String bootstrapServers, Set<Region> regions, Account
         }
     }
 
+    /** Defaults against a plaintext, unauthenticated cluster. */
     public static WorkerConfig defaults(String bootstrapServers, Set<Region> regions, Accounts accounts,
             List<Cidr> allowedDestinations) {
-        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, 20_000, 256, 0, -1,
+        return defaults(KafkaConnection.plaintext(bootstrapServers), regions, accounts, allowedDestinations);
+    }
+
+    public static WorkerConfig defaults(KafkaConnection kafka, Set<Region> regions, Accounts accounts,
+            List<Cidr> allowedDestinations) {
+        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, 20_000, 256, 0, -1,
                 Runtime.getRuntime().availableProcessors(), ConnectionLimits.DEFAULTS);
     }
 
     public WorkerConfig withMetricsPort(int port) {
-        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight,
+        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight,
                 maxConnectionsPerDestination, retryBackoffMs, port, eventLoops, connections);
     }
 
     public WorkerConfig withMaxInFlight(int limit) {
-        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, limit,
+        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, limit,
                 maxConnectionsPerDestination, retryBackoffMs, metricsPort, eventLoops, connections);
     }
 
     public WorkerConfig withMaxConnectionsPerDestination(int limit) {
-        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight, limit,
+        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight, limit,
                 retryBackoffMs, metricsPort, eventLoops, connections);
     }
 
     public WorkerConfig withEventLoops(int count) {
-        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight,
+        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight,
                 maxConnectionsPerDestination, retryBackoffMs, metricsPort, count, connections);
     }
 
     public WorkerConfig withConnections(ConnectionLimits limits) {
-        return new WorkerConfig(bootstrapServers, regions, accounts, allowedDestinations, maxInFlight,
+        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight,
                 maxConnectionsPerDestination, retryBackoffMs, metricsPort, eventLoops, limits);
+    }
+
+    /** Kafka's bootstrap address. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 }

@@ -68,7 +68,7 @@ public final class WorkerService implements AutoCloseable {
         // The client only opens connections; ConnectionPools owns and caps them.
         HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setMaxRedirects(0)
                 .setDecompressionSupported(false).setVerifyHost(true));
-        ResultWriter results = new ResultWriter(config.bootstrapServers(), "worker");
+        ResultWriter results = new ResultWriter(config.kafka(), "worker");
         ConnectionPools pools = new ConnectionPools(vertx, config.connections(), eventLoops);
         DestinationBulkheads bulkheads = new DestinationBulkheads(vertx, config.maxConnectionsPerDestination());
         HttpAttempt http = new HttpAttempt(vertx, client, new DestinationGuard(config.allowedDestinations()), pools,
@@ -91,7 +91,7 @@ public final class WorkerService implements AutoCloseable {
         for (Region region : config.regions()) {
             DeliveryEngine engine = new DeliveryEngine(vertx, http, bulkheads, config.accounts(), region.wireName(),
                     results::writeAttempt, metrics, config.retryBackoffMs());
-            RegionWorker worker = new RegionWorker(region, config.bootstrapServers(), contexts, new JobRunner(vertx, engine),
+            RegionWorker worker = new RegionWorker(region, config.kafka(), contexts, new JobRunner(vertx, engine),
                     new OutcomeRecorder(region, results, metrics), config, slots, metrics);
             worker.start();
             workers.add(worker);

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.worker;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -29,7 +30,7 @@ final class KafkaTestSupport {
     }
 
     static void provision(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
             new TopicProvisioner(admin).ensure(TopicLayout.DEFAULT, Duration.ofSeconds(60));
         }
     }
@@ -41,7 +42,7 @@ final class KafkaTestSupport {
 
     static void publish(String bootstrap, List<JobRecord> jobs) throws Exception {
         // A patient test producer: the product's 5 s delivery bound is for API callers, not for fixtures.
-        Map<String, Object> props = KafkaClientSettings.producer(bootstrap, "test-jobs");
+        Map<String, Object> props = KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "test-jobs");
         props.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
         props.put(org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
         props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
@@ -65,7 +66,7 @@ final class KafkaTestSupport {
 
     /** Writes records as they are, with a plain producer: how a poison record gets onto a region topic. */
     static void publishRaw(String bootstrap, List<ProducerRecord<String, byte[]>> records) {
-        Map<String, Object> props = KafkaClientSettings.producer(bootstrap, "test-raw");
+        Map<String, Object> props = KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "test-raw");
         props.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
         props.put(org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
         props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
@@ -91,7 +92,7 @@ final class KafkaTestSupport {
 
     /** The group's committed offset of one partition (-1 when none). */
     static long committed(String bootstrap, String group, org.apache.kafka.common.TopicPartition partition) throws Exception {
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
             var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             var committed = offsets.get(partition);
             return committed == null ? -1 : committed.offset();
@@ -99,7 +100,7 @@ final class KafkaTestSupport {
     }
 
     static void setResultsMaxMessageBytes(String bootstrap, int bytes) throws Exception {
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
             var resource = new org.apache.kafka.common.config.ConfigResource(
                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.RESULTS);
             admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(

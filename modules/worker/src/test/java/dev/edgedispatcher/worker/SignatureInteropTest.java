@@ -93,6 +93,64 @@ class SignatureInteropTest {
         }
     }
 
+    @Test
+    void duringARotationAReceiverHoldingEitherSecretAcceptsAndOneHoldingNeitherRejects(@TempDir Path dir) throws Exception {
+        String oldSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString("old-secret-32-bytes-of-key-data!".getBytes());
+        String strangerSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString("not-ours-32-bytes-of-key-data!!".getBytes());
+        Path accountsFile = dir.resolve("accounts.json");
+        Files.writeString(accountsFile, "{\"acme\": {\"auth_tokens\": [\"acme-token-new\", \"acme-token-old\"], "
+                + "\"webhook_secrets\": [\"" + SECRET + "\", \"" + oldSecret + "\"], \"api_keys\": [\"ignored\"]}}");
+        Accounts accounts = Accounts.load(accountsFile, DeliveryHarness.AUTH_TOKEN);
+        try (RecordingServer server = new RecordingServer();
+                DeliveryHarness harness = new DeliveryHarness(List.of(Cidr.parse("127.0.0.0/8")), accounts)) {
+            server.on("/cb", status(200));
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("CallUUID", "c-rot");
+            params.put("From", "+1 415 555 0100");
+            assertThat(harness.deliver(job("rot-1", server.url("/cb?leg=a"), "POST", params, null, null, "acme")).delivered())
+                    .isTrue();
+            RecordingServer.Received request = server.received("/cb").get(0);
+            assertThat(request.header("x-plivo-signature-v3").split(",")).hasSize(2);
+            assertThat(request.header("webhook-signature").split(" ")).hasSize(2);
+            ArrayNode cases = JSON.createArrayNode();
+            for (String[] held : new String[][] {{"acme-token-new", SECRET}, {"acme-token-old", oldSecret},
+                    {"someone-elses-token", strangerSecret}}) {
+                ObjectNode c = cases.addObject();
+                c.put("method", request.method());
+                c.put("url", "http://127.0.0.1:" + server.port() + request.target());
+                c.put("nonce", request.header("x-plivo-signature-v3-nonce"));
+                c.put("signature", request.header("x-plivo-signature-v3"));
+                c.put("authToken", held[0]);
+                ObjectNode received = c.putObject("params");
+                formDecode(request.bodyText()).forEach(received::put);
+                c.put("webhookSecret", held[1]);
+                c.put("body", request.bodyText());
+                ObjectNode headers = c.putObject("standardHeaders");
+                headers.put("webhook-id", request.header("webhook-id"));
+                headers.put("webhook-timestamp", request.header("webhook-timestamp"));
+                headers.put("webhook-signature", request.header("webhook-signature"));
+            }
+            Path casesFile = dir.resolve("rotation.json");
+            Files.writeString(casesFile, JSON.writeValueAsString(cases));
+            JsonNode verdict = JSON.readTree(NodeVerifiers.verify(casesFile));
+            assertThat(verdict.get("plivo").toString()).isEqualTo("[true,true,false]");
+            assertThat(verdict.get("standard").get(0).toString()).isEqualTo("true");
+            assertThat(verdict.get("standard").get(1).toString()).isEqualTo("true");
+            assertThat(verdict.get("standard").get(2).toString()).as("a stranger's secret").isNotEqualTo("true");
+        }
+    }
+
+    @Test
+    void anAccountWithoutAnyAuthTokenIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        Path accountsFile = dir.resolve("accounts.json");
+        Files.writeString(accountsFile, "{\"acme\": {\"auth_tokens\": [], \"webhook_secrets\": [\"" + SECRET + "\"]}}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Accounts.load(accountsFile, "t"))
+                .hasMessageContaining("account 'acme' has no auth_token");
+        Files.writeString(accountsFile, "{\"acme\": {\"auth_token\": \"t\", \"webhook_secrets\": [\"nope\"]}}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Accounts.load(accountsFile, "t"))
+                .hasMessageContaining("must start with whsec_");
+    }
+
     private static JobRecord job(String id, String url, String method, Map<String, String> params, String body,
             String contentType, String account) {
         return new JobRecord(id, url, "answer_url", method, params, body, contentType, null, null, null, account, "frankfurt",

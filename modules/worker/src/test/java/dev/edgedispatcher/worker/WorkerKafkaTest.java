@@ -1,5 +1,6 @@
 package dev.edgedispatcher.worker;
 
+import dev.edgedispatcher.backbone.KafkaConnection;
 import static dev.edgedispatcher.worker.KafkaTestSupport.job;
 import static dev.edgedispatcher.worker.RecordingServer.delayThen;
 import static dev.edgedispatcher.worker.RecordingServer.status;
@@ -85,7 +86,7 @@ class WorkerKafkaTest {
     @Test
     void anUnreadableRecordGoesToTheDlqAndDoesNotStallThePartition() throws Exception {
         try (RecordingServer server = new RecordingServer();
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(bootstrap, "poison"))) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "poison"))) {
             String key = "poison-" + UUID.randomUUID();
             producer.send(new ProducerRecord<>(Topics.region(Region.MUMBAI), key, "{broken".getBytes(StandardCharsets.UTF_8))).get();
             JobRecord good = job(key + "-after", server.url("/after"), Region.MUMBAI, null);

@@ -56,6 +56,13 @@ public final class LoopHealth implements HealthComponent {
         deadBecause = why;
     }
 
+    /** Like {@link #stopped}, keeping the first reason when there already is one (a fatal error before the cleanup). */
+    public void stoppedUnlessAlready(String why) {
+        if (deadBecause == null) {
+            deadBecause = why;
+        }
+    }
+
     @Override
     public ComponentStatus liveness() {
         if (deadBecause != null) {

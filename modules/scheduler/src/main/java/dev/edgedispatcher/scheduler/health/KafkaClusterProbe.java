@@ -1,6 +1,8 @@
 package dev.edgedispatcher.scheduler.health;
 
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,13 +26,15 @@ public final class KafkaClusterProbe implements AutoCloseable {
     private final Admin admin;
     private final ScheduledExecutorService timer;
     private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private volatile String problem = "not asked yet";
     private volatile long lastAnswerNanos;
     private final long startedNanos = System.nanoTime();
 
-    public KafkaClusterProbe(String bootstrapServers, String clientId) {
-        this.bootstrapServers = bootstrapServers;
-        Map<String, Object> props = KafkaClientSettings.admin(bootstrapServers);
+    public KafkaClusterProbe(KafkaConnection kafka, String clientId) {
+        this.kafka = kafka;
+        this.bootstrapServers = kafka.bootstrapServers();
+        Map<String, Object> props = KafkaClientSettings.admin(kafka);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
@@ -64,6 +68,12 @@ public final class KafkaClusterProbe implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            var denied = KafkaAccessDenied.of(e, "asking Kafka at " + bootstrapServers + " to describe the cluster");
+            if (denied.isPresent()) {
+                problem = denied.get().getMessage();
+                kafka.accessDenied(denied.get());
+                return;
+            }
             String now = "Kafka at " + bootstrapServers + " does not answer: " + LoopBackoff.describe(e);
             if (problem == null) {
                 LOG.error(now);

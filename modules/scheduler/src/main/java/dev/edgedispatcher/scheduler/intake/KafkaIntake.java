@@ -2,7 +2,9 @@ package dev.edgedispatcher.scheduler.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgedispatcher.backbone.DeadLetter;
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.ParseResult;
@@ -50,6 +52,7 @@ public final class KafkaIntake implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConnection kafka;
     private final JobValidator validator;
     private final JobAcceptor acceptor;
     private final JobPublisher publisher;
@@ -58,8 +61,9 @@ public final class KafkaIntake implements AutoCloseable {
     private final CountDownLatch connected = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    public KafkaIntake(String bootstrapServers, JobValidator validator, JobAcceptor acceptor, JobPublisher publisher) {
-        Map<String, Object> props = KafkaClientSettings.consumer(bootstrapServers, GROUP_ID, "scheduler-intake");
+    public KafkaIntake(KafkaConnection kafka, JobValidator validator, JobAcceptor acceptor, JobPublisher publisher) {
+        this.kafka = kafka;
+        Map<String, Object> props = KafkaClientSettings.consumer(kafka, GROUP_ID, "scheduler-intake");
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         this.consumer = new KafkaConsumer<>(props);
         this.validator = validator;
@@ -105,6 +109,13 @@ public final class KafkaIntake implements AutoCloseable {
                         break;
                     }
                 } catch (RuntimeException e) {
+                    var denied = KafkaAccessDenied.of(e, "reading " + Topics.JOBS + " as group " + GROUP_ID);
+                    if (denied.isPresent()) {
+                        // No retry fixes credentials or ACLs: stop, and let the process decide (the CLI exits).
+                        health.stopped(denied.get().getMessage());
+                        kafka.accessDenied(denied.get());
+                        return;
+                    }
                     health.kafkaFailing(LoopBackoff.describe(e));
                     backoff.failed("reading " + Topics.JOBS, e);
                 }
@@ -112,7 +123,7 @@ public final class KafkaIntake implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            health.stopped(running ? "interrupted" : "closed");
+            health.stoppedUnlessAlready(running ? "interrupted" : "closed");
             try {
                 consumer.commitSync(Duration.ofSeconds(2));
             } catch (RuntimeException e) {
@@ -160,6 +171,11 @@ public final class KafkaIntake implements AutoCloseable {
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
+            var denied = KafkaAccessDenied.of(e, "writing jobs to their region topics or the DLQ");
+            if (denied.isPresent()) {
+                first.forEach(consumer::seek);
+                throw denied.get(); // the loop stops without committing
+            }
             String problem = LoopBackoff.describe(e);
             health.kafkaFailing("could not hand records to Kafka: " + problem);
             LOG.error("intake could not hand {} records to Kafka ({}); reading them again in 1 s", records.count(), problem);

@@ -2,7 +2,9 @@ package dev.edgedispatcher.scheduler.status;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
@@ -69,26 +71,28 @@ public final class JobStatusIndex implements AutoCloseable {
     /** Ids this process is publishing right now: their records need no parsing when read back. */
     private final Set<String> publishing = ConcurrentHashMap.newKeySet();
     private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConnection kafka;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final LoopHealth health = new LoopHealth("status-index", 60_000);
     private volatile boolean running = true;
 
-    public JobStatusIndex(String bootstrapServers) {
-        this(bootstrapServers, DEFAULT_RETAINED_FINAL_JOBS);
+    public JobStatusIndex(KafkaConnection kafka) {
+        this(kafka, DEFAULT_RETAINED_FINAL_JOBS);
     }
 
-    public JobStatusIndex(String bootstrapServers, int retainedFinalJobs) {
-        this(bootstrapServers, retainedFinalJobs, EvictedIds.DEFAULT_PER_GENERATION);
+    public JobStatusIndex(KafkaConnection kafka, int retainedFinalJobs) {
+        this(kafka, retainedFinalJobs, EvictedIds.DEFAULT_PER_GENERATION);
     }
 
-    JobStatusIndex(String bootstrapServers, int retainedFinalJobs, int evictedIdsPerGeneration) {
+    JobStatusIndex(KafkaConnection kafka, int retainedFinalJobs, int evictedIdsPerGeneration) {
         if (retainedFinalJobs < 1) {
             throw new IllegalArgumentException("the status index must keep at least 1 final job, not " + retainedFinalJobs);
         }
         this.retainedFinalJobs = retainedFinalJobs;
         this.evicted = new EvictedIds(evictedIdsPerGeneration);
-        this.consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(bootstrapServers, null, "scheduler-status-index"));
+        this.kafka = kafka;
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(kafka, null, "scheduler-status-index"));
         this.thread = new Thread(this::run, "job-status-index");
         this.thread.setDaemon(true);
     }
@@ -210,6 +214,13 @@ public final class JobStatusIndex implements AutoCloseable {
                         break;
                     }
                 } catch (RuntimeException e) {
+                    var denied = KafkaAccessDenied.of(e, "reading the region and results topics (status index)");
+                    if (denied.isPresent()) {
+                        // No retry fixes credentials or ACLs: stop, and let the process decide (the CLI exits).
+                        health.stopped(denied.get().getMessage());
+                        kafka.accessDenied(denied.get());
+                        return;
+                    }
                     health.kafkaFailing(LoopBackoff.describe(e));
                     backoff.failed("reading the region and results topics", e);
                 }
@@ -217,7 +228,7 @@ public final class JobStatusIndex implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            health.stopped(running ? "interrupted" : "closed");
+            health.stoppedUnlessAlready(running ? "interrupted" : "closed");
             try {
                 consumer.close(Duration.ofSeconds(2));
             } catch (RuntimeException e) {

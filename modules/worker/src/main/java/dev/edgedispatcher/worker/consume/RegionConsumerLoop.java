@@ -1,5 +1,6 @@
 package dev.edgedispatcher.worker.consume;
 
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.health.LoopHealth;
@@ -47,6 +48,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
     private final MeterRegistry metrics;
     private final LoopHealth health;
     private final String groupId;
+    private final java.util.function.Consumer<KafkaAccessDenied> onAccessDenied;
     private final PartitionProgress progress = new PartitionProgress();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
@@ -63,6 +65,14 @@ public final class RegionConsumerLoop implements AutoCloseable {
 
     public RegionConsumerLoop(Region region, KafkaConsumer<String, byte[]> consumer, RecordDispatcher dispatcher,
             FinishedOffsets finished, int maxInFlight, MeterRegistry metrics) {
+        this(region, consumer, dispatcher, finished, maxInFlight, metrics, KafkaAccessDenied::logOnce);
+    }
+
+    /** {@code onAccessDenied} learns that Kafka refused the loop for good (credentials, ACLs); the loop has stopped. */
+    public RegionConsumerLoop(Region region, KafkaConsumer<String, byte[]> consumer, RecordDispatcher dispatcher,
+            FinishedOffsets finished, int maxInFlight, MeterRegistry metrics,
+            java.util.function.Consumer<KafkaAccessDenied> onAccessDenied) {
+        this.onAccessDenied = onAccessDenied;
         this.region = region;
         this.consumer = consumer;
         this.dispatcher = dispatcher;
@@ -101,6 +111,14 @@ public final class RegionConsumerLoop implements AutoCloseable {
                 } catch (org.apache.kafka.common.errors.WakeupException e) {
                     // close() woke us
                 } catch (RuntimeException e) {
+                    var denied = KafkaAccessDenied.of(e, "reading " + Topics.region(region) + " as group " + groupId);
+                    if (denied.isPresent()) {
+                        // No retry fixes credentials or ACLs: stop, and let the process decide (the CLI exits).
+                        why = denied.get().getMessage();
+                        health.stoppedUnlessAlready(why);
+                        onAccessDenied.accept(denied.get());
+                        return;
+                    }
                     // Kafka timeouts, a broker going away: in-flight jobs are unaffected; retry.
                     health.kafkaFailing(e.getClass().getSimpleName() + ": " + e.getMessage());
                     backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
@@ -114,7 +132,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
             why = e.toString();
             LOG.error("region {} consumer loop stopped", region.wireName(), e);
         } finally {
-            health.stopped(why);
+            health.stoppedUnlessAlready(why);
             try {
                 consumer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {

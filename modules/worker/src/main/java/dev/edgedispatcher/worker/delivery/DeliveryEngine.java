@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -46,6 +47,7 @@ public final class DeliveryEngine {
     private final Consumer<ResultEvent> attemptEvents;
     private final MeterRegistry metrics;
     private final long retryBackoffMs;
+    private final Map<String, Timer> attemptTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DeliveryEngine(Vertx vertx, HttpAttempt http, DestinationBulkheads bulkheads, Accounts accounts, String region,
             Consumer<ResultEvent> attemptEvents, MeterRegistry metrics, long retryBackoffMs) {
@@ -249,21 +251,32 @@ public final class DeliveryEngine {
         headers.put("x-edge-region", region);
         String nonce = PlivoV3Signature.newNonce();
         headers.put("x-plivo-signature-v3-nonce", nonce);
-        headers.put("x-plivo-signature-v3", PlivoV3Signature.sign(request.method(), request.url().text(),
-                request.signedFormParams(), nonce, account.authToken()));
-        account.webhookSecret().ifPresent(secret -> {
+        // One signature per active token, comma-separated: Plivo's SDKs accept a match on any.
+        StringJoiner plivo = new StringJoiner(",");
+        for (String token : account.authTokens()) {
+            plivo.add(PlivoV3Signature.sign(request.method(), request.url().text(), request.signedFormParams(), nonce, token));
+        }
+        headers.put("x-plivo-signature-v3", plivo.toString());
+        if (!account.webhookSecrets().isEmpty()) {
             long timestamp = System.currentTimeMillis() / 1000;
             headers.put("webhook-timestamp", String.valueOf(timestamp));
-            headers.put("webhook-signature", StandardWebhookSignature.sign(secret, job.id(), timestamp, request.body()));
-        });
+            // Standard Webhooks: space-separated "v1,<sig>" entries, receivers accept any match.
+            StringJoiner standard = new StringJoiner(" ");
+            for (String secret : account.webhookSecrets()) {
+                standard.add(StandardWebhookSignature.sign(secret, job.id(), timestamp, request.body()));
+            }
+            headers.put("webhook-signature", standard.toString());
+        }
         return headers;
     }
 
     private void record(JobRecord job, OutgoingRequest request, String role, AttemptResult result) {
-        Timer.builder("dispatcher_attempt").description("one HTTP attempt, connect to last byte")
-                .tag("region", region).tag("outcome", result.outcome())
-                .publishPercentileHistogram()
-                .register(metrics).record(result.durationMs(), TimeUnit.MILLISECONDS);
+        attemptTimers.computeIfAbsent(result.outcome(), outcome -> Timer.builder("dispatcher_attempt")
+                        .description("one HTTP attempt, connect to last byte")
+                        .tag("region", region).tag("outcome", outcome)
+                        .publishPercentileHistogram()
+                        .register(metrics))
+                .record(result.durationMs(), TimeUnit.MILLISECONDS);
         attemptEvents.accept(ResultEvent.attempt(job.id(), region, request.url().text(), role, result.attempt(),
                 result.outcome(), result.status().orElse(null), result.reason(), result.startedAt().toString(),
                 result.durationMs()));

@@ -38,9 +38,9 @@ public final class JobRunner {
 
     public Future<DeliveryOutcome> run(JobRecord job) {
         Promise<DeliveryOutcome> outcome = Promise.promise();
-        long watchdog = vertx.setTimer(watchdogMs(job), id -> {
-            if (outcome.tryComplete(internalError("delivery did not finish within " + watchdogMs(job)
-                    + " ms (watchdog)"))) {
+        long bound = watchdogMs(job);
+        long watchdog = vertx.setTimer(bound, id -> {
+            if (outcome.tryComplete(internalError("delivery did not finish within " + bound + " ms (watchdog)"))) {
                 LOG.atError().addKeyValue("job_id", job.id()).addKeyValue("region", job.region())
                         .log("delivery of job {} did not finish: failed by the watchdog", job.id());
             }

@@ -2,6 +2,8 @@ package dev.edgedispatcher.worker.results;
 
 import dev.edgedispatcher.backbone.AckedProducer;
 import dev.edgedispatcher.backbone.DeadLetter;
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
@@ -29,6 +31,7 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
 
     private final AckedProducer producer;
+    private final KafkaConnection kafka;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "result-writer-retry");
         thread.setDaemon(true);
@@ -36,11 +39,13 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     });
     private volatile boolean closed;
     private volatile String lastFailure;
+    private volatile String deniedBecause;
     /** Attempt events not yet acknowledged, by job id: bounded by the jobs in flight. */
     private final Map<String, CompletableFuture<Void>> pendingAttempts = new ConcurrentHashMap<>();
 
-    public ResultWriter(String bootstrapServers, String clientId) {
-        this.producer = new AckedProducer(bootstrapServers, clientId);
+    public ResultWriter(KafkaConnection kafka, String clientId) {
+        this.kafka = kafka;
+        this.producer = new AckedProducer(kafka, clientId);
     }
 
     /** Best effort: a started event that cannot be written is logged, not retried (the first attempt event says as much). */
@@ -100,6 +105,13 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
                 done.complete(null);
             } else if (closed) {
                 done.completeExceptionally(error);
+            } else if (KafkaAccessDenied.of(error, "writing to " + topic).isPresent()) {
+                // No retry fixes credentials or ACLs: the job stays uncommitted, the process is told (the CLI exits).
+                KafkaAccessDenied denied = KafkaAccessDenied.of(error, "writing to " + topic).get();
+                lastFailure = denied.getMessage();
+                deniedBecause = denied.getMessage();
+                kafka.accessDenied(denied);
+                done.completeExceptionally(denied);
             } else {
                 lastFailure = "writing to " + topic + " fails, retrying: " + error.getMessage();
                 long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempt - 1, 16));
@@ -124,10 +136,12 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
         return "result-writer";
     }
 
-    /** Live while open: it retries by itself. */
+    /** Live while open and Kafka has not refused it for good: it retries by itself. */
     @Override
     public ComponentStatus liveness() {
-        return closed ? ComponentStatus.down("closed") : ComponentStatus.up("running");
+        String denied = deniedBecause;
+        return closed ? ComponentStatus.down("closed")
+                : denied != null ? ComponentStatus.down(denied) : ComponentStatus.up("running");
     }
 
     /** Ready unless the last final outcome or dead letter could not be written. */

@@ -5,15 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Accounts and their secrets (SPEC §5: {@code --accounts FILE}, {@code {"<account>": {"auth_token",
- * "webhook_secret"}}}). Jobs without an account use {@code default}.
+ * Accounts and their secrets (SPEC §5 and §6: {@code --accounts FILE}, {@code {"<account>":
+ * {"auth_token" | "auth_tokens": [current, previous...], "webhook_secret" | "webhook_secrets": [...]}}};
+ * other fields, such as the scheduler's {@code api_keys}, are not the worker's and are ignored).
+ * Jobs without an account use {@code default}.
  */
 public final class Accounts {
 
@@ -27,7 +31,7 @@ public final class Accounts {
 
     /** Only the default account, with this auth token. */
     public static Accounts withDefault(String authToken) {
-        return new Accounts(Map.of(DEFAULT, new Account(authToken, Optional.empty())));
+        return new Accounts(Map.of(DEFAULT, Account.withToken(authToken)));
     }
 
     /**
@@ -43,19 +47,54 @@ public final class Accounts {
         Map<String, Account> accounts = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode token = entry.getValue().get("auth_token");
-            if (token == null || !token.isTextual() || token.asText().isEmpty()) {
-                throw new IOException(file + ": account '" + entry.getKey() + "' has no auth_token");
+            String where = file + ": account '" + entry.getKey() + "'";
+            if (!entry.getValue().isObject()) {
+                throw new IOException(where + " must be an object with auth_token or auth_tokens");
             }
-            JsonNode secret = entry.getValue().get("webhook_secret");
-            if (secret != null && (!secret.isTextual() || !secret.asText().startsWith("whsec_"))) {
-                throw new IOException(file + ": account '" + entry.getKey() + "': webhook_secret must start with whsec_");
+            List<String> tokens = secrets(entry.getValue(), "auth_token", "auth_tokens", where);
+            if (tokens.isEmpty()) {
+                throw new IOException(where + " has no auth_token (or auth_tokens: [current, previous...])");
             }
-            accounts.put(entry.getKey(), new Account(token.asText(),
-                    secret == null ? Optional.empty() : Optional.of(secret.asText())));
+            List<String> webhookSecrets = secrets(entry.getValue(), "webhook_secret", "webhook_secrets", where);
+            for (String secret : webhookSecrets) {
+                if (!secret.startsWith("whsec_")) {
+                    throw new IOException(where + ": webhook secrets must start with whsec_");
+                }
+            }
+            accounts.put(entry.getKey(), new Account(tokens, webhookSecrets));
         }
-        accounts.putIfAbsent(DEFAULT, new Account(defaultToken, Optional.empty()));
+        accounts.putIfAbsent(DEFAULT, Account.withToken(defaultToken));
         return new Accounts(accounts);
+    }
+
+    /**
+     * The singular field ({@code auth_token}) and the list ({@code auth_tokens}, current first), both
+     * accepted; given together, the singular one comes first. Each must be a non-empty string.
+     */
+    private static List<String> secrets(JsonNode account, String singular, String plural, String where) throws IOException {
+        List<String> values = new ArrayList<>();
+        JsonNode one = account.get(singular);
+        if (one != null) {
+            if (!one.isTextual() || one.asText().isEmpty()) {
+                throw new IOException(where + ": " + singular + " must be a non-empty string");
+            }
+            values.add(one.asText());
+        }
+        JsonNode many = account.get(plural);
+        if (many != null) {
+            if (!many.isArray()) {
+                throw new IOException(where + ": " + plural + " must be a list of strings, current first");
+            }
+            for (JsonNode value : many) {
+                if (!value.isTextual() || value.asText().isEmpty()) {
+                    throw new IOException(where + ": " + plural + " must hold non-empty strings only");
+                }
+                if (!values.contains(value.asText())) {
+                    values.add(value.asText());
+                }
+            }
+        }
+        return values;
     }
 
     /** The account names, for validating jobs at the front door. */

@@ -2,7 +2,6 @@ package dev.edgedispatcher.worker.sign;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -44,11 +43,11 @@ public final class PlivoV3Signature {
     public static String sign(String method, String url, Map<String, String> formParams, String nonce, String authToken) {
         String base = baseUrl(method, url, formParams);
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HmacSha256.forThisThread();
             mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return Base64.getEncoder().encodeToString(mac.doFinal((base + "." + nonce).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("an HMAC-SHA256 key was refused", e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.edgedispatcher.worker.sign;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,12 +18,12 @@ public final class StandardWebhookSignature {
     public static String sign(String secret, String messageId, long timestampSeconds, byte[] body) {
         byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HmacSha256.forThisThread();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update((messageId + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
             return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("an HMAC-SHA256 key was refused", e);
         }
     }
 }
