@@ -7,12 +7,6 @@ import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.SchedulerConfig;
-import dev.edgedispatcher.worker.WorkerConfig;
-import dev.edgedispatcher.worker.WorkerService;
-import dev.edgedispatcher.worker.delivery.Cidr;
-import dev.edgedispatcher.worker.sign.Accounts;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every metric name that deploy/monitoring (scrape config, alert rules, Grafana dashboard) uses is
- * one a running system exposes: a scheduler and a separate worker process's services (the worker's
- * /health and /metrics on 0.0.0.0, as the pods run it) deliver a job and dead-letter a poison
- * record, then both /metrics pages are scraped.
+ * one a running system exposes: a scheduler and a {@code dispatcher worker} process started as the
+ * pods start it ({@code --metrics-host 0.0.0.0}) deliver a job and dead-letter a poison record, then
+ * both /metrics pages are scraped, and the worker's probes answer on a non-loopback address.
  */
 class MonitoringMetricsTest {
 
@@ -62,11 +56,13 @@ class MonitoringMetricsTest {
         try (LocalStack stack = LocalStack.start(dataDir, 0,
                 bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0), bootstrap -> Optional.empty());
                 WebhookReceiver receiver = new WebhookReceiver()) {
-            PrometheusMeterRegistry workerMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            WorkerService worker = WorkerService.start(WorkerConfig.defaults(stack.bootstrapServers(),
-                    EnumSet.of(Region.FRANKFURT), Accounts.withDefault("metrics"), List.of(Cidr.parse("127.0.0.0/8")))
-                    .withMetricsPort(0), workerMetrics, "0.0.0.0");
-            try {
+            // The worker as the pods run it: `dispatcher worker --metrics-host 0.0.0.0 --metrics-port P`.
+            int metricsPort = ChildProcess.freePort();
+            try (ChildProcess worker = ChildProcess.dispatcher("worker", dataDir.resolve("worker.log"), 256, "worker",
+                    "--bootstrap", stack.bootstrapServers(), "--region", "frankfurt", "--allow-destination", "127.0.0.0/8",
+                    "--metrics-host", "0.0.0.0", "--metrics-port", String.valueOf(metricsPort))) {
+                assertThat(worker.awaitLine("metrics: ", Duration.ofSeconds(60)))
+                        .isEqualTo("metrics: http://0.0.0.0:" + metricsPort + "/metrics");
                 String server = "http://127.0.0.1:" + stack.httpPort();
                 CommandRun run = CommandRun.dispatcher("submit", receiver.url("/ok") + "#er=frankfurt", "--param",
                         "CallUUID=m1", "--server", server, "--wait");
@@ -76,7 +72,7 @@ class MonitoringMetricsTest {
                     producer.send(new ProducerRecord<>(Topics.region(Region.FRANKFURT), "poison",
                             "not json".getBytes(StandardCharsets.UTF_8))).get();
                 }
-                String workerBase = "http://127.0.0.1:" + worker.metricsPort();
+                String workerBase = "http://127.0.0.1:" + metricsPort;
                 long deadline = System.currentTimeMillis() + 30_000;
                 String exposed;
                 do {
@@ -90,14 +86,29 @@ class MonitoringMetricsTest {
                     }
                 }
                 assertThat(names).as("metric names a running scheduler and worker expose").containsAll(used);
+                // Probes as the kubelet sends them: to the pod's address, not loopback.
+                String podAddress = nonLoopbackAddress().map(a -> "http://" + a + ":" + metricsPort).orElse(workerBase);
                 for (String probe : List.of("/health/live", "/health/ready")) {
-                    assertThat(http.send(HttpRequest.newBuilder(URI.create(workerBase + probe)).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode()).as(probe).isEqualTo(200);
+                    assertThat(http.send(HttpRequest.newBuilder(URI.create(podAddress + probe)).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode()).as(podAddress + probe).isEqualTo(200);
                 }
-            } finally {
-                worker.close();
             }
         }
+    }
+
+    /** An IPv4 address of this machine other than loopback, when it has one. */
+    private static Optional<String> nonLoopbackAddress() throws Exception {
+        return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(nic -> {
+                    try {
+                        return nic.isUp() && !nic.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(nic -> java.util.Collections.list(nic.getInetAddresses()).stream())
+                .filter(address -> address instanceof java.net.Inet4Address && !address.isLoopbackAddress())
+                .map(java.net.InetAddress::getHostAddress).findFirst();
     }
 
     private static String get(HttpClient http, String url) throws Exception {
