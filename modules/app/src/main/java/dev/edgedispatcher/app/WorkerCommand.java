@@ -36,6 +36,10 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Port of /health and /metrics (default: a free port, printed; -1: none).")
     int metricsPort;
 
+    @Option(names = "--metrics-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Listen address of /health and /metrics (default: ${DEFAULT-VALUE}; 0.0.0.0 in a pod).")
+    String metricsHost;
+
     @Mixin
     WorkerOptions workerOptions;
 
@@ -55,8 +59,8 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
-        WorkerService workers = WorkerService.start(workerOptions.config(kafkaClientOptions.connection(bootstrap), regions, workerOptions.accounts(out),
-                workerOptions.allowed(List.of()), metricsPort), metrics);
+        WorkerService workers = WorkerService.start(workerOptions.config(kafkaClientOptions.connection(bootstrap), regions,
+                workerOptions.accounts(out), workerOptions.allowed(List.of()), metricsPort), metrics, metricsHost);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -69,7 +73,7 @@ final class WorkerCommand implements Callable<Integer> {
         out.println("worker: regions " + regions + ", kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null
                 ? "" : ", client settings: " + kafkaClientOptions.kafkaConfig));
         if (workers.metricsPort() >= 0) {
-            out.println("metrics: http://127.0.0.1:" + workers.metricsPort() + "/metrics");
+            out.println("metrics: http://" + metricsHost + ":" + workers.metricsPort() + "/metrics");
         }
         out.flush();
         stopped.await();

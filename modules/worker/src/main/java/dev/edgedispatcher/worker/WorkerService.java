@@ -63,6 +63,12 @@ public final class WorkerService implements AutoCloseable {
     }
 
     public static WorkerService start(WorkerConfig config, PrometheusMeterRegistry metrics) throws Exception {
+        return start(config, metrics, "127.0.0.1");
+    }
+
+    /** As {@link #start(WorkerConfig, PrometheusMeterRegistry)}, with /health and /metrics listening on {@code metricsHost}. */
+    public static WorkerService start(WorkerConfig config, PrometheusMeterRegistry metrics, String metricsHost)
+            throws Exception {
         int eventLoops = config.eventLoops();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
         // The client only opens connections; ConnectionPools owns and caps them.
@@ -103,7 +109,7 @@ public final class WorkerService implements AutoCloseable {
             ConnectionGuard guard = new ConnectionGuard(FrontDoorLimits.HEALTH_PORT, metrics, "worker");
             server = guard.createServer(vertx, new HttpServerOptions().setIdleTimeout(HEALTH_IDLE_TIMEOUT_S)
                             .setIdleTimeoutUnit(TimeUnit.SECONDS), request -> serve(request, health, metrics))
-                    .listen(config.metricsPort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+                    .listen(config.metricsPort(), metricsHost).await(10, TimeUnit.SECONDS);
         }
         LOG.info("workers started for {} (allowed destinations: {}; at most {} connections)", config.regions(),
                 config.allowedDestinations().isEmpty() ? "none beyond public addresses" : config.allowedDestinations(),

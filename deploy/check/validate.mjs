@@ -1,0 +1,292 @@
+// Validates the rendered Kustomize trees and cross-checks them against the code. Run by
+// scripts/check-deploy (which installs the pinned npm packages next to a copy of this file):
+//   node validate.mjs REPO_ROOT RENDERED_DIR CRD_DIR
+// RENDERED_DIR holds one `<tree>.yaml` per `kubectl kustomize` output (tree names with `/` as `__`).
+// Exit 1 with every problem listed; nothing is skipped.
+import fs from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+import Ajv from "ajv";
+
+const [root, renderedDir, crdDir] = process.argv.slice(2);
+const problems = [];
+const notes = [];
+const fail = (where, msg) => problems.push(`${where}: ${msg}`);
+const read = (rel) => fs.readFileSync(path.join(root, rel), "utf8");
+
+// ---- facts read from the code (never from a copy) -------------------------------------------
+const javaRoot = "modules";
+const src = (module, cls) => read(`${javaRoot}/${module}/src/main/java/dev/edgedispatcher/${cls}.java`);
+const constant = (text, name) => {
+  const m = text.match(new RegExp(`\\b${name}\\s*=\\s*"([^"]+)"`));
+  if (!m) throw new Error(`constant ${name} not found`);
+  return m[1];
+};
+const topicsJava = src("kafka-backbone", "backbone/Topics");
+const TOPIC_JOBS = constant(topicsJava, "JOBS");
+const TOPIC_RESULTS = constant(topicsJava, "RESULTS");
+const TOPIC_DLQ = constant(topicsJava, "DLQ");
+const REGION_PREFIX = constant(topicsJava, "REGION_PREFIX");
+const REGIONS = [...src("callback-config", "callback/Region").matchAll(/^\s+[A-Z_]+\("([a-z_]+)"\)/gm)].map((m) => m[1]);
+const groupPrefix = src("worker", "worker/RegionWorker").match(/"(edge-dispatcher-workers-)"/)[1];
+const INTAKE_GROUP = constant(src("scheduler", "scheduler/intake/KafkaIntake"), "GROUP_ID");
+const layout = src("kafka-backbone", "backbone/TopicLayout").match(/DEFAULT = new TopicLayout\((\d+), (\d+), (\d+), (\d+)/);
+const SHARED_PARTITIONS = { [TOPIC_JOBS]: +layout[2], [TOPIC_RESULTS]: +layout[3], [TOPIC_DLQ]: +layout[4] };
+const workerService = src("worker", "worker/WorkerService");
+const WORKER_PATHS = [...workerService.matchAll(/case ([^-]+?) ->/g)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1]));
+const schedulerHttp = src("scheduler", "scheduler/http/SchedulerHttpVerticle");
+const HEALTH = ["/health/live", "/health/ready"];
+for (const p of HEALTH) {
+  if (!WORKER_PATHS.includes(p)) fail("code", `WorkerService does not serve ${p}`);
+  if (!schedulerHttp.includes(`"${p}"`)) fail("code", `SchedulerHttpVerticle does not serve ${p}`);
+}
+if (REGIONS.length !== 5) fail("code", `expected five regions in Region.java, found ${REGIONS}`);
+
+// Command-line options of a picocli command class and its @Mixin classes.
+function optionsOf(cls) {
+  const text = src("app", `app/${cls}`);
+  const names = new Set([...text.matchAll(/names\s*=\s*(\{[^}]*\}|"[^"]*")/g)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1])));
+  for (const m of text.matchAll(/@Mixin\s+(\w+)\s+\w+;/g)) optionsOf(m[1]).forEach((n) => names.add(n));
+  return names;
+}
+const COMMANDS = { worker: optionsOf("WorkerCommand"), scheduler: optionsOf("SchedulerCommand") };
+// Flags SPEC §6 gives these commands that issue 9 adds (other branches): reported, not failed.
+const PENDING = { worker: ["--kafka-config"], scheduler: ["--kafka-config", "--require-api-key"] };
+
+// Image name and tag: Jib's configuration in modules/app/pom.xml.
+const appPom = read("modules/app/pom.xml");
+const imageName = appPom.match(/<image\.name>([^:<]+):\$\{project\.version\}<\/image\.name>/)[1];
+const version = read("pom.xml").match(/<artifactId>edge-dispatcher<\/artifactId>\s*<version>([^<]+)<\/version>/)[1];
+
+// ---- schemas ------------------------------------------------------------------------------
+const core = {
+  Deployment: "kubernetes-models/apps/v1/Deployment",
+  Service: "kubernetes-models/v1/Service",
+  Secret: "kubernetes-models/v1/Secret",
+  ConfigMap: "kubernetes-models/v1/ConfigMap",
+  PodDisruptionBudget: "kubernetes-models/policy/v1/PodDisruptionBudget",
+  ScaledObject: "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject",
+  TriggerAuthentication: "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication",
+};
+const expectedApi = {
+  Deployment: "apps/v1", Service: "v1", Secret: "v1", ConfigMap: "v1", PodDisruptionBudget: "policy/v1",
+  ScaledObject: "keda.sh/v1alpha1", TriggerAuthentication: "keda.sh/v1alpha1",
+  Kafka: "kafka.strimzi.io/v1", KafkaNodePool: "kafka.strimzi.io/v1", KafkaTopic: "kafka.strimzi.io/v1", KafkaUser: "kafka.strimzi.io/v1",
+};
+// Strimzi: the CRDs regenerated from io.strimzi:api, with every object schema closed (unknown
+// fields are errors) except where the CRD preserves unknown fields (e.g. `config`).
+function closed(schema) {
+  if (schema && typeof schema === "object") {
+    if (schema.type === "object" && schema.properties && !schema["x-kubernetes-preserve-unknown-fields"] && schema.additionalProperties === undefined) {
+      schema.additionalProperties = false;
+    }
+    for (const v of Object.values(schema)) if (v && typeof v === "object") closed(v);
+  }
+  return schema;
+}
+const ajv = new Ajv({ strict: false, allErrors: true });
+const strimzi = {};
+for (const file of fs.readdirSync(crdDir)) {
+  const crd = YAML.parse(fs.readFileSync(path.join(crdDir, file), "utf8"));
+  const v1 = crd.spec.versions.find((v) => v.name === "v1");
+  const schema = closed(structuredClone(v1.schema.openAPIV3Schema));
+  schema.properties.metadata = { type: "object" }; // ObjectMeta is the API server's, not the CRD's
+  strimzi[crd.spec.names.kind] = ajv.compile(schema);
+}
+
+// ---- every tree ---------------------------------------------------------------------------
+const trees = {};
+for (const file of fs.readdirSync(renderedDir).sort()) {
+  const tree = file.replace(/\.yaml$/, "").replaceAll("__", "/");
+  trees[tree] = YAML.parseAllDocuments(fs.readFileSync(path.join(renderedDir, file), "utf8")).map((d) => d.toJS()).filter(Boolean);
+}
+let validated = 0;
+for (const [tree, objects] of Object.entries(trees)) {
+  if (!objects.length) fail(tree, "renders no objects");
+  for (const obj of objects) {
+    const where = `${tree}: ${obj.kind}/${obj.metadata?.name}`;
+    if (expectedApi[obj.kind] === undefined) { fail(where, `kind ${obj.kind} has no schema in this check`); continue; }
+    if (obj.apiVersion !== expectedApi[obj.kind]) fail(where, `apiVersion ${obj.apiVersion}, expected ${expectedApi[obj.kind]}`);
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(obj.metadata?.name ?? "") || obj.metadata.name.length > 253) fail(where, "metadata.name is not a DNS-1123 subdomain");
+    if (obj.metadata?.namespace !== "edge-dispatcher") fail(where, `namespace ${obj.metadata?.namespace}, expected edge-dispatcher`);
+    if (core[obj.kind]) {
+      // Kustomize wraps long base64 values over lines; the API server's decoder skips the newlines.
+      if (obj.kind === "Secret" && obj.data) for (const k of Object.keys(obj.data)) obj.data[k] = obj.data[k].replace(/\s+/g, "");
+      const mod = await import(core[obj.kind]);
+      try { new mod[obj.kind](obj).validate(); validated++; } catch (e) { fail(where, `schema: ${e.message.split("\n").slice(0, 6).join(" ")}`); }
+    } else {
+      const validate = strimzi[obj.kind];
+      if (!validate) { fail(where, `no generated CRD for ${obj.kind}`); continue; }
+      if (validate(obj)) validated++;
+      else fail(where, `schema: ${ajv.errorsText(validate.errors, { separator: "; " })}`);
+    }
+  }
+}
+
+// ---- cross-checks against the code --------------------------------------------------------
+const byKind = (objects, kind) => objects.filter((o) => o.kind === kind);
+const only = (objects, kind, where) => {
+  const found = byKind(objects, kind);
+  if (found.length !== 1) fail(where, `expected one ${kind}, found ${found.length}`);
+  return found[0];
+};
+function expand(args, env) {
+  const values = Object.fromEntries((env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+  return args.map((a) => a.replace(/\$\(([A-Z_]+)\)/g, (_, n) => values[n] ?? `$(${n})`));
+}
+function flag(args, name) {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+function checkContainer(where, deployment, command, port) {
+  const c = deployment.spec.template.spec.containers[0];
+  const args = expand(c.args, c.env);
+  if (args[0] !== command) fail(where, `container runs \`dispatcher ${args[0]}\`, expected ${command}`);
+  for (const a of args.filter((x) => x.startsWith("--"))) {
+    if (!COMMANDS[command].has(a)) {
+      if (PENDING[command].includes(a)) notes.push(`${command} ${a}: not in the code on this branch yet (SPEC §6, issue 9)`);
+      else fail(where, `dispatcher ${command} has no option ${a}`);
+    }
+  }
+  if (c.image !== `${imageName}:${version}`) fail(where, `image ${c.image}, expected ${imageName}:${version} (Jib's, modules/app/pom.xml)`);
+  const named = Object.fromEntries((c.ports ?? []).map((p) => [p.name, p.containerPort]));
+  const portOf = (p) => (typeof p === "number" ? p : named[p]);
+  if (Object.values(named)[0] !== port) fail(where, `container port ${Object.values(named)[0]}, expected ${port}`);
+  if (portOf(c.livenessProbe?.httpGet?.port) !== port || c.livenessProbe?.httpGet?.path !== "/health/live") fail(where, "liveness probe is not /health/live on the health port");
+  if (portOf(c.readinessProbe?.httpGet?.port) !== port || c.readinessProbe?.httpGet?.path !== "/health/ready") fail(where, "readiness probe is not /health/ready on the health port");
+  if (c.startupProbe && (portOf(c.startupProbe.httpGet?.port) !== port || !HEALTH.includes(c.startupProbe.httpGet?.path))) fail(where, "startup probe is not a health path on the health port");
+  const ann = deployment.spec.template.metadata.annotations ?? {};
+  if (ann["prometheus.io/port"] !== String(port) || ann["prometheus.io/path"] !== "/metrics") fail(where, "prometheus.io annotations do not name the /metrics port");
+  const pod = deployment.spec.template.spec.securityContext ?? {};
+  const sc = c.securityContext ?? {};
+  if (pod.runAsNonRoot !== true || !(pod.runAsUser > 0)) fail(where, "pod does not run as non-root");
+  if (sc.readOnlyRootFilesystem !== true || sc.allowPrivilegeEscalation !== false) fail(where, "container root filesystem is not read-only, or privilege escalation is allowed");
+  if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory) fail(where, "no resource requests");
+  const kafkaConfig = flag(args, "--kafka-config");
+  const mounts = c.volumeMounts.map((m) => m.mountPath);
+  if (kafkaConfig !== "/etc/dispatcher/kafka.properties" || !mounts.includes(kafkaConfig)) fail(where, "--kafka-config is not the mounted /etc/dispatcher/kafka.properties");
+  if (!mounts.includes("/tmp")) fail(where, "no writable /tmp (Kafka's native compression libraries unpack there)");
+  return args;
+}
+
+const regionDirs = fs.readdirSync(path.join(root, "deploy/regions")).filter((d) => !["base", "strimzi"].includes(d)).sort();
+if (JSON.stringify(regionDirs) !== JSON.stringify([...REGIONS].sort())) fail("deploy/regions", `overlays ${regionDirs} are not the code's regions ${REGIONS}`);
+const topicPartitions = {};
+for (const region of REGIONS) {
+  const tree = `deploy/regions/${region}`;
+  const objects = trees[tree];
+  if (!objects) { fail(tree, "not rendered"); continue; }
+  const topic = REGION_PREFIX + region;
+  const group = groupPrefix + region;
+  const dep = only(objects, "Deployment", tree);
+  const so = only(objects, "ScaledObject", tree);
+  const kt = only(objects, "KafkaTopic", tree);
+  const ku = only(objects, "KafkaUser", tree);
+  const pdb = only(objects, "PodDisruptionBudget", tree);
+  if (!dep || !so || !kt || !ku || !pdb) continue;
+  const args = checkContainer(`${tree}: Deployment`, dep, "worker", +flag(expand(dep.spec.template.spec.containers[0].args, dep.spec.template.spec.containers[0].env), "--metrics-port"));
+  if (flag(args, "--region") !== region) fail(tree, `worker --region ${flag(args, "--region")}, expected ${region}`);
+  if (flag(args, "--metrics-host") !== "0.0.0.0") fail(tree, "worker --metrics-host is not 0.0.0.0: the kubelet could not probe it");
+  if (dep.spec.template.spec.terminationGracePeriodSeconds < 30) fail(tree, "terminationGracePeriodSeconds below the worker's 10 s drain plus closing (about 30 s)");
+  if (kt.spec.topicName !== topic) fail(tree, `KafkaTopic topicName ${kt.spec.topicName}, expected ${topic}`);
+  topicPartitions[region] = kt.spec.partitions;
+  if (so.spec.scaleTargetRef.name !== dep.metadata.name) fail(tree, "ScaledObject does not scale the region's Deployment");
+  if (!(so.spec.minReplicaCount >= 1)) fail(tree, "ScaledObject minReplicaCount < 1");
+  if (!(so.spec.maxReplicaCount <= kt.spec.partitions)) fail(tree, `ScaledObject maxReplicaCount ${so.spec.maxReplicaCount} > ${kt.spec.partitions} partitions`);
+  if (!(so.spec.minReplicaCount <= so.spec.maxReplicaCount)) fail(tree, "minReplicaCount > maxReplicaCount");
+  const trig = so.spec.triggers[0];
+  if (trig.type !== "kafka" || trig.metadata.consumerGroup !== group || trig.metadata.topic !== topic) fail(tree, `KEDA trigger is not kafka on ${group} / ${topic}`);
+  if (trig.metadata.bootstrapServers !== flag(args, "--bootstrap")) fail(tree, "KEDA bootstrapServers differ from the worker's --bootstrap");
+  if (trig.metadata.allowIdleConsumers === "true") fail(tree, "allowIdleConsumers would let replicas exceed partitions");
+  const auth = only(objects, "TriggerAuthentication", tree);
+  if (auth && trig.authenticationRef?.name !== auth.metadata.name) fail(tree, "trigger's authenticationRef is not the region's TriggerAuthentication");
+  const podLabels = dep.spec.template.metadata.labels;
+  if (!Object.entries(pdb.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v)) fail(tree, "PodDisruptionBudget does not select the workers");
+  if (pdb.spec.selector.matchLabels["edge-dispatcher.dev/region"] !== region) fail(tree, "PodDisruptionBudget is not limited to this region's pods");
+  // Least privilege: exactly these ACLs.
+  const acls = ku.spec.authorization.acls.map((a) => `${a.resource.type}:${a.resource.name}:${a.resource.patternType}:${[...a.operations].sort().join("+")}`).sort();
+  const want = [`topic:${topic}:literal:Describe+Read`, `group:${group}:literal:Describe+Read`,
+    `topic:${TOPIC_RESULTS}:literal:Describe+Write`, `topic:${TOPIC_DLQ}:literal:Describe+Write`].sort();
+  if (JSON.stringify(acls) !== JSON.stringify(want)) fail(tree, `worker ACLs ${acls} are not exactly ${want}`);
+  const volumes = dep.spec.template.spec.volumes;
+  if (!volumes.some((v) => v.secret?.secretName === ku.metadata.name)) fail(tree, `the worker does not mount its KafkaUser's secret ${ku.metadata.name}`);
+  if (!auth?.spec.secretTargetRef.some((r) => r.parameter === "password" && r.name === ku.metadata.name)) fail(tree, "KEDA does not log in as the region's KafkaUser");
+  const usernameSecret = objects.find((o) => o.kind === "Secret" && auth?.spec.secretTargetRef.some((r) => r.parameter === "username" && r.name === o.metadata.name));
+  if (!usernameSecret || Buffer.from(usernameSecret.data.username, "base64").toString() !== ku.metadata.name) fail(tree, "KEDA's username is not the region's KafkaUser");
+}
+// Names must not collide across regions (they share a namespace).
+const seen = {};
+for (const region of REGIONS) for (const o of trees[`deploy/regions/${region}`] ?? []) {
+  const key = `${o.kind}/${o.metadata.name}`;
+  if (seen[key]) fail(`deploy/regions/${region}`, `${key} also in ${seen[key]}`);
+  seen[key] = region;
+}
+
+{ // scheduler
+  const tree = "deploy/scheduler";
+  const objects = trees[tree] ?? [];
+  const dep = only(objects, "Deployment", tree);
+  const svc = only(objects, "Service", tree);
+  const ku = only(objects, "KafkaUser", tree);
+  if (dep && svc && ku) {
+    const c = dep.spec.template.spec.containers[0];
+    const port = +flag(c.args, "--port");
+    const args = checkContainer(`${tree}: Deployment`, dep, "scheduler", port);
+    if (flag(args, "--host") !== "0.0.0.0") fail(tree, "scheduler --host is not 0.0.0.0");
+    if (!flag(args, "--accounts")) fail(tree, "scheduler has no --accounts (API keys)");
+    if (!dep.spec.template.spec.volumes.some((v) => v.secret?.secretName === "edge-dispatcher-accounts")) fail(tree, "accounts file is not from a Secret");
+    const tp = svc.spec.ports[0].targetPort;
+    if (tp !== port && tp !== c.ports[0].name) fail(tree, "Service targetPort is not the scheduler's port");
+    if (+flag(args, "--region-partitions") > Math.min(...Object.values(topicPartitions))) fail(tree, "--region-partitions above a region topic's partitions: the scheduler would grow it behind the Topic Operator");
+    const acls = ku.spec.authorization.acls;
+    const has = (type, name, op, pattern = "literal") => acls.some((a) => a.resource.type === type && a.resource.name === name && a.resource.patternType === pattern && a.operations.includes(op));
+    for (const [t, op] of [[TOPIC_JOBS, "Read"], [TOPIC_RESULTS, "Read"], [TOPIC_DLQ, "Write"]]) if (!has("topic", t, op)) fail(tree, `scheduler lacks ${op} on ${t}`);
+    if (!has("group", INTAKE_GROUP, "Read")) fail(tree, `scheduler lacks Read on group ${INTAKE_GROUP}`);
+    if (!has("topic", REGION_PREFIX, "Write", "prefix") || !has("topic", REGION_PREFIX, "Read", "prefix")) fail(tree, `scheduler lacks Write/Read on ${REGION_PREFIX}*`);
+  }
+}
+{ // kafka
+  const tree = "deploy/kafka";
+  const objects = trees[tree] ?? [];
+  const kafka = only(objects, "Kafka", tree);
+  const pool = only(objects, "KafkaNodePool", tree);
+  if (kafka && pool) {
+    if (!pool.spec.roles.includes("controller") || !pool.spec.roles.includes("broker")) fail(tree, "node pool is not KRaft controller+broker");
+    if (pool.metadata.labels?.["strimzi.io/cluster"] !== kafka.metadata.name) fail(tree, "node pool does not belong to the Kafka cluster");
+    const l = kafka.spec.kafka.listeners.find((x) => x.port === 9093);
+    if (!l || !l.tls || l.authentication?.type !== "scram-sha-512") fail(tree, "no TLS SCRAM-SHA-512 listener on 9093 (the clients' bootstrap)");
+    const bootstrap = `${kafka.metadata.name}-kafka-bootstrap:9093`;
+    const worker = trees["deploy/regions/n_virginia"]?.find((o) => o.kind === "Deployment");
+    if (worker && flag(worker.spec.template.spec.containers[0].args, "--bootstrap") !== bootstrap) fail(tree, `workers' --bootstrap is not ${bootstrap}`);
+  }
+  for (const [name, partitions] of Object.entries(SHARED_PARTITIONS)) {
+    const t = byKind(objects, "KafkaTopic").find((x) => x.spec.topicName === name);
+    if (!t) fail(tree, `no KafkaTopic for ${name}`);
+    else if (t.spec.partitions < partitions) fail(tree, `${name} has ${t.spec.partitions} partitions, fewer than the scheduler ensures (${partitions})`);
+  }
+  for (const o of [...Object.values(trees).flat()].filter((x) => x.kind === "KafkaTopic" || x.kind === "KafkaUser")) {
+    if (kafka && o.metadata.labels?.["strimzi.io/cluster"] !== kafka.metadata.name) fail(`${o.kind}/${o.metadata.name}`, "not labelled for the Kafka cluster");
+  }
+}
+{ // monitoring: metric names registered in the code (MonitoringMetricsTest checks them on a running system)
+  const tree = "deploy/monitoring";
+  const text = JSON.stringify(trees[tree] ?? []);
+  const code = fs.readdirSync(path.join(root, "modules"), { recursive: true })
+    .filter((f) => f.endsWith(".java") && f.includes(`src${path.sep}main`)).map((f) => read(`modules/${f}`)).join("\n");
+  const used = new Set(text.match(/\bdispatcher_[a-z0-9_]+/g) ?? []);
+  for (const name of used) {
+    const base = name.replace(/_(seconds_bucket|seconds_count|seconds_sum|seconds_max|bucket|count|sum|max|total)$/, "");
+    if (!code.includes(`"${base}"`)) fail(tree, `metric ${name} (${base}) is not registered anywhere in the code`);
+  }
+  for (const m of ["dispatcher_deliveries_total", "dispatcher_attempt_seconds_bucket", "dispatcher_partition_lag", "dispatcher_in_flight", "dispatcher_poison_records_total"]) {
+    if (!used.has(m)) fail(tree, `${m} is not used (deliveries by outcome, latency, lag, in-flight, DLQ)`);
+  }
+  for (const job of ["edge-dispatcher-workers", "edge-dispatcher-scheduler"]) if (!text.includes(job)) fail(tree, `no scrape job ${job}`);
+}
+
+for (const n of [...new Set(notes)]) console.log(`check-deploy: note: ${n}`);
+if (problems.length) {
+  for (const p of problems) console.error(`check-deploy: FAIL: ${p}`);
+  process.exit(1);
+}
+console.log(`check-deploy: ${Object.keys(trees).length} trees, ${validated} objects valid against their schemas (Kubernetes, KEDA, Strimzi CRDs with unknown fields rejected); cross-checks against the code passed (regions ${REGIONS.join(", ")}; topics ${REGION_PREFIX}<region>, ${TOPIC_JOBS}, ${TOPIC_RESULTS}, ${TOPIC_DLQ}; groups ${groupPrefix}<region>, ${INTAKE_GROUP}; health ${HEALTH.join(", ")}; image ${imageName}:${version})`);

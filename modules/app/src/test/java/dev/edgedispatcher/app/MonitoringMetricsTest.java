@@ -1,0 +1,120 @@
+package dev.edgedispatcher.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.resolver.RegionResolver;
+import dev.edgedispatcher.scheduler.SchedulerConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every metric name that deploy/monitoring (scrape config, alert rules, Grafana dashboard) uses is
+ * one a running system exposes: a scheduler and a {@code dispatcher worker} process started as the
+ * pods start it ({@code --metrics-host 0.0.0.0}) deliver a job and dead-letter a poison record, then
+ * both /metrics pages are scraped, and the worker's probes answer on a non-loopback address.
+ */
+class MonitoringMetricsTest {
+
+    private static final Pattern METRIC = Pattern.compile("\\bdispatcher_[a-z0-9_]+\\b");
+
+    @Test
+    void everyMetricNameInDeployMonitoringIsExposed(@TempDir Path dataDir) throws Exception {
+        Path monitoring = Path.of("").toAbsolutePath().resolve("../../deploy/monitoring").normalize();
+        Set<String> used = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(monitoring)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Matcher m = METRIC.matcher(Files.readString(file));
+                while (m.find()) {
+                    used.add(m.group());
+                }
+            }
+        }
+        assertThat(used).as("metric names in " + monitoring).isNotEmpty();
+
+        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
+        HttpClient http = HttpClient.newHttpClient();
+        try (LocalStack stack = LocalStack.start(dataDir, 0,
+                bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0), bootstrap -> Optional.empty());
+                WebhookReceiver receiver = new WebhookReceiver()) {
+            // The worker as the pods run it: `dispatcher worker --metrics-host 0.0.0.0 --metrics-port P`.
+            int metricsPort = ChildProcess.freePort();
+            try (ChildProcess worker = ChildProcess.dispatcher("worker", dataDir.resolve("worker.log"), 256, "worker",
+                    "--bootstrap", stack.bootstrapServers(), "--region", "frankfurt", "--allow-destination", "127.0.0.0/8",
+                    "--metrics-host", "0.0.0.0", "--metrics-port", String.valueOf(metricsPort))) {
+                assertThat(worker.awaitLine("metrics: ", Duration.ofSeconds(60)))
+                        .isEqualTo("metrics: http://0.0.0.0:" + metricsPort + "/metrics");
+                String server = "http://127.0.0.1:" + stack.httpPort();
+                CommandRun run = CommandRun.dispatcher("submit", receiver.url("/ok") + "#er=frankfurt", "--param",
+                        "CallUUID=m1", "--server", server, "--wait");
+                assertThat(run.exitCode()).as(run.err()).isZero();
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        KafkaClientSettings.producer(dev.edgedispatcher.backbone.KafkaConnection.plaintext(stack.bootstrapServers()), "metrics-test"))) {
+                    producer.send(new ProducerRecord<>(Topics.region(Region.FRANKFURT), "poison",
+                            "not json".getBytes(StandardCharsets.UTF_8))).get();
+                }
+                String workerBase = "http://127.0.0.1:" + metricsPort;
+                long deadline = System.currentTimeMillis() + 30_000;
+                String exposed;
+                do {
+                    Thread.sleep(200);
+                    exposed = get(http, workerBase + "/metrics") + get(http, server + "/metrics");
+                } while (!exposed.contains("dispatcher_poison_records_total") && System.currentTimeMillis() < deadline);
+                Set<String> names = new TreeSet<>();
+                for (String line : exposed.split("\n")) {
+                    if (!line.startsWith("#") && !line.isBlank()) {
+                        names.add(line.split("[{ ]", 2)[0]);
+                    }
+                }
+                assertThat(names).as("metric names a running scheduler and worker expose").containsAll(used);
+                // Probes as the kubelet sends them: to the pod's address, not loopback.
+                String podAddress = nonLoopbackAddress().map(a -> "http://" + a + ":" + metricsPort).orElse(workerBase);
+                for (String probe : List.of("/health/live", "/health/ready")) {
+                    assertThat(http.send(HttpRequest.newBuilder(URI.create(podAddress + probe)).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode()).as(podAddress + probe).isEqualTo(200);
+                }
+            }
+        }
+    }
+
+    /** An IPv4 address of this machine other than loopback, when it has one. */
+    private static Optional<String> nonLoopbackAddress() throws Exception {
+        return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(nic -> {
+                    try {
+                        return nic.isUp() && !nic.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(nic -> java.util.Collections.list(nic.getInetAddresses()).stream())
+                .filter(address -> address instanceof java.net.Inet4Address && !address.isLoopbackAddress())
+                .map(java.net.InetAddress::getHostAddress).findFirst();
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+}

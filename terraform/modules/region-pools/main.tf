@@ -1,0 +1,45 @@
+# The per-region logic of the deployment, shared by the Kafka and workload modules: names as the
+# code uses them (Topics.region, RegionWorker's group id) and the least-privilege ACLs (SPEC §6).
+locals {
+  pools = {
+    for region, p in var.regions : region => {
+      region         = region
+      k8s_suffix     = replace(region, "_", "-")
+      topic          = "webhooks.region.${region}"
+      consumer_group = "edge-dispatcher-workers-${region}"
+      kafka_user     = "edge-dispatcher-worker-${replace(region, "_", "-")}"
+      deployment     = "edge-dispatcher-worker-${replace(region, "_", "-")}"
+      min_workers    = p.min_workers
+      max_workers    = p.max_workers
+      partitions     = p.partitions
+      replicas       = p.replicas
+      acls = [
+        { resource_type = "Topic", resource_name = "webhooks.region.${region}", operation = "Read" },
+        { resource_type = "Topic", resource_name = "webhooks.region.${region}", operation = "Describe" },
+        { resource_type = "Group", resource_name = "edge-dispatcher-workers-${region}", operation = "Read" },
+        { resource_type = "Group", resource_name = "edge-dispatcher-workers-${region}", operation = "Describe" },
+        { resource_type = "Topic", resource_name = "webhooks.results", operation = "Write" },
+        { resource_type = "Topic", resource_name = "webhooks.results", operation = "Describe" },
+        { resource_type = "Topic", resource_name = "webhooks.dlq", operation = "Write" },
+        { resource_type = "Topic", resource_name = "webhooks.dlq", operation = "Describe" },
+      ]
+    }
+  }
+  # Flattened per ACL, keyed "<region>/<type>/<name>/<operation>", so one region's entry changes
+  # only its own keys.
+  worker_acls = merge([
+    for region, p in local.pools : {
+      for a in p.acls : "${region}/${a.resource_type}/${a.resource_name}/${a.operation}" => merge(a, { principal = "User:${p.kafka_user}", region = region })
+    }
+  ]...)
+  scheduler_acls = {
+    for a in [
+      { resource_type = "Topic", resource_name = "webhooks.jobs", pattern = "Literal", operation = "Read" },
+      { resource_type = "Topic", resource_name = "webhooks.results", pattern = "Literal", operation = "Read" },
+      { resource_type = "Group", resource_name = "edge-dispatcher-intake", pattern = "Literal", operation = "Read" },
+      { resource_type = "Topic", resource_name = "webhooks.region.", pattern = "Prefixed", operation = "Write" },
+      { resource_type = "Topic", resource_name = "webhooks.region.", pattern = "Prefixed", operation = "Read" },
+      { resource_type = "Topic", resource_name = "webhooks.dlq", pattern = "Literal", operation = "Write" },
+    ] : "${a.resource_type}/${a.resource_name}/${a.operation}" => a
+  }
+}
