@@ -130,9 +130,6 @@ final class RecordingServer implements AutoCloseable {
         return maxOpenConnections.get();
     }
 
-    int openConnections() {
-        return openConnections.get();
-    }
 
     int port() {
         return server.getLocalPort();

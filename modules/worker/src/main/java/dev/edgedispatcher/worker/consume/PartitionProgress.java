@@ -84,12 +84,6 @@ public final class PartitionProgress {
         return inFlight;
     }
 
-    /** Whether this offset is still tracked (false once its partition was revoked). */
-    public boolean owns(TopicPartition partition, long offset) {
-        State state = partitions.get(partition);
-        return state != null && state.inFlight.contains(offset);
-    }
-
     /** Partitions whose window is too wide to take more records until their lowest one finishes. */
     public Set<TopicPartition> withoutRoom() {
         Set<TopicPartition> full = new HashSet<>();

@@ -6,9 +6,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientConnection;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -77,8 +79,6 @@ final class ConnectionPool {
     private final Map<Key, ArrayDeque<Pooled>> idleByKey = new HashMap<>();
     private final LinkedHashSet<Pooled> idleOldestFirst = new LinkedHashSet<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private final long sweeper;
-    private final Vertx vertx;
     /** Sockets: connecting, in use, idle and closing (counted until their close handler runs). */
     private int open;
     private int connecting;
@@ -86,9 +86,8 @@ final class ConnectionPool {
 
     /** Must be created on the event loop it serves (its idle sweeper runs there). */
     ConnectionPool(Vertx vertx, ConnectionLimits limits) {
-        this.vertx = vertx;
         this.limits = limits;
-        this.sweeper = vertx.setPeriodic(Math.max(50, Math.min(1000, limits.idleTimeoutMs() / 4)), id -> closeExpiredIdle());
+        vertx.setPeriodic(Math.max(50, Math.min(1000, limits.idleTimeoutMs() / 4)), id -> closeExpiredIdle());
     }
 
     /**
@@ -110,9 +109,6 @@ final class ConnectionPool {
         return idleOldestFirst.size();
     }
 
-    int waiting() {
-        return waiters.size();
-    }
 
     /** Serves waiters in arrival order while connections or connect slots allow. */
     private void pump() {
@@ -257,33 +253,16 @@ final class ConnectionPool {
 
     private void closeExpiredIdle() {
         long cutoff = System.nanoTime() - limits.idleTimeoutMs() * 1_000_000;
-        boolean closedAny = false;
-        for (Iterator<Pooled> it = idleOldestFirst.iterator(); it.hasNext(); ) {
-            Pooled pooled = it.next();
+        List<Pooled> expired = new ArrayList<>();
+        for (Pooled pooled : idleOldestFirst) {
             if (pooled.idleSince - cutoff > 0) {
                 break; // the rest went idle later
             }
-            it.remove();
-            ArrayDeque<Pooled> idle = idleByKey.get(pooled.key);
-            if (idle != null) {
-                idle.remove(pooled);
-                if (idle.isEmpty()) {
-                    idleByKey.remove(pooled.key);
-                }
-            }
-            close(pooled);
-            closedAny = true;
+            expired.add(pooled);
         }
-        if (closedAny) {
+        expired.forEach(this::evict);
+        if (!expired.isEmpty()) {
             pump();
-        }
-    }
-
-    /** Closes every connection; for shutdown. */
-    void close() {
-        vertx.cancelTimer(sweeper);
-        for (Pooled pooled : new java.util.ArrayList<>(idleOldestFirst)) {
-            evict(pooled);
         }
     }
 }

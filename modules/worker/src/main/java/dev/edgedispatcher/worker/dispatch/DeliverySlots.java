@@ -45,8 +45,4 @@ public final class DeliverySlots {
     public int used() {
         return used.get();
     }
-
-    public int limit() {
-        return limit;
-    }
 }

@@ -41,11 +41,6 @@ public final class EventLoopLag {
         return lag;
     }
 
-    /** A monitor that never reports a lag (for callers without event loops to watch). */
-    public static EventLoopLag none() {
-        return new EventLoopLag(0);
-    }
-
     public boolean overloaded() {
         return worstMs() > OVERLOADED_MS;
     }
