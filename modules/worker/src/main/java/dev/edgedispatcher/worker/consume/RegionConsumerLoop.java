@@ -108,8 +108,6 @@ public final class RegionConsumerLoop implements AutoCloseable {
                     turn();
                     reportKafkaHealth();
                     backoff = 0;
-                } catch (org.apache.kafka.common.errors.WakeupException e) {
-                    // close() woke us
                 } catch (RuntimeException e) {
                     var denied = KafkaAccessDenied.of(e, "reading " + Topics.region(region) + " as group " + groupId);
                     if (denied.isPresent()) {
@@ -248,14 +246,18 @@ public final class RegionConsumerLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the deliveries already started finish, starting no new ones (jobs still waiting stay
+     * uncommitted, for the next owner): starting them now would only cut them off at the deadline
+     * and deliver them twice.
+     */
     private void drainUntilIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (progress.inFlight() > 0 && System.nanoTime() < deadline) {
-            finished.drainTo(progress::completed);
-            dispatcher.turn();
-            sleep(10);
-        }
         finished.drainTo(progress::completed);
+        while (progress.inFlight() > dispatcher.waiting() && System.nanoTime() < deadline) {
+            sleep(10);
+            finished.drainTo(progress::completed);
+        }
     }
 
     private void updateLag() {
