@@ -54,7 +54,13 @@ public final class BacklogBenchmark {
         int healthy = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int receiverPort = 42600;
         Process receiver = start(ReceiverServer.class, "receiving", String.valueOf(receiverPort), "1");
-        Process stall = start(StallServer.class, "stalling", String.valueOf(STALL_PORT), "10", "report");
+        Process stall;
+        try {
+            stall = start(StallServer.class, "stalling", String.valueOf(STALL_PORT), "10", "report");
+        } catch (IOException | RuntimeException e) {
+            receiver.destroyForcibly();
+            throw e;
+        }
         List<Long> closedAfter = java.util.Collections.synchronizedList(new ArrayList<>());
         drain(stall, line -> {
             if (line.startsWith("closed ")) {
@@ -66,7 +72,7 @@ public final class BacklogBenchmark {
             for (int i = 0; i < healthy; i++) {
                 a.add(job("a-" + i, "http://127.0.0.1:" + receiverPort + "/ok#rc=0"));
                 if (i % 20 == 0) {
-                    a.add(job("a-stall-" + i, "http://127.0.0.1:" + (STALL_PORT + i % 10) + "/stall#rc=0&rt=1000"));
+                    a.add(job("a-stall-" + i, "http://127.0.0.1:" + (STALL_PORT + (i / 20) % 10) + "/stall#rc=0&rt=1000"));
                 }
             }
             report("(a) " + healthy + " healthy + " + (a.size() - healthy) + " stalling (rt=1000)", run(a));
@@ -123,7 +129,16 @@ public final class BacklogBenchmark {
                     Thread.sleep(50);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
+                // The counter moves when a final event is handed to the writer: wait until all are written.
                 List<ResultEvent> events = events(bootstrap);
+                while (events.stream().filter(e -> e.type().equals(ResultEvent.FINAL)).map(ResultEvent::id).distinct()
+                        .count() < jobs.size()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("not every final outcome was written within 5 minutes");
+                    }
+                    Thread.sleep(200);
+                    events = events(bootstrap);
+                }
                 var snapshot = metrics.get("dispatcher_timer_lateness_ms").summary().takeSnapshot();
                 StringBuilder lateness = new StringBuilder("n=" + snapshot.count());
                 for (var percentile : snapshot.percentileValues()) {
@@ -184,6 +199,8 @@ public final class BacklogBenchmark {
         reader.start();
     }
 
+
+    /** A copy of EmbeddedKafkaExtension's: that class is a JUnit extension, which the bench jar does not carry. */
     private static void deleteRecursively(Path root) throws IOException {
         try (var paths = Files.walk(root)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -197,6 +214,8 @@ public final class BacklogBenchmark {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // Ctrl-C on the benchmark must not leave receivers or brokers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null || !line.startsWith(readyPrefix)) {

@@ -59,6 +59,7 @@ public final class MemoryBenchmark {
         Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                 "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(), dataDir.toString())
                 .redirectErrorStream(true).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyForcibly));
         try {
             String bootstrap = bootstrapOf(broker);
             try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(bootstrap)))) {
@@ -73,8 +74,15 @@ public final class MemoryBenchmark {
                 System.out.printf("# memory benchmark: %,d jobs, %,d distinct destinations, batches of %d, at most %,d"
                         + " undelivered, max heap %d MiB%n", jobs, hosts, BATCH, MAX_UNDELIVERED,
                         Runtime.getRuntime().maxMemory() >> 20);
-                System.out.println("delivered  seconds  heap-after-full-GC-MiB  open-connections  destinations-tracked");
+                System.out.println("ended  seconds  heap-after-full-GC-MiB  open-connections  destinations-tracked");
                 run(scheduler.port(), receiverPort, jobs, hosts, metrics);
+                java.util.Map<String, Double> outcomes = new java.util.TreeMap<>();
+                Search.in(metrics).name("dispatcher_deliveries").counters().forEach(counter ->
+                        outcomes.merge(counter.getId().getTag("outcome"), counter.count(), Double::sum));
+                System.out.println("outcomes: " + outcomes);
+                if (outcomes.keySet().stream().anyMatch(outcome -> !outcome.equals("delivered"))) {
+                    throw new IllegalStateException("jobs did not all end delivered: " + outcomes);
+                }
             }
         } finally {
             receiver.destroyForcibly();

@@ -63,7 +63,6 @@ class BacklogRestartTest {
     }
 
     private static Map<String, ResultEvent> finals(String bootstrap) {
-        return KafkaTestSupport.results(bootstrap).stream().filter(event -> event.type().equals(ResultEvent.FINAL))
-                .collect(Collectors.toMap(ResultEvent::id, event -> event, (first, second) -> first));
+        return KafkaTestSupport.firstFinals(bootstrap);
     }
 }

@@ -78,7 +78,6 @@ class CommitMetadataCrashTest {
     }
 
     private static Map<String, List<ResultEvent>> finals(String bootstrap) {
-        return KafkaTestSupport.results(bootstrap).stream().filter(event -> event.type().equals(ResultEvent.FINAL))
-                .collect(Collectors.groupingBy(ResultEvent::id));
+        return KafkaTestSupport.finals(bootstrap);
     }
 }

@@ -126,6 +126,19 @@ final class KafkaTestSupport {
         return events;
     }
 
+    /** Every final event on the results topic, by job id (a job re-delivered after a crash may have two). */
+    static Map<String, List<ResultEvent>> finals(String bootstrap) {
+        return results(bootstrap).stream().filter(event -> event.type().equals(ResultEvent.FINAL))
+                .collect(java.util.stream.Collectors.groupingBy(ResultEvent::id));
+    }
+
+    /** The first final event of each job. */
+    static Map<String, ResultEvent> firstFinals(String bootstrap) {
+        Map<String, ResultEvent> first = new java.util.HashMap<>();
+        finals(bootstrap).forEach((id, events) -> first.put(id, events.get(0)));
+        return first;
+    }
+
     static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
         return TopicContents.readAll(bootstrap, topic);
     }

@@ -150,9 +150,7 @@ class PoisonRecordTest {
     }
 
     private static Map<String, ResultEvent> finals() {
-        return KafkaTestSupport.results(EmbeddedKafkaExtension.bootstrapServers()).stream()
-                .filter(event -> event.type().equals(ResultEvent.FINAL))
-                .collect(Collectors.toMap(ResultEvent::id, event -> event, (first, second) -> first));
+        return KafkaTestSupport.firstFinals(EmbeddedKafkaExtension.bootstrapServers());
     }
 
     private static List<JsonNode> deadLetters(String run, String key) throws Exception {

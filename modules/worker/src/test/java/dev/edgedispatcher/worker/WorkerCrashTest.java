@@ -78,7 +78,6 @@ class WorkerCrashTest {
     }
 
     private static Map<String, List<ResultEvent>> finals(String bootstrap) {
-        return KafkaTestSupport.results(bootstrap).stream().filter(event -> event.type().equals(ResultEvent.FINAL))
-                .collect(Collectors.groupingBy(ResultEvent::id, Collectors.mapping(Function.identity(), Collectors.toList())));
+        return KafkaTestSupport.finals(bootstrap);
     }
 }

@@ -60,8 +60,7 @@ class WorkerKafkaTest {
     }
 
     private static Map<String, List<ResultEvent>> finals() {
-        return KafkaTestSupport.results(bootstrap).stream().filter(event -> event.type().equals(ResultEvent.FINAL))
-                .collect(Collectors.groupingBy(ResultEvent::id));
+        return KafkaTestSupport.finals(bootstrap);
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class HttpAttempt {
         this.pools = pools;
         this.timerLateness = DistributionSummary.builder("dispatcher_timer_lateness_ms")
                 .description("how late a ct, rt or tt timer fired after its due time, in ms")
-                .publishPercentiles(0.5, 0.99, 0.999).register(metrics);
+                .publishPercentiles(0.5, 0.99, 0.999).percentilePrecision(3).register(metrics);
         this.dns = vertx.createSharedWorkerExecutor("edge-dns", DNS_THREADS);
     }
 
