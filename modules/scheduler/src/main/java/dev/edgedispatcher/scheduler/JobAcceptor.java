@@ -59,9 +59,10 @@ public final class JobAcceptor {
 
     /** Completes with the accept document, or fails when Kafka did not acknowledge the record. */
     public CompletableFuture<Accepted> accept(ValidatedJob job) {
-        Optional<ObjectNode> known = index.acceptDocument(job.id());
+        Optional<JobStatusIndex.AcceptedJob> known = index.accepted(job.id());
         if (known.isPresent()) {
-            return CompletableFuture.completedFuture(new Accepted(known.get(), true, index.account(job.id())));
+            return CompletableFuture.completedFuture(
+                    new Accepted(known.get().document(), true, Optional.of(known.get().account())));
         }
         if (index.wasEvicted(job.id())) {
             // Accepted long ago, final, and evicted from the index: never published twice. Its
@@ -105,7 +106,7 @@ public final class JobAcceptor {
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
                             .tag("region", region).register(metrics)).increment();
-                    mine.complete(index.acceptDocument(job.id()).orElseThrow());
+                    mine.complete(index.accepted(job.id()).orElseThrow().document());
                 });
         return mine.thenApply(document -> new Accepted(document, false, Optional.of(account)));
     }

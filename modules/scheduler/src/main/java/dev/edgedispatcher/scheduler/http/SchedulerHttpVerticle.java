@@ -87,8 +87,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
             String id = path.substring(JOBS.length() + 1);
             JobStatusIndex index = services.index();
             // Another account's job is answered as if unknown; so is an evicted one, whose account is forgotten.
-            boolean visible = key.isEmpty() || index.account(id).filter(key.get().account()::equals).isPresent();
-            Optional<ObjectNode> status = visible ? index.statusDocument(id) : Optional.empty();
+            Optional<ObjectNode> status = index.statusDocument(id, key.map(ApiKeys.Key::account));
             if (status.isPresent()) {
                 respond(request, 200, status.get());
             } else if (key.isEmpty() && index.wasEvicted(id)) {

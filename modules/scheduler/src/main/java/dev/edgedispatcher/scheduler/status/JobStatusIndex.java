@@ -126,24 +126,31 @@ public final class JobStatusIndex implements AutoCloseable {
         publishing.remove(job.id());
     }
 
-    /** The accept document of a job already accepted (and not evicted), for idempotent repeats. */
-    public Optional<ObjectNode> acceptDocument(String id) {
-        JobStatus status = jobs.get(id);
-        return status != null && status.isAccepted() ? Optional.of(status.acceptDocument()) : Optional.empty();
+    /** The accept document of an accepted job and its account ({@code default} when it named none). */
+    public record AcceptedJob(ObjectNode document, String account) {
     }
 
     /**
-     * The account of an accepted job ({@code default} when it named none); empty for an id not
-     * held, or known only from its results.
+     * A job already accepted (and not evicted), for idempotent repeats: its accept document and
+     * account, both read from one entry of the index (so they cannot belong to different moments).
      */
-    public Optional<String> account(String id) {
+    public Optional<AcceptedJob> accepted(String id) {
         JobStatus status = jobs.get(id);
-        return status == null ? Optional.empty() : Optional.ofNullable(status.account());
+        return status != null && status.isAccepted()
+                ? Optional.of(new AcceptedJob(status.acceptDocument(), status.account()))
+                : Optional.empty();
     }
 
-    public Optional<ObjectNode> statusDocument(String id) {
+    /**
+     * The status document of a job, from one entry of the index; with an {@code account}, only when
+     * the job is that account's (a job known only from its results has no account yet).
+     */
+    public Optional<ObjectNode> statusDocument(String id, Optional<String> account) {
         JobStatus status = jobs.get(id);
-        return status == null ? Optional.empty() : Optional.of(status.statusDocument());
+        if (status == null || account.isPresent() && !account.get().equals(status.account())) {
+            return Optional.empty();
+        }
+        return Optional.of(status.statusDocument());
     }
 
     /**
