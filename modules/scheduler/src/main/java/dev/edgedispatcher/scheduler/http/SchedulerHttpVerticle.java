@@ -227,16 +227,19 @@ public final class SchedulerHttpVerticle extends VerticleBase {
             return;
         }
         onContext(services.acceptor().accept(validated.orElseThrow())).onComplete(result -> {
-            if (result.succeeded() && idTaken(result.result(), key).isPresent()) {
-                respond(request, 409, idTaken(result.result(), key).get());
-            } else if (result.succeeded()) {
+            if (result.failed()) {
+                respond(request, 503, kafkaUnavailable(result.cause()));
+                return;
+            }
+            Optional<ObjectNode> taken = idTaken(result.result(), key);
+            if (taken.isPresent()) {
+                respond(request, 409, taken.get());
+            } else {
                 ObjectNode document = result.result().document();
                 if (result.result().duplicate()) {
                     document.put("duplicate", true);
                 }
                 respond(request, 202, document);
-            } else {
-                respond(request, 503, kafkaUnavailable(result.cause()));
             }
         });
     }
