@@ -315,7 +315,9 @@ public final class JobStatusIndex implements AutoCloseable {
                     return;
                 }
                 JobRecord job = RecordJson.read(record.value(), JobRecord.class);
-                if (known == null && !jobs.containsKey(job.id()) && evicted.contains(job.id())) {
+                // known already is jobs.get(id): look the id up again only when the header named another.
+                boolean held = known != null || !job.id().equals(id) && jobs.containsKey(job.id());
+                if (!held && evicted.contains(job.id())) {
                     // Its results were read first and it is final and evicted already: do not bring
                     // it back as "queued".
                     return;
