@@ -34,9 +34,6 @@ public final class JobAcceptor {
     private record Pending(String account, CompletableFuture<ObjectNode> document) {
     }
 
-    /** The account of a job that names none (SPEC §5). */
-    public static final String DEFAULT_ACCOUNT = "default";
-
     private final RegionResolver resolver;
     private final JobPublisher publisher;
     private final JobStatusIndex index;
@@ -75,7 +72,7 @@ public final class JobAcceptor {
                     + " it was not published again");
             return CompletableFuture.completedFuture(new Accepted(document, true, Optional.empty()));
         }
-        String account = job.account().orElse(DEFAULT_ACCOUNT);
+        String account = job.account().orElse(JobStatusIndex.DEFAULT_ACCOUNT);
         CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
         Pending first = inProgress.putIfAbsent(job.id(), new Pending(account, mine));
         if (first != null) {

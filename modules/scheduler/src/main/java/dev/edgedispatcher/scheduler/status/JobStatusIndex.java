@@ -57,6 +57,8 @@ public final class JobStatusIndex implements AutoCloseable {
      * at this bound, plus at most 16 MiB of evicted-id fingerprints.
      */
     public static final int DEFAULT_RETAINED_FINAL_JOBS = 100_000;
+    /** The account of a job that names none (SPEC §5). */
+    public static final String DEFAULT_ACCOUNT = "default";
     /** How often the loop checks that Kafka answers (and looks for partitions added since). */
     private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
