@@ -91,7 +91,7 @@ final class JobStatus {
         return false;
     }
 
-    synchronized boolean isFinal() {
+    private synchronized boolean isFinal() {
         return state.equals("delivered") || state.equals("failed");
     }
 
