@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.resolver.RegionResolver;
@@ -64,7 +65,7 @@ public final class JobAcceptor {
         if (index.wasEvicted(job.id())) {
             // Accepted long ago, final, and evicted from the index: never published twice. Its
             // first accept document is gone; say so instead.
-            ObjectNode document = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            ObjectNode document = JsonNodeFactory.instance.objectNode();
             document.put("id", job.id());
             document.put("evicted", true);
             document.put("detail", "job " + job.id() + " was accepted before, reached a final state and was evicted"
