@@ -1,6 +1,5 @@
 package dev.edgedispatcher.app;
 
-import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.health.ComponentStatus;
 import dev.edgedispatcher.backbone.health.HealthComponent;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
@@ -26,14 +25,11 @@ import java.util.function.Function;
 final class LocalStack implements AutoCloseable {
 
     private final EmbeddedKafkaBroker broker;
-    private final KafkaClusterProbe brokerProbe;
     private final SchedulerService scheduler;
     private final Optional<WorkerService> workers;
 
-    private LocalStack(EmbeddedKafkaBroker broker, KafkaClusterProbe brokerProbe, SchedulerService scheduler,
-            Optional<WorkerService> workers) {
+    private LocalStack(EmbeddedKafkaBroker broker, SchedulerService scheduler, Optional<WorkerService> workers) {
         this.broker = broker;
-        this.brokerProbe = brokerProbe;
         this.scheduler = scheduler;
         this.workers = workers;
     }
@@ -48,11 +44,10 @@ final class LocalStack implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort);
         SchedulerService scheduler = null;
-        KafkaClusterProbe brokerProbe = null;
         try {
-            brokerProbe = new KafkaClusterProbe(dev.edgedispatcher.backbone.KafkaConnection.plaintext(broker.bootstrapServers()), "up-broker-health").start();
             scheduler = SchedulerService.start(schedulerConfig.apply(broker.bootstrapServers()), metrics);
-            scheduler.health().add(new BrokerHealth(brokerProbe));
+            // The scheduler already probes this broker: the broker's health reads the same probe.
+            scheduler.health().add(new BrokerHealth(scheduler.clusterProbe()));
             Optional<WorkerConfig> workers = workerConfig.apply(broker.bootstrapServers());
             Optional<WorkerService> started = workers.isPresent()
                     ? Optional.of(WorkerService.start(workers.get(), metrics))
@@ -60,13 +55,10 @@ final class LocalStack implements AutoCloseable {
             if (started.isPresent()) {
                 started.get().healthComponents().forEach(scheduler.health()::add);
             }
-            return new LocalStack(broker, brokerProbe, scheduler, started);
+            return new LocalStack(broker, scheduler, started);
         } catch (Exception e) {
             if (scheduler != null) {
                 scheduler.close();
-            }
-            if (brokerProbe != null) {
-                brokerProbe.close();
             }
             broker.close();
             throw e;
@@ -121,7 +113,6 @@ final class LocalStack implements AutoCloseable {
             try {
                 scheduler.close();
             } finally {
-                brokerProbe.close();
                 broker.close();
             }
         }

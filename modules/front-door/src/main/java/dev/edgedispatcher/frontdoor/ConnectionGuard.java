@@ -63,10 +63,6 @@ public final class ConnectionGuard {
                 .register(metrics);
     }
 
-    public FrontDoorLimits limits() {
-        return limits;
-    }
-
     /** Connections open now. */
     public int open() {
         return open.get();

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.resolver.RegionResolver;
@@ -34,9 +35,6 @@ public final class JobAcceptor {
     private record Pending(String account, CompletableFuture<ObjectNode> document) {
     }
 
-    /** The account of a job that names none (SPEC §5). */
-    public static final String DEFAULT_ACCOUNT = "default";
-
     private final RegionResolver resolver;
     private final JobPublisher publisher;
     private final JobStatusIndex index;
@@ -59,14 +57,15 @@ public final class JobAcceptor {
 
     /** Completes with the accept document, or fails when Kafka did not acknowledge the record. */
     public CompletableFuture<Accepted> accept(ValidatedJob job) {
-        Optional<ObjectNode> known = index.acceptDocument(job.id());
+        Optional<JobStatusIndex.AcceptedJob> known = index.accepted(job.id());
         if (known.isPresent()) {
-            return CompletableFuture.completedFuture(new Accepted(known.get(), true, index.account(job.id())));
+            return CompletableFuture.completedFuture(
+                    new Accepted(known.get().document(), true, Optional.of(known.get().account())));
         }
         if (index.wasEvicted(job.id())) {
             // Accepted long ago, final, and evicted from the index: never published twice. Its
             // first accept document is gone; say so instead.
-            ObjectNode document = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            ObjectNode document = JsonNodeFactory.instance.objectNode();
             document.put("id", job.id());
             document.put("evicted", true);
             document.put("detail", "job " + job.id() + " was accepted before, reached a final state and was evicted"
@@ -74,7 +73,7 @@ public final class JobAcceptor {
                     + " it was not published again");
             return CompletableFuture.completedFuture(new Accepted(document, true, Optional.empty()));
         }
-        String account = job.account().orElse(DEFAULT_ACCOUNT);
+        String account = job.account().orElse(JobStatusIndex.DEFAULT_ACCOUNT);
         CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
         Pending first = inProgress.putIfAbsent(job.id(), new Pending(account, mine));
         if (first != null) {
@@ -105,7 +104,7 @@ public final class JobAcceptor {
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
                             .tag("region", region).register(metrics)).increment();
-                    mine.complete(index.acceptDocument(job.id()).orElseThrow());
+                    mine.complete(index.accepted(job.id()).orElseThrow().document());
                 });
         return mine.thenApply(document -> new Accepted(document, false, Optional.of(account)));
     }

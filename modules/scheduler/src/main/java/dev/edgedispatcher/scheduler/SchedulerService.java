@@ -126,6 +126,11 @@ public final class SchedulerService implements AutoCloseable {
         return port;
     }
 
+    /** The scheduler's probe of its Kafka cluster, for a process that embeds the broker to report on it too. */
+    public KafkaClusterProbe clusterProbe() {
+        return probe;
+    }
+
     /**
      * What {@code /health/live} and {@code /health/ready} ask: intake, status index and producer; a
      * process that embeds more (such as {@code up}: the broker, the workers) adds its components here.

@@ -87,8 +87,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
             String id = path.substring(JOBS.length() + 1);
             JobStatusIndex index = services.index();
             // Another account's job is answered as if unknown; so is an evicted one, whose account is forgotten.
-            boolean visible = key.isEmpty() || index.account(id).filter(key.get().account()::equals).isPresent();
-            Optional<ObjectNode> status = visible ? index.statusDocument(id) : Optional.empty();
+            Optional<ObjectNode> status = index.statusDocument(id, key.map(ApiKeys.Key::account));
             if (status.isPresent()) {
                 respond(request, 200, status.get());
             } else if (key.isEmpty() && index.wasEvicted(id)) {
@@ -228,16 +227,19 @@ public final class SchedulerHttpVerticle extends VerticleBase {
             return;
         }
         onContext(services.acceptor().accept(validated.orElseThrow())).onComplete(result -> {
-            if (result.succeeded() && idTaken(result.result(), key).isPresent()) {
-                respond(request, 409, idTaken(result.result(), key).get());
-            } else if (result.succeeded()) {
+            if (result.failed()) {
+                respond(request, 503, kafkaUnavailable(result.cause()));
+                return;
+            }
+            Optional<ObjectNode> taken = idTaken(result.result(), key);
+            if (taken.isPresent()) {
+                respond(request, 409, taken.get());
+            } else {
                 ObjectNode document = result.result().document();
                 if (result.result().duplicate()) {
                     document.put("duplicate", true);
                 }
                 respond(request, 202, document);
-            } else {
-                respond(request, 503, kafkaUnavailable(result.cause()));
             }
         });
     }

@@ -20,8 +20,6 @@ import java.io.UncheckedIOException;
 final class JobStatus {
 
     private static final byte[][] NO_ATTEMPTS = new byte[0][];
-    /** The account of a job that names none (SPEC §5). */
-    static final String DEFAULT_ACCOUNT = "default";
 
     private final String id;
     private String region;
@@ -41,7 +39,7 @@ final class JobStatus {
     synchronized void accepted(JobRecord job) {
         accepted = true;
         region = canonicalRegion(job.region());
-        account = job.account() == null ? DEFAULT_ACCOUNT : job.account().intern();
+        account = job.account() == null ? JobStatusIndex.DEFAULT_ACCOUNT : job.account().intern();
         resolution = job.resolution() == null ? null : RecordJson.write(job.resolution());
         policy = job.policy() == null ? null : RecordJson.write(job.policy());
     }
@@ -93,7 +91,7 @@ final class JobStatus {
         return false;
     }
 
-    synchronized boolean isFinal() {
+    private synchronized boolean isFinal() {
         return state.equals("delivered") || state.equals("failed");
     }
 

@@ -57,6 +57,8 @@ public final class JobStatusIndex implements AutoCloseable {
      * at this bound, plus at most 16 MiB of evicted-id fingerprints.
      */
     public static final int DEFAULT_RETAINED_FINAL_JOBS = 100_000;
+    /** The account of a job that names none (SPEC §5). */
+    public static final String DEFAULT_ACCOUNT = "default";
     /** How often the loop checks that Kafka answers (and looks for partitions added since). */
     private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -126,24 +128,31 @@ public final class JobStatusIndex implements AutoCloseable {
         publishing.remove(job.id());
     }
 
-    /** The accept document of a job already accepted (and not evicted), for idempotent repeats. */
-    public Optional<ObjectNode> acceptDocument(String id) {
-        JobStatus status = jobs.get(id);
-        return status != null && status.isAccepted() ? Optional.of(status.acceptDocument()) : Optional.empty();
+    /** The accept document of an accepted job and its account ({@code default} when it named none). */
+    public record AcceptedJob(ObjectNode document, String account) {
     }
 
     /**
-     * The account of an accepted job ({@code default} when it named none); empty for an id not
-     * held, or known only from its results.
+     * A job already accepted (and not evicted), for idempotent repeats: its accept document and
+     * account, both read from one entry of the index (so they cannot belong to different moments).
      */
-    public Optional<String> account(String id) {
+    public Optional<AcceptedJob> accepted(String id) {
         JobStatus status = jobs.get(id);
-        return status == null ? Optional.empty() : Optional.ofNullable(status.account());
+        return status != null && status.isAccepted()
+                ? Optional.of(new AcceptedJob(status.acceptDocument(), status.account()))
+                : Optional.empty();
     }
 
-    public Optional<ObjectNode> statusDocument(String id) {
+    /**
+     * The status document of a job, from one entry of the index; with an {@code account}, only when
+     * the job is that account's (a job known only from its results has no account yet).
+     */
+    public Optional<ObjectNode> statusDocument(String id, Optional<String> account) {
         JobStatus status = jobs.get(id);
-        return status == null ? Optional.empty() : Optional.of(status.statusDocument());
+        if (status == null || account.isPresent() && !account.get().equals(status.account())) {
+            return Optional.empty();
+        }
+        return Optional.of(status.statusDocument());
     }
 
     /**
@@ -308,7 +317,9 @@ public final class JobStatusIndex implements AutoCloseable {
                     return;
                 }
                 JobRecord job = RecordJson.read(record.value(), JobRecord.class);
-                if (known == null && !jobs.containsKey(job.id()) && evicted.contains(job.id())) {
+                // known already is jobs.get(id): look the id up again only when the header named another.
+                boolean held = known != null || !job.id().equals(id) && jobs.containsKey(job.id());
+                if (!held && evicted.contains(job.id())) {
                     // Its results were read first and it is final and evicted already: do not bring
                     // it back as "queued".
                     return;
