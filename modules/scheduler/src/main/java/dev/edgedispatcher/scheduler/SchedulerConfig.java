@@ -40,6 +40,9 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         Objects.requireNonNull(frontDoor, "frontDoor");
         Objects.requireNonNull(access, "access");
         knownAccounts = Set.copyOf(knownAccounts);
+        if (statusRetentionJobs < 1) {
+            throw new IllegalArgumentException("the status index must keep at least 1 final job, not " + statusRetentionJobs);
+        }
     }
 
     /** Defaults against a plaintext, unauthenticated cluster. */
