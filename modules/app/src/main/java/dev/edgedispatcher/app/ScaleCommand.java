@@ -82,7 +82,7 @@ final class ScaleCommand implements Callable<Integer> {
         Files.createDirectories(pool);
         WorkerPoolConfig config = poolConfig(data, out);
         String topic = Topics.region(region);
-        String group = "edge-dispatcher-workers-" + region.wireName();
+        String group = Topics.workerGroup(region);
         try (Admin admin = Admin.create(KafkaClientSettings.admin(kafkaClientOptions.connection(kafka)))) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             int partitions = description.partitions().size();
