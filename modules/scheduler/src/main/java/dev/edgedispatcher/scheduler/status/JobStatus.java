@@ -29,6 +29,8 @@ final class JobStatus {
     private byte[] policy;
     private String state = "queued";
     private String deliveredBy;
+    /** The final event's reason of a failed job (delivered ones need none: kept off the heap). */
+    private String failureReason;
     private byte[][] attempts = NO_ATTEMPTS;
     private boolean accepted;
 
@@ -51,6 +53,15 @@ final class JobStatus {
 
     synchronized boolean isAccepted() {
         return accepted;
+    }
+
+    /** The region's wire name, null until a record or event named it. */
+    synchronized String region() {
+        return region;
+    }
+
+    synchronized String state() {
+        return state;
     }
 
     /** Folds one event in; true when it made the job final (the first final event only). */
@@ -86,6 +97,9 @@ final class JobStatus {
             // The first final outcome stands: a job re-delivered after a worker crash may get a second.
             state = event.state();
             deliveredBy = event.deliveredBy();
+            if ("failed".equals(state)) {
+                failureReason = event.reason();
+            }
             return isFinal();
         }
         return false;
@@ -113,6 +127,10 @@ final class JobStatus {
         node.put("region", region);
         node.set("resolution", tree(resolution));
         node.put("delivered_by", deliveredBy);
+        if (failureReason != null) {
+            // Why the job failed as a whole: a poison record has no attempt to carry it.
+            node.put("reason", failureReason);
+        }
         ArrayNode list = node.putArray("attempts");
         for (byte[] attempt : attempts) {
             list.add(tree(attempt));

@@ -9,6 +9,7 @@ import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.health.LoopHealth;
+import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.scheduler.health.LoopBackoff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,8 @@ public final class JobStatusIndex implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final LoopHealth health = new LoopHealth("status-index", 60_000);
+    private final JobCounts counts = new JobCounts();
+    private final DeliveryRate deliveryRate = new DeliveryRate(System::currentTimeMillis);
     private volatile boolean running = true;
 
     public JobStatusIndex(KafkaConnection kafka) {
@@ -124,8 +127,38 @@ public final class JobStatusIndex implements AutoCloseable {
 
     /** Records an accept made by this process, so status and idempotency do not wait for the topic. */
     public void recordAccepted(JobRecord job) {
-        jobs.computeIfAbsent(job.id(), JobStatus::new).accepted(job);
+        JobStatus status = jobs.computeIfAbsent(job.id(), JobStatus::new);
+        counted(job.id(), status, () -> {
+            status.accepted(job);
+            return false;
+        });
         publishing.remove(job.id());
+    }
+
+    /**
+     * Changes a status and moves it between the {@link JobCounts} slots, under the status's lock so
+     * that concurrent changes of one job (an accept and a result event) move it in their order. A
+     * status no longer in the map (evicted meanwhile) is not counted again.
+     */
+    private boolean counted(String id, JobStatus status, java.util.function.BooleanSupplier change) {
+        synchronized (status) {
+            JobCounts.Slot before = JobCounts.slotOf(status);
+            boolean result = change.getAsBoolean();
+            if (jobs.get(id) == status) {
+                counts.move(before, JobCounts.slotOf(status));
+            }
+            return result;
+        }
+    }
+
+    /** Jobs held by region and state, kept up to date as they change (reading them scans nothing). */
+    public JobCounts counts() {
+        return counts;
+    }
+
+    /** Deliveries per second by region over the last few seconds, from final {@code delivered} events. */
+    public DeliveryRate deliveryRate() {
+        return deliveryRate;
     }
 
     /** The accept document of an accepted job and its account ({@code default} when it named none). */
@@ -304,7 +337,12 @@ public final class JobStatusIndex implements AutoCloseable {
                     }
                     status = jobs.computeIfAbsent(event.id(), JobStatus::new);
                 }
-                if (status.apply(event)) {
+                JobStatus held = status;
+                if (counted(event.id(), held, () -> held.apply(event))) {
+                    if ("delivered".equals(held.state())) {
+                        Region.fromWireName(held.region()).ifPresent(region -> deliveryRate.delivered(held.account(),
+                                region, record.timestamp()));
+                    }
                     becameFinal(event.id());
                 }
             } else {
@@ -338,7 +376,13 @@ public final class JobStatusIndex implements AutoCloseable {
             String oldest = finalOrder.pollFirst();
             // Remembered before removal: a reader never sees it neither held nor evicted.
             evicted.add(oldest);
-            jobs.remove(oldest);
+            JobStatus gone = jobs.get(oldest);
+            if (gone != null) {
+                synchronized (gone) {
+                    jobs.remove(oldest);
+                    counts.move(JobCounts.slotOf(gone), null);
+                }
+            }
             evictedCount.incrementAndGet();
         }
         finalHeld = finalOrder.size();
