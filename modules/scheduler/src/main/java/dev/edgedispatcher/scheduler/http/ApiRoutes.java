@@ -25,7 +25,7 @@ public final class ApiRoutes {
     public static final String JOBS = "/v1/jobs";
     public static final String BATCH = "/v1/jobs:batch";
     static final String ROUTE_LIST = "POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs/{id}, GET /v1/explain,"
-            + " /health, /health/live, /health/ready, /metrics";
+            + " GET /v1/regions, /health, /health/live, /health/ready, /metrics, GET / (status page)";
 
     private ApiRoutes() {
     }
@@ -45,11 +45,17 @@ public final class ApiRoutes {
                 .handler(new BatchHandler(services.validator(), services.acceptor(), rejections, keys));
         router.get(JOBS + "/:id").handler(new JobStatusHandler(services.index()));
         router.get("/v1/explain").handler(new ExplainHandler(services.explainer()));
+        router.get("/v1/regions").handler(new RegionsHandler(services.index().counts(), services.index().deliveryRate(),
+                services.regionLag()));
 
         router.get("/health").handler(new HealthHandler(services.health(), services.index(), Probe.READY, true));
         router.get("/health/ready").handler(new HealthHandler(services.health(), services.index(), Probe.READY, false));
         router.get("/health/live").handler(new HealthHandler(services.health(), services.index(), Probe.LIVE, false));
         router.get("/metrics").handler(new MetricsHandler(services.metrics()));
+        // The status page: public (it holds no data), its scripts call /v1 with the user's key.
+        StatusPageHandler page = new StatusPageHandler();
+        router.get("/").handler(page);
+        router.get(StatusPageHandler.ASSETS + "*").handler(page);
 
         router.errorHandler(404, ctx -> respond(ctx, 404, error("not_found", "path", "no route for "
                 + ctx.request().method() + " " + ctx.request().path() + ": see " + ROUTE_LIST)));

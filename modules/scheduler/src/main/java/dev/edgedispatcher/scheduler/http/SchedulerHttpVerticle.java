@@ -7,6 +7,7 @@ import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.backbone.health.HealthChecks;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -25,7 +26,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
     /** What the verticle serves; shared by all instances. */
     public record Services(JobValidator validator, JobAcceptor acceptor, JobStatusIndex index, Explainer explainer,
             PrometheusMeterRegistry metrics, HealthChecks health, int port, String host, int maxJobBytes, int maxBatchBytes,
-            ConnectionGuard guard, ApiAccess access, Optional<KeyRateLimiter> rateLimiter) {
+            ConnectionGuard guard, ApiAccess access, Optional<KeyRateLimiter> rateLimiter, RegionLag regionLag) {
     }
 
     private final Services services;
