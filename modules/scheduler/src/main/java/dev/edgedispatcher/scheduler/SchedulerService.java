@@ -7,6 +7,7 @@ import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
 import dev.edgedispatcher.scheduler.intake.KafkaIntake;
+import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
 import dev.edgedispatcher.scheduler.status.RegionLag;
@@ -45,9 +46,11 @@ public final class SchedulerService implements AutoCloseable {
     private final RegionLag regionLag;
     private final HealthChecks health;
     private final int port;
+    private final Replayer replayer;
 
     private SchedulerService(Vertx vertx, JobPublisher publisher, JobStatusIndex index, KafkaIntake intake,
-            KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port) {
+            KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port, Replayer replayer) {
+        this.replayer = replayer;
         this.vertx = vertx;
         this.publisher = publisher;
         this.index = index;
@@ -83,6 +86,7 @@ public final class SchedulerService implements AutoCloseable {
         JobValidator validator = new JobValidator(config.knownAccounts());
         JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, index, metrics);
         KafkaIntake intake = new KafkaIntake(config.kafka(), validator, acceptor, publisher);
+        Replayer replayer = new Replayer(config.kafka(), index, acceptor, validator, metrics, config.redrivePerSecond());
         HealthChecks health = new HealthChecks().add(intake.health()).add(index.health()).add(producerHealth);
 
         Vertx vertx = Vertx.vertx();
@@ -92,7 +96,7 @@ public final class SchedulerService implements AutoCloseable {
         Optional<KeyRateLimiter> rateLimiter = config.access().rateLimit().map(limit -> new KeyRateLimiter(limit, System::nanoTime));
         SchedulerHttpVerticle.Services services = new SchedulerHttpVerticle.Services(validator, acceptor, index,
                 new Explainer(config.resolver()), metrics, health, port, config.host(), config.maxJobBytes(),
-                config.maxBatchBytes(), guard, config.access(), rateLimiter, regionLag);
+                config.maxBatchBytes(), guard, config.access(), rateLimiter, replayer, regionLag);
         try {
             vertx.deployVerticle(() -> new SchedulerHttpVerticle(services),
                     new DeploymentOptions().setInstances(config.httpInstances()))
@@ -100,6 +104,7 @@ public final class SchedulerService implements AutoCloseable {
         } catch (Exception e) {
             vertx.close();
             regionLag.close();
+            replayer.close();
             publisher.close();
             index.close();
             probe.close();
@@ -116,7 +121,7 @@ public final class SchedulerService implements AutoCloseable {
                         : "/v1 is open: no API keys", config.frontDoor().headerTimeout().toMillis(),
                 config.frontDoor().bodyTimeout().toMillis(), config.frontDoor().idleTimeout().toMillis(),
                 config.frontDoor().maxConnections());
-        return new SchedulerService(vertx, publisher, index, intake, probe, regionLag, health, port);
+        return new SchedulerService(vertx, publisher, index, intake, probe, regionLag, health, port, replayer);
     }
 
     private static int freePort() {
@@ -157,6 +162,7 @@ public final class SchedulerService implements AutoCloseable {
         } catch (Exception e) {
             errors.add(e);
         }
+        replayer.close();
         publisher.close();
         try {
             index.close();

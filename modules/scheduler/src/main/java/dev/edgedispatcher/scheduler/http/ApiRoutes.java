@@ -24,8 +24,10 @@ public final class ApiRoutes {
 
     public static final String JOBS = "/v1/jobs";
     public static final String BATCH = "/v1/jobs:batch";
-    static final String ROUTE_LIST = "POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs/{id}, GET /v1/explain,"
-            + " GET /v1/regions, /health, /health/live, /health/ready, /metrics, GET / (status page)";
+    public static final String REDRIVE = "/v1/jobs:redrive";
+    static final String ROUTE_LIST = "POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs, GET /v1/jobs/{id},"
+            + " POST /v1/jobs/{id}:retry, POST /v1/jobs:redrive, GET /v1/explain, GET /v1/regions, GET /openapi.json,"
+            + " /health, /health/live, /health/ready, /metrics, GET / (status page)";
 
     private ApiRoutes() {
     }
@@ -43,7 +45,12 @@ public final class ApiRoutes {
                 .handler(new SubmitJobHandler(services.validator(), services.acceptor(), rejections));
         router.postWithRegex(regex(BATCH)).handler(new BodyLimit(services.maxBatchBytes()))
                 .handler(new BatchHandler(services.validator(), services.acceptor(), rejections, keys));
+        router.get(JOBS).handler(new ListJobsHandler(services.index()));
         router.get(JOBS + "/:id").handler(new JobStatusHandler(services.index()));
+        router.postWithRegex(regex(JOBS + "/") + "(?<id>[^/]+):retry").handler(new RetryHandler(services.replayer(),
+                services.index()));
+        router.postWithRegex(regex(REDRIVE)).handler(new BodyLimit(services.maxJobBytes()))
+                .handler(new RedriveHandler(services.replayer()));
         router.get("/v1/explain").handler(new ExplainHandler(services.explainer()));
         router.get("/v1/regions").handler(new RegionsHandler(services.index().counts(), services.index().deliveryRate(),
                 services.regionLag()));

@@ -5,6 +5,7 @@ import dev.edgedispatcher.scheduler.JobAcceptor;
 import dev.edgedispatcher.scheduler.auth.ApiAccess;
 import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
+import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
 import dev.edgedispatcher.scheduler.status.RegionLag;
@@ -26,7 +27,8 @@ public final class SchedulerHttpVerticle extends VerticleBase {
     /** What the verticle serves; shared by all instances. */
     public record Services(JobValidator validator, JobAcceptor acceptor, JobStatusIndex index, Explainer explainer,
             PrometheusMeterRegistry metrics, HealthChecks health, int port, String host, int maxJobBytes, int maxBatchBytes,
-            ConnectionGuard guard, ApiAccess access, Optional<KeyRateLimiter> rateLimiter, RegionLag regionLag) {
+            ConnectionGuard guard, ApiAccess access, Optional<KeyRateLimiter> rateLimiter, Replayer replayer,
+            RegionLag regionLag) {
     }
 
     private final Services services;

@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.Comparator;
+import java.util.NavigableSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,6 +68,11 @@ public final class JobStatusIndex implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
+    /**
+     * Accepted jobs held, newest accept first (ties by id, descending): what {@code GET /v1/jobs}
+     * walks, so a page costs the entries it passes, never a sort. About 60 bytes per job.
+     */
+    private final ConcurrentSkipListSet<Listed> newestFirst = new ConcurrentSkipListSet<>(Listed.ORDER);
     /** Ids in the order they became final; only the index thread touches it. */
     private final ArrayDeque<String> finalOrder = new ArrayDeque<>();
     private final EvictedIds evicted;
@@ -128,10 +136,14 @@ public final class JobStatusIndex implements AutoCloseable {
     /** Records an accept made by this process, so status and idempotency do not wait for the topic. */
     public void recordAccepted(JobRecord job) {
         JobStatus status = jobs.computeIfAbsent(job.id(), JobStatus::new);
-        counted(job.id(), status, () -> {
+        boolean first = counted(job.id(), status, () -> {
+            boolean firstAccept = !status.isAccepted();
             status.accepted(job);
-            return false;
+            return firstAccept;
         });
+        if (first) {
+            newestFirst.add(new Listed(job.submittedAtMs(), job.id()));
+        }
         publishing.remove(job.id());
     }
 
@@ -159,6 +171,96 @@ public final class JobStatusIndex implements AutoCloseable {
     /** Deliveries per second by region over the last few seconds, from final {@code delivered} events. */
     public DeliveryRate deliveryRate() {
         return deliveryRate;
+    }
+
+    /** Where the region record of {@code id} is (from the producer's acknowledgement or the read-back). */
+    public void recordLocated(String id, int partition, long offset) {
+        JobStatus status = jobs.get(id);
+        if (status != null) {
+            status.locatedAt(partition, offset);
+        }
+    }
+
+    /** A listing entry: accept time and id. */
+    private record Listed(long submittedAtMs, String id) {
+        static final Comparator<Listed> ORDER = Comparator.comparingLong(Listed::submittedAtMs).reversed()
+                .thenComparing(Listed::id, Comparator.reverseOrder());
+    }
+
+    /** One page of a listing: status documents newest first, and where the next page starts (empty at the end). */
+    public record Page(List<ObjectNode> jobs, Optional<ListCursor> next) {
+    }
+
+    /**
+     * Accepted jobs held that match {@code query}, newest accept first, starting after {@code after}.
+     * Covers what the index holds: every job not yet final and the newest {@link #retainedFinalJobs()}
+     * final ones. Walks the accept-time order from {@code until} down and stops at {@code since}, or
+     * once one match past {@code limit} shows that there is a next page.
+     */
+    public Page list(JobQuery query, Optional<ListCursor> after, int limit) {
+        List<ObjectNode> page = new ArrayList<>(Math.min(limit, 1024));
+        Listed last = null;
+        for (Listed entry : walk(query, after)) {
+            JobStatus status = jobs.get(entry.id());
+            if (status == null || !status.matches(query)) {
+                continue;
+            }
+            if (page.size() == limit) {
+                return new Page(page, Optional.of(new ListCursor(last.submittedAtMs(), last.id())));
+            }
+            page.add(status.statusDocument());
+            last = entry;
+        }
+        return new Page(page, Optional.empty());
+    }
+
+    /** A job of a redrive: its id and where its region record is (empty when not known). */
+    public record Match(String id, Optional<RecordLocation> location) {
+    }
+
+    /** At most {@code limit} jobs matching {@code query}, newest first, each once. */
+    public List<Match> matches(JobQuery query, int limit) {
+        List<Match> found = new ArrayList<>();
+        for (Listed entry : walk(query, Optional.empty())) {
+            if (found.size() >= limit) {
+                break;
+            }
+            JobStatus status = jobs.get(entry.id());
+            if (status != null && status.matches(query)) {
+                found.add(new Match(entry.id(), status.location()));
+            }
+        }
+        return found;
+    }
+
+    private Iterable<Listed> walk(JobQuery query, Optional<ListCursor> after) {
+        // "" sorts last among equal times (ids descend): strictly after (until, "") is every earlier accept.
+        Listed from = query.untilMs().map(until -> new Listed(until, "")).orElse(null);
+        if (after.isPresent()) {
+            Listed cursor = new Listed(after.get().submittedAtMs(), after.get().id());
+            from = from == null || Listed.ORDER.compare(cursor, from) > 0 ? cursor : from;
+        }
+        Listed to = query.sinceMs().map(since -> new Listed(since, "")).orElse(null);
+        if (from != null && to != null) {
+            return Listed.ORDER.compare(from, to) >= 0 ? List.of() : newestFirst.subSet(from, false, to, true);
+        }
+        if (from != null) {
+            return newestFirst.tailSet(from, false);
+        }
+        return to != null ? newestFirst.headSet(to, true) : newestFirst;
+    }
+
+    /** What a retry needs to know of a job: its state and where its record is. */
+    public record Snapshot(String id, String state, boolean isFinal, Optional<RecordLocation> location) {
+    }
+
+    /** The job as its caller may see it (with an {@code account}, only that account's). */
+    public Optional<Snapshot> snapshot(String id, Optional<String> account) {
+        JobStatus status = jobs.get(id);
+        if (status == null || account.isPresent() && !account.get().equals(status.account())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Snapshot(id, status.state(), status.isFinalState(), status.location()));
     }
 
     /** The accept document of an accepted job and its account ({@code default} when it named none). */
@@ -351,7 +453,12 @@ public final class JobStatusIndex implements AutoCloseable {
                 Header header = record.headers().lastHeader(Topics.JOB_ID_HEADER);
                 String id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
                 JobStatus known = id == null ? null : jobs.get(id);
-                if (known != null && known.isAccepted() || id != null && publishing.contains(id)) {
+                if (known != null && known.isAccepted()) {
+                    known.locatedAt(record.partition(), record.offset());
+                    return;
+                }
+                if (id != null && publishing.contains(id)) {
+                    // Read back before the acceptor heard the ack: the acceptor records the location too.
                     return;
                 }
                 JobRecord job = RecordJson.read(record.value(), JobRecord.class);
@@ -363,6 +470,7 @@ public final class JobStatusIndex implements AutoCloseable {
                     return;
                 }
                 recordAccepted(job);
+                recordLocated(job.id(), record.partition(), record.offset());
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
@@ -382,6 +490,7 @@ public final class JobStatusIndex implements AutoCloseable {
                     jobs.remove(oldest);
                     counts.move(JobCounts.slotOf(gone), null);
                 }
+                newestFirst.remove(new Listed(gone.submittedAtMs(), oldest));
             }
             evictedCount.incrementAndGet();
         }
