@@ -76,6 +76,7 @@ final class SchedulerCommand implements Callable<Integer> {
         }, "scheduler-shutdown"));
         out.println("http: http://" + host + ":" + scheduler.port());
         out.println("health: http://" + host + ":" + scheduler.port() + "/health/live, /health/ready");
+        out.println("status page: http://" + host + ":" + scheduler.port() + "/");
         out.println(ApiAccessOptions.describe(access));
         out.println("kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null ? ""
                 : ", client settings: " + kafkaClientOptions.kafkaConfig));

@@ -126,6 +126,7 @@ final class UpCommand implements Callable<Integer> {
         }
         out.println("http: http://" + host + ":" + stack.httpPort());
         out.println("health: http://" + host + ":" + stack.httpPort() + "/health/live, /health/ready (broker, scheduler, workers)");
+        out.println("status page: http://" + host + ":" + stack.httpPort() + "/");
         if (workerOptions.accountsFile != null) {
             out.println("accounts: " + workerOptions.accountsFile.toAbsolutePath());
         }
