@@ -53,6 +53,8 @@ public final class ApiRoutes {
                 .handler(new RedriveHandler(services.replayer()));
         router.get("/v1/explain").handler(new ExplainHandler(services.explainer()));
 
+        router.get("/openapi.json").handler(new OpenApiHandler());
+
         router.get("/health").handler(new HealthHandler(services.health(), services.index(), Probe.READY, true));
         router.get("/health/ready").handler(new HealthHandler(services.health(), services.index(), Probe.READY, false));
         router.get("/health/live").handler(new HealthHandler(services.health(), services.index(), Probe.LIVE, false));
