@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "edge-dispatcher 0.1.0",
         description = "Multi-region webhook dispatcher.",
-        subcommands = {UpCommand.class, BrokerCommand.class, SchedulerCommand.class, WorkerCommand.class, ScaleCommand.class, KeysCommand.class, SubmitCommand.class, ExplainCommand.class,
+        subcommands = {UpCommand.class, BrokerCommand.class, SchedulerCommand.class, WorkerCommand.class, ScaleCommand.class, KeysCommand.class, SubmitCommand.class, RedriveCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dispatcher {
 

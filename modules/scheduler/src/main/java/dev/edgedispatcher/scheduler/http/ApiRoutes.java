@@ -55,6 +55,8 @@ public final class ApiRoutes {
         router.get("/v1/regions").handler(new RegionsHandler(services.index().counts(), services.index().deliveryRate(),
                 services.regionLag()));
 
+        router.get("/openapi.json").handler(new OpenApiHandler());
+
         router.get("/health").handler(new HealthHandler(services.health(), services.index(), Probe.READY, true));
         router.get("/health/ready").handler(new HealthHandler(services.health(), services.index(), Probe.READY, false));
         router.get("/health/live").handler(new HealthHandler(services.health(), services.index(), Probe.LIVE, false));
