@@ -112,29 +112,45 @@
     }
   }
 
-  function renderRegions(regions) {
+  const REGION_COLUMNS = ['queued', 'in_flight', 'delivered', 'failed', 'rate', 'lag'];
+
+  /** One row per region, made once; later refreshes only change the cells' text (nothing flickers). */
+  function regionRow(region) {
     const body = $('regions').tBodies[0];
-    const select = $('failures-region');
-    const rows = regions.map((r) => {
-      const jobs = r.jobs || {};
-      const lag = r.lag === null || r.lag === undefined
-        ? el('td', { class: 'num lag', text: '—', title: r.lag_error || 'unknown' })
-        : el('td', { class: 'num lag', text: fmtInt.format(r.lag) });
-      const row = el('tr', { 'data-region': r.region, class: r.region === state.failures.region ? 'selected' : '' },
-        el('th', { scope: 'row', class: 'region', text: r.region }),
-        el('td', { class: 'num queued', text: fmtInt.format(jobs.queued || 0) }),
-        el('td', { class: 'num in_flight', text: fmtInt.format(jobs.in_flight || 0) }),
-        el('td', { class: 'num delivered', text: fmtInt.format(jobs.delivered || 0) }),
-        el('td', { class: 'num failed' + (jobs.failed ? ' nonzero' : ''), text: fmtInt.format(jobs.failed || 0) }),
-        el('td', { class: 'num rate', text: fmtRate.format(r.deliveries_per_second || 0) }),
-        lag);
+    let row = body.querySelector('tr[data-region="' + CSS.escape(region) + '"]');
+    if (!row) {
+      row = el('tr', { 'data-region': region, class: region === state.failures.region ? 'selected' : '' },
+        el('th', { scope: 'row', class: 'region', text: region }),
+        ...REGION_COLUMNS.map((column) => el('td', { class: 'num ' + column })));
       row.addEventListener('click', () => {
-        select.value = state.failures.region === r.region ? '' : r.region;
+        const select = $('failures-region');
+        select.value = state.failures.region === region ? '' : region;
         select.dispatchEvent(new Event('change'));
       });
-      return row;
-    });
-    body.replaceChildren(...rows);
+      body.append(row);
+    }
+    return row;
+  }
+
+  function renderRegions(regions) {
+    const select = $('failures-region');
+    for (const r of regions) {
+      const jobs = r.jobs || {};
+      const row = regionRow(r.region);
+      const set = (column, text, title) => {
+        const cell = row.querySelector('td.' + column);
+        if (cell.textContent !== text) cell.textContent = text;
+        cell.title = title || '';
+      };
+      set('queued', fmtInt.format(jobs.queued || 0));
+      set('in_flight', fmtInt.format(jobs.in_flight || 0));
+      set('delivered', fmtInt.format(jobs.delivered || 0));
+      set('failed', fmtInt.format(jobs.failed || 0));
+      row.querySelector('td.failed').classList.toggle('nonzero', Boolean(jobs.failed));
+      set('rate', fmtRate.format(r.deliveries_per_second || 0));
+      if (r.lag === null || r.lag === undefined) set('lag', '—', 'lag unknown: ' + (r.lag_error || 'not asked'));
+      else set('lag', fmtInt.format(r.lag));
+    }
     // The region filter learns the regions once.
     if (select.options.length === 1) {
       regions.forEach((r) => select.append(el('option', { value: r.region, text: r.region })));
@@ -185,7 +201,19 @@
     return job.reason || (last && (last.reason || last.outcome)) || '—';
   }
 
+  let shownFailures = null;
+
   function renderFailures(jobs) {
+    const where = state.failures.region ? ' in ' + state.failures.region : '';
+    $('failures-status').textContent = jobs.length
+      ? 'Newest first; click a failure to see its attempts.'
+      : 'No failed jobs' + where + ' in the status index.';
+    // The newest page is fetched again every few seconds: redraw only when something changed, so
+    // that a row being pointed at or clicked stays the same element.
+    const signature = JSON.stringify([state.failures.region, jobs.map((job) => [job.id, failureReason(job),
+      (job.attempts || []).length])]);
+    if (signature === shownFailures) return;
+    shownFailures = signature;
     const rows = jobs.map((job) => {
       const last = lastAttempt(job);
       const row = el('tr', { 'data-job-id': job.id, class: job.id === state.jobId ? 'selected' : '' },
@@ -201,10 +229,6 @@
       return row;
     });
     $('failures').tBodies[0].replaceChildren(...rows);
-    const where = state.failures.region ? ' in ' + state.failures.region : '';
-    $('failures-status').textContent = jobs.length
-      ? 'Newest first; click a failure to see its attempts.'
-      : 'No failed jobs' + where + ' in the status index.';
   }
 
   function updatePager() {

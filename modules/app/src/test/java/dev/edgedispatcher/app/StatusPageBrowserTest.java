@@ -206,6 +206,16 @@ class StatusPageBrowserTest {
                 // Lag is read from the workers' consumer groups: a number, not the "unknown" dash.
                 browser.await(UI, d -> String.valueOf(cell(region, "lag")).matches("[\\d,]+"));
             }
+
+            // A click on a region lists only its failures.
+            page().findElement(By.cssSelector("#regions tbody tr[data-region='frankfurt']")).click();
+            browser.await(UI, d -> d.findElement(By.id("failures-status")).getText()
+                    .equals("No failed jobs in frankfurt in the status index."));
+            assertThat(page().findElements(By.cssSelector("#failures tbody tr"))).isEmpty();
+            page().findElement(By.cssSelector("#regions tbody tr[data-region='mumbai']")).click();
+            browser.await(UI, d -> d.findElements(By.cssSelector("#failures tbody tr .region")).size() == 20);
+            assertThat(page().findElements(By.cssSelector("#failures tbody tr .region")))
+                    .allMatch(region -> region.getText().equals("mumbai"));
         });
     }
 
