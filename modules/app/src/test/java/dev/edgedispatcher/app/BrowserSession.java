@@ -49,9 +49,22 @@ final class BrowserSession implements AutoCloseable {
         return driver;
     }
 
-    /** Waits until {@code condition} gives a non-null, non-false value, and returns it. */
+    /**
+     * Waits until {@code condition} gives a non-null, non-false value, and returns it; on timeout
+     * fails with what the page showed then, so that the report says what a user would have seen.
+     */
     <T> T await(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(condition::apply);
+        try {
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(condition::apply);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String shown;
+            try {
+                shown = driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
+            } catch (RuntimeException unreadable) {
+                shown = "(the page could not be read: " + unreadable + ")";
+            }
+            throw new AssertionError("the page did not get there within " + timeout + "; it showed:\n" + shown, e);
+        }
     }
 
     /** A PNG of what the browser shows, for a failing test's report. */
