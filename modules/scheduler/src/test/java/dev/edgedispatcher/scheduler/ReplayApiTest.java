@@ -135,7 +135,8 @@ class ReplayApiTest {
         assertThat(pages).isEqualTo(3);
         // Each once, newest accept first (ties by id, descending); the late job is newer than the first page.
         assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(keys).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(keys).isSortedAccordingTo(java.util.Comparator.comparing(
+                (String key) -> java.time.Instant.parse(key.split(" ")[0])).thenComparing(key -> key.split(" ")[1]).reversed());
 
         String since = job.get("submitted_at").asText();
         assertThat(send("GET", "/v1/jobs?host=" + host + "&since=" + since + "&until=" + since, null).body().get("jobs"))
@@ -273,5 +274,61 @@ class ReplayApiTest {
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("dispatcher_redrive_accepted_total").contains("dispatcher_redrive_matched_total")
                 .contains("dispatcher_redrive_not_redrivable_total").contains("dispatcher_redrive_pending");
+    }
+
+    @Test
+    void aRedriveOfThousandsIsPacedSendsEachOnceAndShowsProgressWhileItRuns() throws Exception {
+        String host = host();
+        int jobs = 3000;
+        List<String> ids = new ArrayList<>();
+        for (int batch = 0; batch < jobs / 1000; batch++) {
+            String body = "[" + String.join(",", java.util.Collections.nCopies(1000,
+                    "{\"url\": \"https://" + host + "/many#er=frankfurt\"}")) + "]";
+            send("POST", "/v1/jobs:batch", body).body().get("results").forEach(r -> ids.add(r.get("id").asText()));
+        }
+        assertThat(ids).hasSize(jobs).doesNotHaveDuplicates();
+        for (String id : ids) {
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
+                    "failed", null, List.of("5xx"), "HTTP 500"))));
+        }
+        producer.flush();
+        String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}").body().get("matched").asInt() == jobs);
+
+        java.util.concurrent.CompletableFuture<Response> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("POST", "/v1/jobs:redrive", filter + "}");
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        long started = System.nanoTime();
+        List<Double> pendingSeen = new ArrayList<>();
+        while (!running.isDone()) {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            metrics.lines().filter(line -> line.startsWith("dispatcher_redrive_pending "))
+                    .forEach(line -> pendingSeen.add(Double.parseDouble(line.substring(line.indexOf(' ') + 1))));
+            Thread.sleep(50);
+        }
+        Response report = running.join();
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(report.body().get("matched").asInt()).isEqualTo(jobs);
+        assertThat(report.body().get("accepted").asInt()).isEqualTo(jobs);
+        // Paced at 1000 jobs/s in chunks of 500: the last chunk may go at once, the ones before cannot.
+        assertThat(tookMs).isGreaterThanOrEqualTo((jobs - 500) * 1000L / SchedulerConfig.REDRIVE_JOBS_PER_SECOND);
+        assertThat(pendingSeen).anyMatch(pending -> pending > 0 && pending < jobs);
+
+        java.util.Map<String, Long> retried = new java.util.HashMap<>();
+        for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT))) {
+            JsonNode node = JSON.readTree(record.value());
+            if (node.has("retry_of") && node.path("url").asText().contains(host)) {
+                retried.merge(node.get("retry_of").asText(), 1L, Long::sum);
+                assertThat(node.get("webhook_id").asText()).isEqualTo(node.get("retry_of").asText());
+            }
+        }
+        assertThat(retried).hasSize(jobs).allSatisfy((id, times) -> assertThat(times).isEqualTo(1));
+        assertThat(retried.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     }
 }

@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -32,50 +34,67 @@ final class RecordFetcher implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(kafka, null, clientId));
     }
 
-    /** The values found, by job id; a location whose record is gone (topic retention) is left out. */
+    /**
+     * The values found, by job id; a location whose record is gone (topic retention) is left out.
+     * All partitions are read at once, each from its first wanted offset.
+     */
     Map<String, byte[]> fetch(List<RecordLocation> locations, Duration timeout) {
-        Map<TopicPartition, List<RecordLocation>> byPartition = new LinkedHashMap<>();
+        Map<TopicPartition, ArrayDeque<RecordLocation>> wanted = new HashMap<>();
         for (RecordLocation location : locations) {
             String topic = Topics.region(Region.fromWireName(location.region()).orElseThrow());
-            byPartition.computeIfAbsent(new TopicPartition(topic, location.partition()), tp -> new ArrayList<>()).add(location);
+            wanted.computeIfAbsent(new TopicPartition(topic, location.partition()), tp -> new ArrayDeque<>()).add(location);
         }
         Map<String, byte[]> found = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return found;
+        }
+        consumer.assign(wanted.keySet());
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(wanted.keySet(), timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(wanted.keySet(), timeout);
+        for (Iterator<Map.Entry<TopicPartition, ArrayDeque<RecordLocation>>> it = wanted.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<TopicPartition, ArrayDeque<RecordLocation>> entry = it.next();
+            List<RecordLocation> sorted = new ArrayList<>(entry.getValue());
+            sorted.sort(Comparator.comparingLong(RecordLocation::offset));
+            long first = begin.get(entry.getKey());
+            long last = end.get(entry.getKey());
+            // Below the beginning: deleted by retention; at or past the end: never written here.
+            sorted.removeIf(location -> location.offset() < first || location.offset() >= last);
+            entry.getValue().clear();
+            entry.getValue().addAll(sorted);
+            if (sorted.isEmpty()) {
+                it.remove();
+            }
+        }
+        consumer.assign(wanted.keySet());
+        wanted.forEach((partition, queue) -> consumer.seek(partition, queue.peekFirst().offset()));
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Map.Entry<TopicPartition, List<RecordLocation>> entry : byPartition.entrySet()) {
-            read(entry.getKey(), entry.getValue(), found, deadline);
+        while (!wanted.isEmpty() && System.nanoTime() < deadline) {
+            ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+            for (TopicPartition partition : records.partitions()) {
+                ArrayDeque<RecordLocation> queue = wanted.get(partition);
+                if (queue == null) {
+                    continue;
+                }
+                long lastRead = -1;
+                for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                    lastRead = record.offset();
+                    while (!queue.isEmpty() && queue.peekFirst().offset() < record.offset()) {
+                        queue.pollFirst(); // not there (a compacted or aborted record)
+                    }
+                    if (!queue.isEmpty() && queue.peekFirst().offset() == record.offset()) {
+                        found.put(queue.pollFirst().id(), record.value());
+                    }
+                }
+                if (queue.isEmpty()) {
+                    wanted.remove(partition);
+                    consumer.pause(List.of(partition));
+                } else if (queue.peekFirst().offset() > lastRead + SEEK_GAP) {
+                    consumer.seek(partition, queue.peekFirst().offset());
+                }
+            }
         }
+        consumer.assign(List.of()); // and unpause: the next fetch starts clean
         return found;
-    }
-
-    private void read(TopicPartition partition, List<RecordLocation> wanted, Map<String, byte[]> found, long deadline) {
-        wanted.sort(Comparator.comparingLong(RecordLocation::offset));
-        consumer.assign(List.of(partition));
-        long begin = consumer.beginningOffsets(List.of(partition)).get(partition);
-        long end = consumer.endOffsets(List.of(partition)).get(partition);
-        int next = 0;
-        while (next < wanted.size() && wanted.get(next).offset() < begin) {
-            next++; // deleted by retention
-        }
-        if (next >= wanted.size()) {
-            return;
-        }
-        consumer.seek(partition, wanted.get(next).offset());
-        long position = wanted.get(next).offset();
-        while (next < wanted.size() && wanted.get(next).offset() < end && System.nanoTime() < deadline) {
-            if (wanted.get(next).offset() > position + SEEK_GAP) {
-                consumer.seek(partition, wanted.get(next).offset());
-            }
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(partition)) {
-                position = record.offset() + 1;
-                while (next < wanted.size() && wanted.get(next).offset() < record.offset()) {
-                    next++; // not there (a compacted or aborted record)
-                }
-                if (next < wanted.size() && wanted.get(next).offset() == record.offset()) {
-                    found.put(wanted.get(next).id(), record.value());
-                    next++;
-                }
-            }
-        }
     }
 
     @Override

@@ -190,18 +190,19 @@ public final class Replayer implements AutoCloseable {
                     if (back.record().isEmpty()) {
                         skipped.add(new Skipped(location.id(), back.reason()));
                     } else if (!dryRun) {
-                        sends.add(acceptor.publishRetry(back.record().get().retriedAs(JobIds.newId(),
-                                System.currentTimeMillis())));
+                        CompletableFuture<ObjectNode> send = acceptor.publishRetry(back.record().get().retriedAs(
+                                JobIds.newId(), System.currentTimeMillis()));
+                        // Counted as each ack arrives: the metrics show progress within a chunk too.
+                        send.whenComplete((document, error) -> (error == null ? acceptedTotal : publishFailedTotal).increment());
+                        sends.add(send);
                     }
                 }
                 for (CompletableFuture<ObjectNode> send : sends) {
                     try {
                         send.join();
                         accepted++;
-                        acceptedTotal.increment();
                     } catch (RuntimeException e) {
                         publishFailed++;
-                        publishFailedTotal.increment();
                     }
                 }
                 notRedrivable += skipped.size();
@@ -216,9 +217,21 @@ public final class Replayer implements AutoCloseable {
         } finally {
             pending.addAndGet(-(matches.size() - handled));
         }
-        LOG.info("redrive {}: matched {}, {} {}, not redrivable {}, publish failed {}", query, matches.size(),
+        LOG.info("redrive of {}: matched {}, {} {}, not redrivable {}, publish failed {}", describe(query), matches.size(),
                 dryRun ? "would send" : "sent", dryRun ? matches.size() - notRedrivable : accepted, notRedrivable, publishFailed);
         return new RedriveReport(matches.size(), accepted, notRedrivable, publishFailed, dryRun, List.copyOf(samples));
+    }
+
+    private static String describe(JobQuery query) {
+        StringBuilder text = new StringBuilder();
+        query.state().ifPresent(v -> text.append(" state=").append(v));
+        query.region().ifPresent(v -> text.append(" region=").append(v));
+        query.account().ifPresent(v -> text.append(" account=").append(v));
+        query.host().ifPresent(v -> text.append(" host=").append(v));
+        query.outcome().ifPresent(v -> text.append(" outcome=").append(v));
+        query.sinceMs().ifPresent(v -> text.append(" since=").append(java.time.Instant.ofEpochMilli(v)));
+        query.untilMs().ifPresent(v -> text.append(" until=").append(java.time.Instant.ofEpochMilli(v)));
+        return text.length() == 0 ? "all final jobs" : text.substring(1);
     }
 
     /** Sleeps until {@code sent} jobs since {@code started} are within {@code perSecond}. */
