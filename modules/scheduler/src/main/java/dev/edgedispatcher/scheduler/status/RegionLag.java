@@ -28,9 +28,9 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * Each region's consumer-group lag: the records of {@code webhooks.region.<region>} that its
  * workers' group ({@link Topics#workerGroup}) has not committed yet (end offset minus committed
  * offset, summed over partitions; a partition with no commit counts from its first offset, where
- * the workers would start). Asked of Kafka with Admin futures, never blocking a caller: an answer
- * younger than {@link #MAX_AGE} is served as is, an older one starts one refresh that every caller
- * shares. A region whose offsets cannot be read (no Describe ACL on its group, topic missing, Kafka
+ * the workers would start). Asked of Kafka with Admin futures, never blocking a caller: the last
+ * answer is served at once, and one older than {@link #MAX_AGE} starts one refresh in the
+ * background. A region whose offsets cannot be read (no Describe ACL on its group, topic missing, Kafka
  * away) has no lag and says why; this never ends the process (lag is for looking at).
  */
 public final class RegionLag implements AutoCloseable {
@@ -72,23 +72,27 @@ public final class RegionLag implements AutoCloseable {
         return Admin.create(props);
     }
 
-    /** The lag of every region, at most {@link #MAX_AGE} old; completes on a Kafka client thread. */
+    /**
+     * The lag of every region. Once there is an answer it is returned at once, and an answer older
+     * than {@link #MAX_AGE} starts one refresh for the next callers (so a request never waits on
+     * Kafka, also while Kafka is slow or away); only the very first call waits for Kafka, completing
+     * on a Kafka client thread.
+     */
     public synchronized CompletableFuture<Snapshot> snapshot() {
-        if (last != null && nanos.getAsLong() - last.takenAtNanos() < MAX_AGE.toNanos()) {
-            return CompletableFuture.completedFuture(last);
-        }
-        CompletableFuture<Snapshot> shared = refreshing;
-        if (shared == null) {
-            shared = read();
-            refreshing = shared;
-            shared.whenComplete((snapshot, failure) -> {
+        boolean stale = last == null || nanos.getAsLong() - last.takenAtNanos() >= MAX_AGE.toNanos();
+        if (stale && refreshing == null) {
+            CompletableFuture<Snapshot> refresh = read();
+            refreshing = refresh;
+            refresh.whenComplete((snapshot, failure) -> {
                 synchronized (this) {
-                    last = snapshot;
+                    if (snapshot != null) {
+                        last = snapshot;
+                    }
                     refreshing = null;
                 }
             });
         }
-        return shared;
+        return last != null ? CompletableFuture.completedFuture(last) : refreshing;
     }
 
     private CompletableFuture<Snapshot> read() {
