@@ -186,7 +186,12 @@ class OpenApiContractTest {
         check("listJobs", 200, call(open, "GET", "/v1/jobs?state=failed&host=" + host, null, null));
         check("listJobs", 400, call(open, "GET", "/v1/jobs?state=lost", null, null));
         check("listJobs", 403, call(keyed, "GET", "/v1/jobs?account=globex", null, acme));
-        // redriveJobs
+        // redriveJobs: the job retried above is not matched again (its retry stands for it); a second failed one is.
+        String second = check("submitJob", 202, call(open, "POST", "/v1/jobs",
+                "{\"url\": \"https://" + host + "/second#er=frankfurt\"}", null)).get("id").asText();
+        fail(second);
+        await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(call(open, "GET", "/v1/jobs/" + second, null, null)
+                .body()).get("state").asText().equals("failed"));
         check("redriveJobs", 200, call(open, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host
                 + "\", \"dry_run\": true}", null));
         JsonNode redriven = check("redriveJobs", 200, call(open, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\","
@@ -231,6 +236,11 @@ class OpenApiContractTest {
         assertThat(mine.at("/jobs/0/account").asText()).isEqualTo("acme");
         JsonNode all = check("listJobs", 200, call(open, "GET", "/v1/jobs?host=" + host, null, null));
         assertThat(all.get("jobs")).hasSize(2);
+        String theirs = all.findValues("id").stream().map(JsonNode::asText)
+                .filter(id -> !id.equals(mine.at("/jobs/0/id").asText())).findFirst().orElseThrow();
+        // Another account's job is unknown to this key, for a retry as for a read.
+        check("retryJob", 404, call(keyed, "POST", "/v1/jobs/" + theirs + ":retry", null, acme));
+        check("getJob", 404, call(keyed, "GET", "/v1/jobs/" + theirs, null, acme));
     }
 
     @Test

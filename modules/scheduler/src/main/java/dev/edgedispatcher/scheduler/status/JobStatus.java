@@ -90,6 +90,11 @@ final class JobStatus {
                 : java.util.Optional.of(new RecordLocation(id, region, partition, offset));
     }
 
+    /** The job this one sends again, null when it is not a retry. */
+    synchronized String retryOf() {
+        return retryOf;
+    }
+
     synchronized long submittedAtMs() {
         return submittedAtMs;
     }

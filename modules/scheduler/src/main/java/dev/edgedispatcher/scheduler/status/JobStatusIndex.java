@@ -218,15 +218,28 @@ public final class JobStatusIndex implements AutoCloseable {
     public record Match(String id, Optional<RecordLocation> location) {
     }
 
-    /** At most {@code limit} jobs matching {@code query}, newest first, each once. */
+    /**
+     * At most {@code limit} jobs matching {@code query}, newest first, each once, leaving out jobs
+     * already sent again (some held job has {@code retry_of} = their id): their newest repeat stands
+     * for them, so a failed original whose retry was delivered is not sent a third time, and an
+     * original and its failed retry do not both go out in one redrive. Known at call time from every
+     * held job, whatever order the topics were read in.
+     */
     public List<Match> matches(JobQuery query, int limit) {
+        Set<String> superseded = new java.util.HashSet<>();
+        for (JobStatus status : jobs.values()) {
+            String retryOf = status.retryOf();
+            if (retryOf != null) {
+                superseded.add(retryOf);
+            }
+        }
         List<Match> found = new ArrayList<>();
         for (Listed entry : walk(query, Optional.empty())) {
             if (found.size() >= limit) {
                 break;
             }
             JobStatus status = jobs.get(entry.id());
-            if (status != null && status.matches(query)) {
+            if (status != null && !superseded.contains(entry.id()) && status.matches(query)) {
                 found.add(new Match(entry.id(), status.location()));
             }
         }
