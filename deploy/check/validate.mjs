@@ -28,17 +28,18 @@ const TOPIC_RESULTS = constant(topicsJava, "RESULTS");
 const TOPIC_DLQ = constant(topicsJava, "DLQ");
 const REGION_PREFIX = constant(topicsJava, "REGION_PREFIX");
 const REGIONS = [...src("callback-config", "callback/Region").matchAll(/^\s+[A-Z_]+\("([a-z_]+)"\)/gm)].map((m) => m[1]);
-const groupPrefix = src("worker", "worker/RegionWorker").match(/"(edge-dispatcher-workers-)"/)[1];
+const groupPrefix = topicsJava.match(/"(edge-dispatcher-workers-)"/)[1]; // Topics.workerGroup
 const INTAKE_GROUP = constant(src("scheduler", "scheduler/intake/KafkaIntake"), "GROUP_ID");
 const layout = src("kafka-backbone", "backbone/TopicLayout").match(/DEFAULT = new TopicLayout\((\d+), (\d+), (\d+), (\d+)/);
 const SHARED_PARTITIONS = { [TOPIC_JOBS]: +layout[2], [TOPIC_RESULTS]: +layout[3], [TOPIC_DLQ]: +layout[4] };
 const workerService = src("worker", "worker/WorkerService");
 const WORKER_PATHS = [...workerService.matchAll(/case ([^-]+?) ->/g)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1]));
-const schedulerHttp = src("scheduler", "scheduler/http/SchedulerHttpVerticle");
+// The scheduler registers every route in one place, ApiRoutes.
+const schedulerHttp = src("scheduler", "scheduler/http/ApiRoutes");
 const HEALTH = ["/health/live", "/health/ready"];
 for (const p of HEALTH) {
   if (!WORKER_PATHS.includes(p)) fail("code", `WorkerService does not serve ${p}`);
-  if (!schedulerHttp.includes(`"${p}"`)) fail("code", `SchedulerHttpVerticle does not serve ${p}`);
+  if (!schedulerHttp.includes(`"${p}"`)) fail("code", `the scheduler (http/ApiRoutes) does not serve ${p}`);
 }
 if (REGIONS.length !== 5) fail("code", `expected five regions in Region.java, found ${REGIONS}`);
 

@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
  * started as separate processes find them. Not the production Kafka.
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Runs the embedded single-node Kafka broker (KRaft) alone, for development and fault tests,",
-                "and creates the topics. Restart it on the same --data-dir and --kafka-port to get every record back.",
-                "Ctrl-C (SIGTERM) stops it cleanly. Production uses an existing Kafka cluster instead."})
+        description = {"Runs the embedded single-node Kafka broker (KRaft) alone, for development and fault tests.",
+                "It creates the topics at start.",
+                "Restart it on the same --data-dir and --kafka-port to get every record back.",
+                "Ctrl-C (SIGTERM) stops it cleanly.",
+                "Production uses an existing Kafka cluster instead."})
 final class BrokerCommand implements Callable<Integer> {
 
     @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",

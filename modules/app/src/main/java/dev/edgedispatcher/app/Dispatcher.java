@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "edge-dispatcher 0.1.0",
         description = "Multi-region webhook dispatcher.",
-        subcommands = {UpCommand.class, BrokerCommand.class, SchedulerCommand.class, WorkerCommand.class, ScaleCommand.class, KeysCommand.class, SubmitCommand.class, ExplainCommand.class,
+        subcommands = {UpCommand.class, BrokerCommand.class, SchedulerCommand.class, WorkerCommand.class, ScaleCommand.class, KeysCommand.class, SubmitCommand.class, RedriveCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dispatcher {
 
@@ -35,9 +35,19 @@ public final class Dispatcher {
                 new PrintWriter(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8), args);
     }
 
+    /** Columns of the usage help: wide enough that no default path or URL in it is cut in two. */
+    static final int USAGE_WIDTH = 100;
+
+    /** The command line with every command, as {@link #run} uses it (the help texts' test renders it too). */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Dispatcher());
+        commandLine.setUsageHelpWidth(USAGE_WIDTH);
+        return commandLine;
+    }
+
     /** Runs the command line writing to the given streams. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new Dispatcher());
+        CommandLine commandLine = commandLine();
         commandLine.setOut(out);
         commandLine.setErr(err);
         // A failure is one line a person can act on; the stack trace only with DISPATCHER_DEBUG=1.

@@ -27,9 +27,9 @@ final class KeysCommand implements Runnable {
     static final String ACCOUNTS_FILE = "accounts.json";
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Creates an API key for an account: prints it once, stores only its SHA-256 in the accounts",
-                    "file (\"api_keys\" under the account; every other field is kept). Running schedulers read the",
-                    "file at start: restart them to accept the key."})
+            description = {"Creates an API key for an account: prints it once and stores only its SHA-256.",
+                    "The hash goes to the accounts file (\"api_keys\" under the account); every other field is kept.",
+                    "Running schedulers read the file at start: restart them to accept the key."})
     static final class Create implements Callable<Integer> {
 
         @Option(names = "--account", paramLabel = "A", required = true, description = "The account the key acts for.")
@@ -40,7 +40,8 @@ final class KeysCommand implements Runnable {
         Path accountsFile;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Data dir of `up` (default: $XDG_DATA_HOME/edge-dispatcher or ~/.local/share/edge-dispatcher).")
+                description = "The data dir of `up`, whose accounts.json is used when --accounts is not given"
+                        + " (default: ~/.local/share/edge-dispatcher, or $XDG_DATA_HOME/edge-dispatcher when that is set).")
         Path dataDir;
 
         @Spec

@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
  * (e.g. the worker inside {@code up}) count but are never stopped.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
-        description = {"Scales one region's worker pool to N consumer-group members: grows the region topic's",
-                "partitions to at least N, then starts or stops local `dispatcher worker` processes.",
-                "The workers it starts are configured like the pool: as `up` saved it in the data dir, or as",
-                "the first `scale` of the data dir was told with the worker options below."})
+        description = {"Scales one region's worker pool to N consumer-group members.",
+                "It grows the region topic to at least N partitions, then starts or stops local `dispatcher worker`"
+                        + " processes.",
+                "The workers it starts are configured like the pool: as `up` saved it in the data dir, or as the first"
+                        + " `scale` of the data dir was told with the worker options below."})
 final class ScaleCommand implements Callable<Integer> {
 
     @Option(names = "--region", paramLabel = "R", required = true, description = "The region to scale.")
@@ -81,7 +82,7 @@ final class ScaleCommand implements Callable<Integer> {
         Files.createDirectories(pool);
         WorkerPoolConfig config = poolConfig(data, out);
         String topic = Topics.region(region);
-        String group = "edge-dispatcher-workers-" + region.wireName();
+        String group = Topics.workerGroup(region);
         try (Admin admin = Admin.create(KafkaClientSettings.admin(kafkaClientOptions.connection(kafka)))) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             int partitions = description.partitions().size();

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code dispatcher scheduler}: the scheduler alone, against any Kafka cluster. */
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
-        description = "Runs the scheduler (HTTP API + Kafka intake) against an existing Kafka cluster.")
+        description = {"Runs the scheduler (HTTP API + Kafka intake) against an existing Kafka cluster.",
+                "It also serves the status page at / on its HTTP port."})
 final class SchedulerCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
@@ -75,6 +76,7 @@ final class SchedulerCommand implements Callable<Integer> {
         }, "scheduler-shutdown"));
         out.println("http: http://" + host + ":" + scheduler.port());
         out.println("health: http://" + host + ":" + scheduler.port() + "/health/live, /health/ready");
+        out.println("status page: http://" + host + ":" + scheduler.port() + "/");
         out.println(ApiAccessOptions.describe(access));
         out.println("kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null ? ""
                 : ", client settings: " + kafkaClientOptions.kafkaConfig));

@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code dispatcher submit}: posts one job to a running scheduler and optionally waits for its outcome. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Submits one job to the scheduler's HTTP API; with --wait, waits for its final outcome.",
-                "Exit codes: 0 accepted (or delivered with --wait), 1 failed, 2 bad input, 3 scheduler or Kafka unavailable,",
-                "4 still not final when --timeout ran out."})
+                "Exit codes: 0 accepted (or delivered with --wait), 1 failed, 2 bad input, 3 scheduler or Kafka"
+                        + " unavailable, 4 still not final when --timeout ran out."})
 final class SubmitCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code dispatcher up}: the whole system locally, on an embedded Kafka broker; Ctrl-C stops it. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Runs everything locally: an embedded single-node Kafka broker (KRaft), the topics, the",
-                "scheduler's HTTP API and one worker per region. Ctrl-C stops cleanly; the data dir is kept."})
+        description = {"Runs everything locally: an embedded Kafka broker, the scheduler and one worker per region.",
+                "The broker is a single KRaft node; the topics are created at start.",
+                "The scheduler's HTTP API and its status page are served on --port (http://127.0.0.1:8080/ by default).",
+                "Ctrl-C stops cleanly; the data dir is kept."})
 final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
@@ -124,6 +126,7 @@ final class UpCommand implements Callable<Integer> {
         }
         out.println("http: http://" + host + ":" + stack.httpPort());
         out.println("health: http://" + host + ":" + stack.httpPort() + "/health/live, /health/ready (broker, scheduler, workers)");
+        out.println("status page: http://" + host + ":" + stack.httpPort() + "/");
         if (workerOptions.accountsFile != null) {
             out.println("accounts: " + workerOptions.accountsFile.toAbsolutePath());
         }

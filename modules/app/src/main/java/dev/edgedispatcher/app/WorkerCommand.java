@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code dispatcher worker}: a region's edge worker as a process of its own. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Runs the edge worker of one region (or several) against a Kafka cluster. Workers of a region",
-                "form one consumer group: start more processes to scale the region."})
+        description = {"Runs the edge worker of one region (or several) against a Kafka cluster.",
+                "Workers of a region form one consumer group: start more processes to scale the region."})
 final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")

@@ -30,6 +30,14 @@ public final class Topics {
         return REGION_PREFIX + region.wireName();
     }
 
+    /**
+     * {@code edge-dispatcher-workers-<region>}: the consumer group of one region's workers (the
+     * scheduler reads its committed offsets for the region's lag).
+     */
+    public static String workerGroup(Region region) {
+        return "edge-dispatcher-workers-" + region.wireName();
+    }
+
     public static List<String> allRegionTopics() {
         List<String> topics = new ArrayList<>();
         for (Region region : Region.values()) {

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,9 @@ public final class JobAcceptor {
 
     /** An accept under way: the account it is for, and its document once Kafka has the record. */
     private record Pending(String account, CompletableFuture<ObjectNode> document) {
+    }
+
+    private record Published(JobRecord record, RecordMetadata metadata) {
     }
 
     private final RegionResolver resolver;
@@ -89,9 +93,9 @@ public final class JobAcceptor {
                             PolicyJson.resolution(resolution), PolicyJson.policy(job.primary().policy()),
                             System.currentTimeMillis());
                     index.publishing(record.id());
-                    return publisher.publish(record).thenApply(metadata -> record);
+                    return publisher.publish(record).thenApply(metadata -> new Published(record, metadata));
                 })
-                .whenComplete((record, error) -> {
+                .whenComplete((published, error) -> {
                     if (error != null) {
                         index.notPublished(job.id());
                         inProgress.remove(job.id());
@@ -99,7 +103,9 @@ public final class JobAcceptor {
                         mine.completeExceptionally(error);
                         return;
                     }
+                    JobRecord record = published.record();
                     index.recordAccepted(record);
+                    index.recordLocated(record.id(), published.metadata().partition(), published.metadata().offset());
                     inProgress.remove(job.id());
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
@@ -107,5 +113,26 @@ public final class JobAcceptor {
                     mine.complete(index.accepted(job.id()).orElseThrow().document());
                 });
         return mine.thenApply(document -> new Accepted(document, false, Optional.of(account)));
+    }
+
+    /**
+     * Publishes a job built here (a retry of an earlier one: new id, same delivery id) and records
+     * it in the index; completes with its accept document once Kafka has it.
+     */
+    public CompletableFuture<ObjectNode> publishRetry(JobRecord record) {
+        index.publishing(record.id());
+        return publisher.publish(record).handle((metadata, error) -> {
+            if (error != null) {
+                index.notPublished(record.id());
+                publishFailures.increment();
+                throw error instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(error);
+            }
+            index.recordAccepted(record);
+            index.recordLocated(record.id(), metadata.partition(), metadata.offset());
+            acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
+                    .tag("region", region).register(metrics)).increment();
+            return index.accepted(record.id()).orElseThrow().document();
+        });
     }
 }

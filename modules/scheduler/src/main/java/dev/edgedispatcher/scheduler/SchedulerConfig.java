@@ -31,6 +31,11 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
 
     public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
+    /**
+     * How fast a redrive sends jobs again: a redrive of tens of thousands must not flood the region
+     * topics and the workers ahead of new traffic.
+     */
+    public static final int REDRIVE_JOBS_PER_SECOND = 1000;
 
     public SchedulerConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -54,6 +59,11 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         return new SchedulerConfig(kafka, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
                 DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of(),
                 JobStatusIndex.DEFAULT_RETAINED_FINAL_JOBS, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN);
+    }
+
+    /** Jobs a redrive sends again per second ({@value #REDRIVE_JOBS_PER_SECOND}). */
+    public int redrivePerSecond() {
+        return REDRIVE_JOBS_PER_SECOND;
     }
 
     public SchedulerConfig withPort(int newPort) {

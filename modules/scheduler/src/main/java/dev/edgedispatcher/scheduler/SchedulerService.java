@@ -7,8 +7,10 @@ import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
 import dev.edgedispatcher.scheduler.intake.KafkaIntake;
+import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.backbone.health.HealthChecks;
 import dev.edgedispatcher.scheduler.health.KafkaClusterProbe;
 import dev.edgedispatcher.scheduler.health.ProducerHealth;
@@ -41,16 +43,20 @@ public final class SchedulerService implements AutoCloseable {
     private final JobStatusIndex index;
     private final KafkaIntake intake;
     private final KafkaClusterProbe probe;
+    private final RegionLag regionLag;
     private final HealthChecks health;
     private final int port;
+    private final Replayer replayer;
 
     private SchedulerService(Vertx vertx, JobPublisher publisher, JobStatusIndex index, KafkaIntake intake,
-            KafkaClusterProbe probe, HealthChecks health, int port) {
+            KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port, Replayer replayer) {
+        this.replayer = replayer;
         this.vertx = vertx;
         this.publisher = publisher;
         this.index = index;
         this.intake = intake;
         this.probe = probe;
+        this.regionLag = regionLag;
         this.health = health;
         this.port = port;
     }
@@ -80,21 +86,25 @@ public final class SchedulerService implements AutoCloseable {
         JobValidator validator = new JobValidator(config.knownAccounts());
         JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, index, metrics);
         KafkaIntake intake = new KafkaIntake(config.kafka(), validator, acceptor, publisher);
+        Replayer replayer = new Replayer(config.kafka(), index, acceptor, validator, metrics, config.redrivePerSecond());
         HealthChecks health = new HealthChecks().add(intake.health()).add(index.health()).add(producerHealth);
 
         Vertx vertx = Vertx.vertx();
         int port = config.port() == 0 ? freePort() : config.port();
         ConnectionGuard guard = new ConnectionGuard(config.frontDoor(), metrics, "scheduler");
+        RegionLag regionLag = new RegionLag(config.kafka(), "scheduler-region-lag");
         Optional<KeyRateLimiter> rateLimiter = config.access().rateLimit().map(limit -> new KeyRateLimiter(limit, System::nanoTime));
         SchedulerHttpVerticle.Services services = new SchedulerHttpVerticle.Services(validator, acceptor, index,
                 new Explainer(config.resolver()), metrics, health, port, config.host(), config.maxJobBytes(),
-                config.maxBatchBytes(), guard, config.access(), rateLimiter);
+                config.maxBatchBytes(), guard, config.access(), rateLimiter, replayer, regionLag);
         try {
             vertx.deployVerticle(() -> new SchedulerHttpVerticle(services),
                     new DeploymentOptions().setInstances(config.httpInstances()))
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
+            regionLag.close();
+            replayer.close();
             publisher.close();
             index.close();
             probe.close();
@@ -111,7 +121,7 @@ public final class SchedulerService implements AutoCloseable {
                         : "/v1 is open: no API keys", config.frontDoor().headerTimeout().toMillis(),
                 config.frontDoor().bodyTimeout().toMillis(), config.frontDoor().idleTimeout().toMillis(),
                 config.frontDoor().maxConnections());
-        return new SchedulerService(vertx, publisher, index, intake, probe, health, port);
+        return new SchedulerService(vertx, publisher, index, intake, probe, regionLag, health, port, replayer);
     }
 
     private static int freePort() {
@@ -152,6 +162,7 @@ public final class SchedulerService implements AutoCloseable {
         } catch (Exception e) {
             errors.add(e);
         }
+        replayer.close();
         publisher.close();
         try {
             index.close();
@@ -159,6 +170,7 @@ public final class SchedulerService implements AutoCloseable {
             errors.add(e);
         }
         probe.close();
+        regionLag.close();
         if (!errors.isEmpty()) {
             LOG.warn("scheduler stopped with errors: {}", errors);
         }

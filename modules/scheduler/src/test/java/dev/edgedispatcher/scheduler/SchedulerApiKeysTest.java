@@ -265,6 +265,32 @@ class SchedulerApiKeysTest {
         }
     }
 
+    @Test
+    void regionCountsAreTheKeysAccountsOnly() throws Exception {
+        assertThat(send("GET", "/v1/regions", null, null).status()).isEqualTo(401);
+        long acmeBefore = queuedInFrankfurt(acme);
+        long globexBefore = queuedInFrankfurt(globex);
+        for (int i = 0; i < 2; i++) {
+            assertThat(send("POST", "/v1/jobs", job(id(), null), acme).status()).isEqualTo(202);
+        }
+        assertThat(send("POST", "/v1/jobs", job(id(), null), globex).status()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(queuedInFrankfurt(acme)).isEqualTo(acmeBefore + 2);
+            assertThat(queuedInFrankfurt(globex)).isEqualTo(globexBefore + 1);
+        });
+    }
+
+    private static long queuedInFrankfurt(String key) throws Exception {
+        Response regions = send("GET", "/v1/regions", null, key);
+        assertThat(regions.status()).isEqualTo(200);
+        for (JsonNode region : regions.body().get("regions")) {
+            if (region.get("region").asText().equals("frankfurt")) {
+                return region.at("/jobs/queued").asLong();
+            }
+        }
+        throw new AssertionError("no frankfurt in " + regions.body());
+    }
+
     private static String job(String id, String account) {
         return "{\"id\": \"" + id + "\", \"url\": \"https://example.com/cb#er=frankfurt\""
                 + (account == null ? "" : ", \"account\": \"" + account + "\"") + "}";

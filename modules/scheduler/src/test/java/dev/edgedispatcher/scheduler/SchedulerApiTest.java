@@ -162,6 +162,30 @@ class SchedulerApiTest {
     }
 
     @Test
+    void aStreamedBodyOverTheLimitGets413TooAndUnknownRoutesGetJsonErrors() throws Exception {
+        byte[] huge = ("{\"url\": \"https://example.com/a\", \"body\": \""
+                + "x".repeat(SchedulerConfig.DEFAULT_MAX_JOB_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+        // No content-length: chunked, so the limit is found while reading, not from the header.
+        HttpResponse<String> streamed = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(streamed.body()).get("detail").asText())
+                .contains(String.valueOf(SchedulerConfig.DEFAULT_MAX_JOB_BYTES));
+
+        Response unknown = get("/v1/nothing-here");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("field").asText()).isEqualTo("path");
+        assertThat(unknown.body().get("detail").asText()).contains("POST /v1/jobs:batch");
+        // The ':' of /v1/jobs:batch is literal, not a path parameter.
+        assertThat(post("/v1/jobsXbatch", "[]").status()).isEqualTo(404);
+        Response wrongMethod = post("/v1/explain", "{}");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.body().get("field").asText()).isEqualTo("method");
+    }
+
+    @Test
     void theSameIdIsAcceptedOnce() throws Exception {
         String id = uniqueId();
         String job = "{\"id\": \"%s\", \"url\": \"https://example.com/a#er=singapore\"}".formatted(id);

@@ -2,6 +2,7 @@ package dev.edgedispatcher.worker;
 
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.health.HealthComponent;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.consume.FinishedOffsets;
@@ -38,7 +39,7 @@ public final class RegionWorker implements AutoCloseable {
 
     /** The consumer group of a region's workers. */
     public static String groupOf(Region region) {
-        return "edge-dispatcher-workers-" + region.wireName();
+        return Topics.workerGroup(region);
     }
 
     public void start() {

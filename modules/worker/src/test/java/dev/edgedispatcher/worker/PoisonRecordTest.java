@@ -78,6 +78,9 @@ class PoisonRecordTest {
             records.add(raw(REGION, 0, key, null));
             records.add(raw(REGION, 0, key, poison("p9-" + run, url, key, "\"params\": {\"n\": 5}")));
             poisonFields.put("p9-" + run, "params.n");
+            // A retry must carry a usable delivery id (SPEC §6): webhook-id is sent as is.
+            records.add(raw(REGION, 0, key, poison("p10-" + run, url, key, "\"webhook_id\": \"a b\"")));
+            poisonFields.put("p10-" + run, "webhook_id");
             records.add(record(REGION, 0, job(healthy.get(4), url, key)));
             KafkaTestSupport.publishRaw(bootstrap, records);
 

@@ -83,6 +83,19 @@ class WorkerKafkaTest {
     }
 
     @Test
+    void aRetryIsDeliveredUnderTheWebhookIdOfTheJobItRepeats() throws Exception {
+        try (RecordingServer server = new RecordingServer()) {
+            server.on("/again", status(200));
+            JobRecord original = job("orig-" + UUID.randomUUID(), server.url("/again"), Region.MUMBAI, null);
+            JobRecord retry = original.retriedAs("retry-" + UUID.randomUUID(), System.currentTimeMillis());
+            KafkaTestSupport.publish(bootstrap, List.of(retry));
+            await().atMost(Duration.ofSeconds(20)).until(() -> finals().containsKey(retry.id()));
+            assertThat(finals().get(retry.id()).get(0).state()).isEqualTo("delivered");
+            assertThat(server.received("/again")).extracting(r -> r.header("webhook-id")).containsExactly(original.id());
+        }
+    }
+
+    @Test
     void anUnreadableRecordGoesToTheDlqAndDoesNotStallThePartition() throws Exception {
         try (RecordingServer server = new RecordingServer();
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "poison"))) {

@@ -29,8 +29,19 @@ final class JobStatus {
     private byte[] policy;
     private String state = "queued";
     private String deliveredBy;
+    /** The final event's reason of a failed job (delivered ones need none: kept off the heap). */
+    private String failureReason;
     private byte[][] attempts = NO_ATTEMPTS;
     private boolean accepted;
+    /** When it was accepted (the record's {@code submitted_at_ms}), 0 when unknown. */
+    private long submittedAtMs;
+    /** The primary URL's host, lower case; what {@code host=} filters on. */
+    private String host;
+    private String retryOf;
+    private String lastOutcome;
+    /** Where its region record is (partition, offset), -1 until known: a retry reads the job back from there. */
+    private int partition = -1;
+    private long offset = -1;
 
     JobStatus(String id) {
         this.id = id;
@@ -42,6 +53,63 @@ final class JobStatus {
         account = job.account() == null ? JobStatusIndex.DEFAULT_ACCOUNT : job.account().intern();
         resolution = job.resolution() == null ? null : RecordJson.write(job.resolution());
         policy = job.policy() == null ? null : RecordJson.write(job.policy());
+        submittedAtMs = job.submittedAtMs();
+        host = hostOf(job.url());
+        retryOf = job.retryOf();
+    }
+
+    /** The host of a URL as the filter compares it: lower case, no user info, no port. */
+    static String hostOf(String url) {
+        int start = url.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(start, end);
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        String hostPort = authority;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            return (close < 0 ? hostPort : hostPort.substring(0, close + 1)).toLowerCase(java.util.Locale.ROOT).intern();
+        }
+        int colon = hostPort.indexOf(':');
+        return (colon < 0 ? hostPort : hostPort.substring(0, colon)).toLowerCase(java.util.Locale.ROOT).intern();
+    }
+
+    synchronized void locatedAt(int partition, long offset) {
+        if (this.offset < 0) {
+            this.partition = partition;
+            this.offset = offset;
+        }
+    }
+
+    /** Where its region record is, empty until known. */
+    synchronized java.util.Optional<RecordLocation> location() {
+        return offset < 0 || region == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new RecordLocation(id, region, partition, offset));
+    }
+
+    /** The job this one sends again, null when it is not a retry. */
+    synchronized String retryOf() {
+        return retryOf;
+    }
+
+    synchronized long submittedAtMs() {
+        return submittedAtMs;
+    }
+
+    synchronized String state() {
+        return state;
+    }
+
+    /** Whether the listing filters match, read from one consistent moment of this status. */
+    synchronized boolean matches(JobQuery query) {
+        return query.state().map(state::equals).orElse(true)
+                && query.region().map(r -> r.equals(region)).orElse(true)
+                && query.account().map(a -> a.equals(account)).orElse(true)
+                && query.host().map(h -> h.equals(host)).orElse(true)
+                && query.outcome().map(o -> o.equals(lastOutcome)).orElse(true);
     }
 
     /** The job's account, null when its region record has not been seen. */
@@ -49,8 +117,17 @@ final class JobStatus {
         return account;
     }
 
+    synchronized boolean isFinalState() {
+        return isFinal();
+    }
+
     synchronized boolean isAccepted() {
         return accepted;
+    }
+
+    /** The region's wire name, null until a record or event named it. */
+    synchronized String region() {
+        return region;
     }
 
     /** Folds one event in; true when it made the job final (the first final event only). */
@@ -79,6 +156,7 @@ final class JobStatus {
             byte[][] more = java.util.Arrays.copyOf(attempts, attempts.length + 1);
             more[attempts.length] = RecordJson.write(attempt);
             attempts = more;
+            lastOutcome = event.outcome() == null ? null : event.outcome().intern();
             if (state.equals("queued")) {
                 state = "in_flight";
             }
@@ -86,6 +164,9 @@ final class JobStatus {
             // The first final outcome stands: a job re-delivered after a worker crash may get a second.
             state = event.state();
             deliveredBy = event.deliveredBy();
+            if ("failed".equals(state)) {
+                failureReason = event.reason();
+            }
             return isFinal();
         }
         return false;
@@ -113,6 +194,19 @@ final class JobStatus {
         node.put("region", region);
         node.set("resolution", tree(resolution));
         node.put("delivered_by", deliveredBy);
+        node.put("account", account);
+        node.put("host", host);
+        if (submittedAtMs > 0) {
+            node.put("submitted_at", java.time.Instant.ofEpochMilli(submittedAtMs).toString());
+        } else {
+            node.putNull("submitted_at");
+        }
+        node.put("last_outcome", lastOutcome);
+        node.put("retry_of", retryOf);
+        if (failureReason != null) {
+            // Why the job failed as a whole: a poison record has no attempt to carry it.
+            node.put("reason", failureReason);
+        }
         ArrayNode list = node.putArray("attempts");
         for (byte[] attempt : attempts) {
             list.add(tree(attempt));

@@ -9,6 +9,7 @@ import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.health.LoopHealth;
+import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.scheduler.health.LoopBackoff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.Comparator;
+import java.util.NavigableSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,6 +68,11 @@ public final class JobStatusIndex implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
+    /**
+     * Accepted jobs held, newest accept first (ties by id, descending): what {@code GET /v1/jobs}
+     * walks, so a page costs the entries it passes, never a sort. About 60 bytes per job.
+     */
+    private final ConcurrentSkipListSet<Listed> newestFirst = new ConcurrentSkipListSet<>(Listed.ORDER);
     /** Ids in the order they became final; only the index thread touches it. */
     private final ArrayDeque<String> finalOrder = new ArrayDeque<>();
     private final EvictedIds evicted;
@@ -77,6 +86,8 @@ public final class JobStatusIndex implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final LoopHealth health = new LoopHealth("status-index", 60_000);
+    private final JobCounts counts = new JobCounts();
+    private final DeliveryRate deliveryRate = new DeliveryRate(System::currentTimeMillis);
     private volatile boolean running = true;
 
     public JobStatusIndex(KafkaConnection kafka) {
@@ -124,8 +135,145 @@ public final class JobStatusIndex implements AutoCloseable {
 
     /** Records an accept made by this process, so status and idempotency do not wait for the topic. */
     public void recordAccepted(JobRecord job) {
-        jobs.computeIfAbsent(job.id(), JobStatus::new).accepted(job);
+        JobStatus status = jobs.computeIfAbsent(job.id(), JobStatus::new);
+        boolean first = counted(job.id(), status, () -> {
+            boolean firstAccept = !status.isAccepted();
+            status.accepted(job);
+            return firstAccept;
+        });
+        if (first) {
+            newestFirst.add(new Listed(job.submittedAtMs(), job.id()));
+        }
         publishing.remove(job.id());
+    }
+
+    /**
+     * Changes a status and moves it between the {@link JobCounts} slots, under the status's lock so
+     * that concurrent changes of one job (an accept and a result event) move it in their order. A
+     * status no longer in the map (evicted meanwhile) is not counted again.
+     */
+    private boolean counted(String id, JobStatus status, java.util.function.BooleanSupplier change) {
+        synchronized (status) {
+            JobCounts.Slot before = JobCounts.slotOf(status);
+            boolean result = change.getAsBoolean();
+            if (jobs.get(id) == status) {
+                counts.move(before, JobCounts.slotOf(status));
+            }
+            return result;
+        }
+    }
+
+    /** Jobs held by region and state, kept up to date as they change (reading them scans nothing). */
+    public JobCounts counts() {
+        return counts;
+    }
+
+    /** Deliveries per second by region over the last few seconds, from final {@code delivered} events. */
+    public DeliveryRate deliveryRate() {
+        return deliveryRate;
+    }
+
+    /** Where the region record of {@code id} is (from the producer's acknowledgement or the read-back). */
+    public void recordLocated(String id, int partition, long offset) {
+        JobStatus status = jobs.get(id);
+        if (status != null) {
+            status.locatedAt(partition, offset);
+        }
+    }
+
+    /** A listing entry: accept time and id. */
+    private record Listed(long submittedAtMs, String id) {
+        static final Comparator<Listed> ORDER = Comparator.comparingLong(Listed::submittedAtMs).reversed()
+                .thenComparing(Listed::id, Comparator.reverseOrder());
+    }
+
+    /** One page of a listing: status documents newest first, and where the next page starts (empty at the end). */
+    public record Page(List<ObjectNode> jobs, Optional<ListCursor> next) {
+    }
+
+    /**
+     * Accepted jobs held that match {@code query}, newest accept first, starting after {@code after}.
+     * Covers what the index holds: every job not yet final and the newest {@link #retainedFinalJobs()}
+     * final ones. Walks the accept-time order from {@code until} down and stops at {@code since}, or
+     * once one match past {@code limit} shows that there is a next page.
+     */
+    public Page list(JobQuery query, Optional<ListCursor> after, int limit) {
+        List<ObjectNode> page = new ArrayList<>(Math.min(limit, 1024));
+        Listed last = null;
+        for (Listed entry : walk(query, after)) {
+            JobStatus status = jobs.get(entry.id());
+            if (status == null || !status.matches(query)) {
+                continue;
+            }
+            if (page.size() == limit) {
+                return new Page(page, Optional.of(new ListCursor(last.submittedAtMs(), last.id())));
+            }
+            page.add(status.statusDocument());
+            last = entry;
+        }
+        return new Page(page, Optional.empty());
+    }
+
+    /** A job of a redrive: its id and where its region record is (empty when not known). */
+    public record Match(String id, Optional<RecordLocation> location) {
+    }
+
+    /**
+     * At most {@code limit} jobs matching {@code query}, newest first, each once, leaving out jobs
+     * already sent again (some held job has {@code retry_of} = their id): their newest repeat stands
+     * for them, so a failed original whose retry was delivered is not sent a third time, and an
+     * original and its failed retry do not both go out in one redrive. Known at call time from every
+     * held job, whatever order the topics were read in.
+     */
+    public List<Match> matches(JobQuery query, int limit) {
+        Set<String> superseded = new java.util.HashSet<>();
+        for (JobStatus status : jobs.values()) {
+            String retryOf = status.retryOf();
+            if (retryOf != null) {
+                superseded.add(retryOf);
+            }
+        }
+        List<Match> found = new ArrayList<>();
+        for (Listed entry : walk(query, Optional.empty())) {
+            if (found.size() >= limit) {
+                break;
+            }
+            JobStatus status = jobs.get(entry.id());
+            if (status != null && !superseded.contains(entry.id()) && status.matches(query)) {
+                found.add(new Match(entry.id(), status.location()));
+            }
+        }
+        return found;
+    }
+
+    private Iterable<Listed> walk(JobQuery query, Optional<ListCursor> after) {
+        // "" sorts last among equal times (ids descend): strictly after (until, "") is every earlier accept.
+        Listed from = query.untilMs().map(until -> new Listed(until, "")).orElse(null);
+        if (after.isPresent()) {
+            Listed cursor = new Listed(after.get().submittedAtMs(), after.get().id());
+            from = from == null || Listed.ORDER.compare(cursor, from) > 0 ? cursor : from;
+        }
+        Listed to = query.sinceMs().map(since -> new Listed(since, "")).orElse(null);
+        if (from != null && to != null) {
+            return Listed.ORDER.compare(from, to) >= 0 ? List.of() : newestFirst.subSet(from, false, to, true);
+        }
+        if (from != null) {
+            return newestFirst.tailSet(from, false);
+        }
+        return to != null ? newestFirst.headSet(to, true) : newestFirst;
+    }
+
+    /** What a retry needs to know of a job: its state and where its record is. */
+    public record Snapshot(String id, String state, boolean isFinal, Optional<RecordLocation> location) {
+    }
+
+    /** The job as its caller may see it (with an {@code account}, only that account's). */
+    public Optional<Snapshot> snapshot(String id, Optional<String> account) {
+        JobStatus status = jobs.get(id);
+        if (status == null || account.isPresent() && !account.get().equals(status.account())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Snapshot(id, status.state(), status.isFinalState(), status.location()));
     }
 
     /** The accept document of an accepted job and its account ({@code default} when it named none). */
@@ -304,7 +452,12 @@ public final class JobStatusIndex implements AutoCloseable {
                     }
                     status = jobs.computeIfAbsent(event.id(), JobStatus::new);
                 }
-                if (status.apply(event)) {
+                JobStatus held = status;
+                if (counted(event.id(), held, () -> held.apply(event))) {
+                    if ("delivered".equals(held.state())) {
+                        Region.fromWireName(held.region()).ifPresent(region -> deliveryRate.delivered(held.account(),
+                                region, record.timestamp()));
+                    }
                     becameFinal(event.id());
                 }
             } else {
@@ -313,7 +466,12 @@ public final class JobStatusIndex implements AutoCloseable {
                 Header header = record.headers().lastHeader(Topics.JOB_ID_HEADER);
                 String id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
                 JobStatus known = id == null ? null : jobs.get(id);
-                if (known != null && known.isAccepted() || id != null && publishing.contains(id)) {
+                if (known != null && known.isAccepted()) {
+                    known.locatedAt(record.partition(), record.offset());
+                    return;
+                }
+                if (id != null && publishing.contains(id)) {
+                    // Read back before the acceptor heard the ack: the acceptor records the location too.
                     return;
                 }
                 JobRecord job = RecordJson.read(record.value(), JobRecord.class);
@@ -325,6 +483,7 @@ public final class JobStatusIndex implements AutoCloseable {
                     return;
                 }
                 recordAccepted(job);
+                recordLocated(job.id(), record.partition(), record.offset());
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
@@ -338,7 +497,14 @@ public final class JobStatusIndex implements AutoCloseable {
             String oldest = finalOrder.pollFirst();
             // Remembered before removal: a reader never sees it neither held nor evicted.
             evicted.add(oldest);
-            jobs.remove(oldest);
+            JobStatus gone = jobs.get(oldest);
+            if (gone != null) {
+                synchronized (gone) {
+                    jobs.remove(oldest);
+                    counts.move(JobCounts.slotOf(gone), null);
+                }
+                newestFirst.remove(new Listed(gone.submittedAtMs(), oldest));
+            }
             evictedCount.incrementAndGet();
         }
         finalHeld = finalOrder.size();

@@ -245,7 +245,7 @@ public final class DeliveryEngine {
     private Map<String, String> headers(JobRecord job, Account account, OutgoingRequest request, String role, int attempt) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("user-agent", USER_AGENT);
-        headers.put("webhook-id", job.id());
+        headers.put("webhook-id", job.deliveryId());
         headers.put("x-edge-attempt", String.valueOf(attempt));
         headers.put("x-edge-target", role);
         headers.put("x-edge-region", region);
@@ -263,7 +263,7 @@ public final class DeliveryEngine {
             // Standard Webhooks: space-separated "v1,<sig>" entries, receivers accept any match.
             StringJoiner standard = new StringJoiner(" ");
             for (String secret : account.webhookSecrets()) {
-                standard.add(StandardWebhookSignature.sign(secret, job.id(), timestamp, request.body()));
+                standard.add(StandardWebhookSignature.sign(secret, job.deliveryId(), timestamp, request.body()));
             }
             headers.put("webhook-signature", standard.toString());
         }

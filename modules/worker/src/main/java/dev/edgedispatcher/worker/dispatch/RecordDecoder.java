@@ -69,14 +69,31 @@ public final class RecordDecoder {
             return new DecodedRecord.Poison(id, "invalid job record", "region", "region " + found
                     + " does not match this topic's region '" + region.wireName() + "' (regions: " + Region.allWireNames() + ")");
         }
+        // A retry carries the delivery id of the job it repeats (SPEC §6): receivers deduplicate on it.
+        Optional<String> webhookId = optionalId(root, "webhook_id");
+        Optional<String> retryOf = optionalId(root, "retry_of");
+        if (webhookId == null || retryOf == null) {
+            return new DecodedRecord.Poison(id, "invalid job record", webhookId == null ? "webhook_id" : "retry_of",
+                    "must be a job id: 1–200 characters of letters, digits and . _ : -");
+        }
         ValidatedJob valid = validated.orElseThrow();
         JsonNode submitted = root.get("submitted_at_ms");
         JobRecord record = new JobRecord(valid.id(), valid.rawUrl(), valid.primary().kind().wireName(), valid.method(),
                 valid.params(), valid.body().orElse(null), valid.contentType().orElse(null),
                 valid.rawFallbackUrl().orElse(null), valid.mediaServer().orElse(null), valid.orderingKey().orElse(null),
                 valid.account().orElse(null), region.wireName(), root.get("resolution"), root.get("policy"),
-                submitted != null && submitted.canConvertToLong() ? submitted.asLong() : 0L);
+                submitted != null && submitted.canConvertToLong() ? submitted.asLong() : 0L, webhookId.orElse(null),
+                retryOf.orElse(null));
         return new DecodedRecord.Job(record, valid.primary().url().host() + ":" + valid.primary().url().port());
+    }
+
+    /** The field as an id, empty when absent, null when present but not a valid id. */
+    private static Optional<String> optionalId(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        return node.isTextual() && JobIds.isValid(node.asText()) ? Optional.of(node.asText()) : null;
     }
 
     private static String firstLine(String message) {

@@ -1,0 +1,95 @@
+package dev.edgedispatcher.scheduler.http;
+
+import static dev.edgedispatcher.scheduler.http.JsonReplies.error;
+import static dev.edgedispatcher.scheduler.http.JsonReplies.respond;
+
+import dev.edgedispatcher.backbone.health.Probe;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every route of the scheduler's HTTP server, registered in one place (the layout of Strimzi's
+ * Kafka bridge {@code HttpBridge}): one small handler per resource. To add a resource, write its
+ * handler and add one line to {@link #router}.
+ *
+ * <p>Paths with a {@code :} ({@code /v1/jobs:batch}, {@code /v1/jobs/{id}:retry}) are regex
+ * routes: in a plain Vert.x path a {@code :name} is a path parameter.
+ */
+public final class ApiRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
+    public static final String JOBS = "/v1/jobs";
+    public static final String BATCH = "/v1/jobs:batch";
+    public static final String REDRIVE = "/v1/jobs:redrive";
+    static final String ROUTE_LIST = "POST /v1/jobs, POST /v1/jobs:batch, GET /v1/jobs, GET /v1/jobs/{id},"
+            + " POST /v1/jobs/{id}:retry, POST /v1/jobs:redrive, GET /v1/explain, GET /v1/regions, GET /openapi.json,"
+            + " /health, /health/live, /health/ready, /metrics, GET / (status page)";
+
+    private ApiRoutes() {
+    }
+
+    /** The router of one verticle instance; the handlers' state lives in {@code services} and is shared. */
+    public static Router router(Vertx vertx, SchedulerHttpVerticle.Services services) {
+        Router router = Router.router(vertx);
+        ApiKeyCheck keys = new ApiKeyCheck(services.access(), services.rateLimiter());
+        RejectionCounter rejections = new RejectionCounter(services.metrics());
+
+        // Authentication comes first, before any body is read: an unauthenticated client gets nothing buffered.
+        router.route("/v1/*").handler(keys);
+
+        router.post(JOBS).handler(new BodyLimit(services.maxJobBytes()))
+                .handler(new SubmitJobHandler(services.validator(), services.acceptor(), rejections));
+        router.postWithRegex(regex(BATCH)).handler(new BodyLimit(services.maxBatchBytes()))
+                .handler(new BatchHandler(services.validator(), services.acceptor(), rejections, keys));
+        router.get(JOBS).handler(new ListJobsHandler(services.index()));
+        router.get(JOBS + "/:id").handler(new JobStatusHandler(services.index()));
+        router.postWithRegex(regex(JOBS + "/") + "(?<id>[^/]+):retry").handler(new RetryHandler(services.replayer(),
+                services.index()));
+        router.postWithRegex(regex(REDRIVE)).handler(new BodyLimit(services.maxJobBytes()))
+                .handler(new RedriveHandler(services.replayer()));
+        router.get("/v1/explain").handler(new ExplainHandler(services.explainer()));
+        router.get("/v1/regions").handler(new RegionsHandler(services.index().counts(), services.index().deliveryRate(),
+                services.regionLag()));
+
+        router.get("/openapi.json").handler(new OpenApiHandler());
+
+        router.get("/health").handler(new HealthHandler(services.health(), services.index(), Probe.READY, true));
+        router.get("/health/ready").handler(new HealthHandler(services.health(), services.index(), Probe.READY, false));
+        router.get("/health/live").handler(new HealthHandler(services.health(), services.index(), Probe.LIVE, false));
+        router.get("/metrics").handler(new MetricsHandler(services.metrics()));
+        // The status page: public (it holds no data), its scripts call /v1 with the user's key.
+        StatusPageHandler page = new StatusPageHandler();
+        router.get("/").handler(page);
+        router.get(StatusPageHandler.ASSETS + "*").handler(page);
+
+        router.errorHandler(404, ctx -> respond(ctx, 404, error("not_found", "path", "no route for "
+                + ctx.request().method() + " " + ctx.request().path() + ": see " + ROUTE_LIST)));
+        router.errorHandler(405, ctx -> respond(ctx, 405, error("method not allowed", "method", ctx.request().method()
+                + " is not served on " + ctx.request().path() + ": see " + ROUTE_LIST)));
+        router.errorHandler(413, ApiRoutes::tooLarge);
+        router.errorHandler(500, ApiRoutes::internalError);
+        return router;
+    }
+
+    /** A literal path as a route regex (a {@code :} in a plain path would start a parameter). */
+    static String regex(String literalPath) {
+        return java.util.regex.Pattern.quote(literalPath);
+    }
+
+    private static void tooLarge(RoutingContext ctx) {
+        Integer limit = ctx.get(BodyLimit.LIMIT);
+        respond(ctx, 413, error("payload too large", "body", "the request body exceeds "
+                + (limit == null ? "the limit of" : limit + " bytes")));
+    }
+
+    private static void internalError(RoutingContext ctx) {
+        if (ctx.failure() != null) {
+            LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        }
+        respond(ctx, 500, error("internal", null, ctx.failure() == null ? "internal error" : ctx.failure().toString()));
+    }
+}

@@ -1,0 +1,146 @@
+package dev.edgedispatcher.scheduler.http;
+
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.scheduler.status.JobQuery;
+import dev.edgedispatcher.scheduler.status.ListCursor;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the job filters shared by {@code GET /v1/jobs} (query parameters) and
+ * {@code POST /v1/jobs:redrive} (body fields): either a checked {@link Parsed} or the 400 document
+ * naming the field, the value and what is allowed. Unknown names are refused too (a typo such as
+ * {@code status=} would otherwise list everything).
+ */
+final class JobFilters {
+
+    static final List<String> STATES = List.of("queued", "in_flight", "delivered", "failed");
+    static final List<String> FINAL_STATES = List.of("delivered", "failed");
+    static final List<String> OUTCOMES = List.of("ok", "ct", "rt", "4xx", "5xx", "3xx", "partial");
+    static final Set<String> FILTERS = Set.of("state", "region", "account", "host", "outcome", "since", "until");
+
+    /** Checked filters, limit and cursor. */
+    record Parsed(JobQuery query, int limit, Optional<ListCursor> cursor) {
+    }
+
+    /** Either {@code parsed} or {@code error} is present. */
+    record Result(Optional<Parsed> parsed, Optional<ObjectNode> error) {
+        static Result ok(Parsed parsed) {
+            return new Result(Optional.of(parsed), Optional.empty());
+        }
+
+        static Result refused(String field, String detail) {
+            return new Result(Optional.empty(), Optional.of(JsonReplies.error("invalid filter", field, detail)));
+        }
+    }
+
+    private JobFilters() {
+    }
+
+    /**
+     * @param values       the given names and their text values
+     * @param extraNames   names the caller reads itself (such as {@code dry_run}); allowed here
+     * @param states       the states that may be asked for
+     * @param defaultLimit the limit when none is given
+     * @param maxLimit     the largest limit allowed
+     * @param withCursor   whether {@code cursor} is a known name
+     */
+    static Result parse(Map<String, String> values, Set<String> extraNames, List<String> states, int defaultLimit,
+            int maxLimit, boolean withCursor) {
+        for (String name : values.keySet()) {
+            if (!FILTERS.contains(name) && !extraNames.contains(name) && !name.equals("limit")
+                    && !(withCursor && name.equals("cursor"))) {
+                return Result.refused(name, "unknown filter '" + name + "': use " + String.join(", ",
+                        known(extraNames, withCursor)));
+            }
+        }
+        Optional<String> state = Optional.ofNullable(values.get("state"));
+        if (state.isPresent() && !states.contains(state.get())) {
+            return Result.refused("state", "state '" + state.get() + "' is not allowed: use one of " + String.join(", ", states));
+        }
+        Optional<String> region = Optional.ofNullable(values.get("region"));
+        if (region.isPresent() && Region.fromWireName(region.get()).isEmpty()) {
+            return Result.refused("region", "region '" + region.get() + "' is not allowed: use one of "
+                    + Region.allWireNames());
+        }
+        Optional<String> account = Optional.ofNullable(values.get("account"));
+        if (account.isPresent() && account.get().isBlank()) {
+            return Result.refused("account", "account '' is not allowed: name an account, or leave the filter out");
+        }
+        Optional<String> host = Optional.ofNullable(values.get("host")).map(h -> h.toLowerCase(Locale.ROOT));
+        if (host.isPresent() && (host.get().isBlank() || host.get().contains("/"))) {
+            return Result.refused("host", "host '" + host.get() + "' is not allowed: give a host name or IP address"
+                    + " as in the URL, without scheme, port or path (example.com)");
+        }
+        Optional<String> outcome = Optional.ofNullable(values.get("outcome"));
+        if (outcome.isPresent() && !OUTCOMES.contains(outcome.get())) {
+            return Result.refused("outcome", "outcome '" + outcome.get() + "' is not allowed: use one of "
+                    + String.join(", ", OUTCOMES) + " (the outcome of the job's last attempt)");
+        }
+        Optional<Long> since;
+        Optional<Long> until;
+        try {
+            since = time(values, "since");
+            until = time(values, "until");
+        } catch (IllegalArgumentException e) {
+            String field = e.getMessage();
+            return Result.refused(field, field + " '" + values.get(field) + "' is not allowed: use an ISO-8601 instant"
+                    + " (2026-12-01T10:00:00Z) or epoch milliseconds");
+        }
+        int limit = defaultLimit;
+        String limitText = values.get("limit");
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText.trim());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > maxLimit) {
+                return Result.refused("limit", "limit '" + limitText + "' is not allowed: use an integer from 1 to " + maxLimit);
+            }
+        }
+        Optional<ListCursor> cursor = Optional.empty();
+        String cursorText = withCursor ? values.get("cursor") : null;
+        if (cursorText != null) {
+            cursor = ListCursor.decode(cursorText);
+            if (cursor.isEmpty()) {
+                return Result.refused("cursor", "cursor '" + cursorText + "' is not allowed: pass the next_cursor of the"
+                        + " previous page unchanged");
+            }
+        }
+        return Result.ok(new Parsed(new JobQuery(state, region, account, host, outcome, since, until), limit, cursor));
+    }
+
+    private static List<String> known(Set<String> extraNames, boolean withCursor) {
+        List<String> names = new java.util.ArrayList<>(List.of("state", "region", "account", "host", "outcome", "since",
+                "until", "limit"));
+        if (withCursor) {
+            names.add("cursor");
+        }
+        names.addAll(new java.util.TreeSet<>(extraNames));
+        return names;
+    }
+
+    /** Epoch milliseconds of an ISO-8601 instant or of digits; throws with the field's name. */
+    private static Optional<Long> time(Map<String, String> values, String field) {
+        String text = values.get(field);
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+                return Optional.of(Long.parseLong(text));
+            }
+            return Optional.of(Instant.parse(text).toEpochMilli());
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException(field);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.edgedispatcher.scheduler.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/** The API's JSON answers and its one error shape: {@code {"error", "field", "detail"}}. */
+public final class JsonReplies {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonReplies() {
+    }
+
+    /** The error document every 4xx/5xx of the API carries; {@code field} may be null. */
+    public static ObjectNode error(String error, String field, String detail) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("error", error);
+        node.put("field", field);
+        node.put("detail", detail);
+        return node;
+    }
+
+    public static void respond(RoutingContext ctx, int status, JsonNode body) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        response.setStatusCode(status).putHeader("content-type", "application/json").end(Buffer.buffer(bytes));
+    }
+
+    /** The request body as JSON, or empty after answering 400 naming {@code body}. */
+    static Optional<JsonNode> parseBody(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        try {
+            JsonNode node = body == null || body.length() == 0 ? null : JSON.readTree(body.getBytes());
+            if (node == null || node.isMissingNode()) {
+                respond(ctx, 400, error("malformed json", "body", "the request body is empty: send a JSON document"));
+                return Optional.empty();
+            }
+            return Optional.of(node);
+        } catch (JsonProcessingException e) {
+            respond(ctx, 400, error("malformed json", "body", "the request body is not valid JSON: "
+                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr()));
+            return Optional.empty();
+        } catch (java.io.IOException e) {
+            respond(ctx, 400, error("malformed json", "body", e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    static ObjectNode kafkaUnavailable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return error("kafka unavailable", null, "Kafka did not acknowledge the job (" + cause.getClass().getSimpleName()
+                + ": " + cause.getMessage() + "); it was NOT accepted: retry with the same id");
+    }
+}

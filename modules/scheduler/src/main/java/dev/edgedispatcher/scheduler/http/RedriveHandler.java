@@ -1,0 +1,111 @@
+package dev.edgedispatcher.scheduler.http;
+
+import static dev.edgedispatcher.scheduler.http.JsonReplies.error;
+import static dev.edgedispatcher.scheduler.http.JsonReplies.respond;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.scheduler.replay.Replayer;
+import dev.edgedispatcher.scheduler.status.JobQuery;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/jobs:redrive} {@code {"state": "failed"|"delivered", "region"?, "account"?,
+ * "host"?, "outcome"?, "since"?, "until"?, "limit"?, "dry_run"?}}: sends every matching job again,
+ * once each, paced, and answers 200 {@code {"matched", "accepted", "not_redrivable",
+ * "publish_failed", "dry_run", "not_redrivable_samples"}} when done.
+ */
+final class RedriveHandler implements Handler<RoutingContext> {
+
+    /** Without a limit, a redrive takes everything the index holds that matches. */
+    static final int MAX_LIMIT = 1_000_000;
+
+    private final Replayer replayer;
+
+    RedriveHandler(Replayer replayer) {
+        this.replayer = replayer;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Optional<JsonNode> parsed = JsonReplies.parseBody(ctx);
+        if (parsed.isEmpty()) {
+            return;
+        }
+        JsonNode body = parsed.get();
+        if (!body.isObject()) {
+            respond(ctx, 400, error("invalid body", "body", "the redrive body must be a JSON object:"
+                    + " {\"state\": \"failed\", \"region\"?, \"account\"?, \"host\"?, \"outcome\"?, \"since\"?, \"until\"?,"
+                    + " \"limit\"?, \"dry_run\"?}"));
+            return;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = body.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getKey().equals("dry_run")) {
+                continue;
+            }
+            if (!field.getValue().isTextual() && !field.getValue().isIntegralNumber()) {
+                respond(ctx, 400, error("invalid filter", field.getKey(), field.getKey() + " must be a string"
+                        + (field.getKey().equals("limit") ? " or an integer" : "") + ", not " + field.getValue()));
+                return;
+            }
+            values.put(field.getKey(), field.getValue().asText());
+        }
+        JsonNode dryRunNode = body.get("dry_run");
+        if (dryRunNode != null && !dryRunNode.isBoolean()) {
+            respond(ctx, 400, error("invalid filter", "dry_run", "dry_run must be true or false, not " + dryRunNode));
+            return;
+        }
+        if (!values.containsKey("state")) {
+            respond(ctx, 400, error("invalid filter", "state", "state is missing: redrive jobs in a final state,"
+                    + " one of " + String.join(", ", JobFilters.FINAL_STATES)));
+            return;
+        }
+        JobFilters.Result result = JobFilters.parse(values, Set.of("dry_run"), JobFilters.FINAL_STATES, MAX_LIMIT, MAX_LIMIT,
+                false);
+        if (result.error().isPresent()) {
+            respond(ctx, 400, result.error().get());
+            return;
+        }
+        JobFilters.Parsed filters = result.parsed().orElseThrow();
+        JobQuery query = filters.query();
+        Optional<String> caller = ApiKeyCheck.callerAccount(ctx);
+        if (caller.isPresent()) {
+            if (query.account().isPresent() && !query.account().get().equals(caller.get())) {
+                respond(ctx, 403, error("forbidden", "account", "this API key belongs to account '" + caller.get()
+                        + "'; it cannot redrive the jobs of account '" + query.account().get() + "'"));
+                return;
+            }
+            query = query.forAccount(caller.get());
+        }
+        boolean dryRun = dryRunNode != null && dryRunNode.asBoolean();
+        Future.fromCompletionStage(replayer.redrive(query, filters.limit(), dryRun), ctx.vertx().getOrCreateContext())
+                .onComplete(done -> {
+                    if (done.failed()) {
+                        ctx.fail(done.cause());
+                        return;
+                    }
+                    Replayer.RedriveReport report = done.result();
+                    ObjectNode answer = JsonNodeFactory.instance.objectNode();
+                    answer.put("matched", report.matched());
+                    answer.put("accepted", report.accepted());
+                    answer.put("not_redrivable", report.notRedrivable());
+                    answer.put("publish_failed", report.publishFailed());
+                    answer.put("dry_run", report.dryRun());
+                    ArrayNode samples = answer.putArray("not_redrivable_samples");
+                    report.notRedrivableSamples().forEach(skipped -> samples.addObject().put("id", skipped.id())
+                            .put("reason", skipped.reason()));
+                    respond(ctx, 200, answer);
+                });
+    }
+}

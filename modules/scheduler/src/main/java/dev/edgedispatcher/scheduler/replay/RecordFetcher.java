@@ -1,0 +1,104 @@
+package dev.edgedispatcher.scheduler.replay;
+
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.scheduler.status.RecordLocation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads jobs' region records back from Kafka by location, so that the status index need not keep
+ * every job's URL, params and body in memory to retry it. Not thread-safe: one caller at a time.
+ * Offsets close together are read in one pass; far apart, by seeking.
+ */
+final class RecordFetcher implements AutoCloseable {
+
+    /** Farther than this ahead, a seek costs less than reading past the records in between. */
+    private static final long SEEK_GAP = 1000;
+
+    private final KafkaConsumer<String, byte[]> consumer;
+
+    RecordFetcher(KafkaConnection kafka, String clientId) {
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(kafka, null, clientId));
+    }
+
+    /**
+     * The values found, by job id; a location whose record is gone (topic retention) is left out.
+     * All partitions are read at once, each from its first wanted offset.
+     */
+    Map<String, byte[]> fetch(List<RecordLocation> locations, Duration timeout) {
+        Map<TopicPartition, ArrayDeque<RecordLocation>> wanted = new HashMap<>();
+        for (RecordLocation location : locations) {
+            String topic = Topics.region(Region.fromWireName(location.region()).orElseThrow());
+            wanted.computeIfAbsent(new TopicPartition(topic, location.partition()), tp -> new ArrayDeque<>()).add(location);
+        }
+        Map<String, byte[]> found = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return found;
+        }
+        consumer.assign(wanted.keySet());
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(wanted.keySet(), timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(wanted.keySet(), timeout);
+        for (Iterator<Map.Entry<TopicPartition, ArrayDeque<RecordLocation>>> it = wanted.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<TopicPartition, ArrayDeque<RecordLocation>> entry = it.next();
+            List<RecordLocation> sorted = new ArrayList<>(entry.getValue());
+            sorted.sort(Comparator.comparingLong(RecordLocation::offset));
+            long first = begin.get(entry.getKey());
+            long last = end.get(entry.getKey());
+            // Below the beginning: deleted by retention; at or past the end: never written here.
+            sorted.removeIf(location -> location.offset() < first || location.offset() >= last);
+            entry.getValue().clear();
+            entry.getValue().addAll(sorted);
+            if (sorted.isEmpty()) {
+                it.remove();
+            }
+        }
+        consumer.assign(wanted.keySet());
+        wanted.forEach((partition, queue) -> consumer.seek(partition, queue.peekFirst().offset()));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!wanted.isEmpty() && System.nanoTime() < deadline) {
+            ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+            for (TopicPartition partition : records.partitions()) {
+                ArrayDeque<RecordLocation> queue = wanted.get(partition);
+                if (queue == null) {
+                    continue;
+                }
+                long lastRead = -1;
+                for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                    lastRead = record.offset();
+                    while (!queue.isEmpty() && queue.peekFirst().offset() < record.offset()) {
+                        queue.pollFirst(); // not there (a compacted or aborted record)
+                    }
+                    if (!queue.isEmpty() && queue.peekFirst().offset() == record.offset()) {
+                        found.put(queue.pollFirst().id(), record.value());
+                    }
+                }
+                if (queue.isEmpty()) {
+                    wanted.remove(partition);
+                    consumer.pause(List.of(partition));
+                } else if (queue.peekFirst().offset() > lastRead + SEEK_GAP) {
+                    consumer.seek(partition, queue.peekFirst().offset());
+                }
+            }
+        }
+        consumer.assign(List.of()); // and unpause: the next fetch starts clean
+        return found;
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,314 @@
+package dev.edgedispatcher.scheduler.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.backbone.JobIds;
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.job.JobValidator;
+import dev.edgedispatcher.backbone.job.ValidatedJob;
+import dev.edgedispatcher.callback.ParseResult;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.scheduler.JobAcceptor;
+import dev.edgedispatcher.scheduler.status.JobQuery;
+import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.scheduler.status.RecordLocation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends final jobs again (SPEC §6 "Replay and search"): one by id ({@link #retry}) or every job a
+ * filter matches ({@link #redrive}). A new job gets a new id, {@code retry_of} the old one and the
+ * old one's delivery id, so receivers see the same {@code webhook-id}. The original is read back
+ * from its region topic, so the index keeps no URLs or bodies; a record that is gone (topic
+ * retention) or that was never a valid job (a poison record) is reported, not sent.
+ *
+ * <p>Redrives run one at a time on a thread of their own, in chunks of {@value #CHUNK} at most
+ * {@code perSecond} jobs a second, and show their progress in {@code dispatcher_redrive_*} metrics.
+ */
+public final class Replayer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
+    static final int CHUNK = 500;
+    private static final int SAMPLES = 20;
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+
+    /** What a retry did. */
+    public sealed interface RetryOutcome {
+        /** Unknown here (or another account's). */
+        record NotFound() implements RetryOutcome {
+        }
+
+        /** Not final yet: a retry would race the delivery under way. */
+        record NotFinal(String state) implements RetryOutcome {
+        }
+
+        /** Its record cannot be sent again: gone from the topic, or never a valid job. */
+        record NotRedrivable(String reason) implements RetryOutcome {
+        }
+
+        record Accepted(String id, String retryOf, ObjectNode document) implements RetryOutcome {
+        }
+    }
+
+    /** A job that was matched but could not be sent again, and why. */
+    public record Skipped(String id, String reason) {
+    }
+
+    /** What a redrive did: counts, and up to 20 of the jobs it could not send again. */
+    public record RedriveReport(int matched, int accepted, int notRedrivable, int publishFailed, boolean dryRun,
+            List<Skipped> notRedrivableSamples) {
+    }
+
+    private final JobStatusIndex index;
+    private final JobAcceptor acceptor;
+    private final JobValidator validator;
+    private final int perSecond;
+    private final ExecutorService retries = Executors.newSingleThreadExecutor(daemon("job-retry"));
+    private final ExecutorService redrives = Executors.newSingleThreadExecutor(daemon("job-redrive"));
+    private final RecordFetcher retryFetcher;
+    private final RecordFetcher redriveFetcher;
+    private final Counter matchedTotal;
+    private final Counter acceptedTotal;
+    private final Counter notRedrivableTotal;
+    private final Counter publishFailedTotal;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong running = new AtomicLong();
+
+    public Replayer(KafkaConnection kafka, JobStatusIndex index, JobAcceptor acceptor, JobValidator validator,
+            MeterRegistry metrics, int perSecond) {
+        if (perSecond < 1) {
+            throw new IllegalArgumentException("a redrive must send at least 1 job a second, not " + perSecond);
+        }
+        this.index = index;
+        this.acceptor = acceptor;
+        this.validator = validator;
+        this.perSecond = perSecond;
+        this.retryFetcher = new RecordFetcher(kafka, "scheduler-retry");
+        this.redriveFetcher = new RecordFetcher(kafka, "scheduler-redrive");
+        matchedTotal = Counter.builder("dispatcher_redrive_matched").description("jobs matched by redrives (dry runs too)")
+                .register(metrics);
+        acceptedTotal = Counter.builder("dispatcher_redrive_accepted")
+                .description("jobs sent again by redrives (new job accepted by Kafka)").register(metrics);
+        notRedrivableTotal = Counter.builder("dispatcher_redrive_not_redrivable")
+                .description("matched jobs whose record is gone or was never a valid job").register(metrics);
+        publishFailedTotal = Counter.builder("dispatcher_redrive_publish_failed")
+                .description("jobs of a redrive that Kafka did not acknowledge").register(metrics);
+        Gauge.builder("dispatcher_redrive_pending", pending, AtomicLong::get)
+                .description("jobs matched by running redrives and not yet handled").register(metrics);
+        Gauge.builder("dispatcher_redrive_running", running, AtomicLong::get)
+                .description("redrives running or waiting for the one running").register(metrics);
+    }
+
+    /** Retries one final job; {@code account} restricts it to that account's jobs. */
+    public CompletableFuture<RetryOutcome> retry(String id, Optional<String> account) {
+        Optional<JobStatusIndex.Snapshot> job = index.snapshot(id, account);
+        if (job.isEmpty()) {
+            return CompletableFuture.completedFuture(new RetryOutcome.NotFound());
+        }
+        if (!job.get().isFinal()) {
+            return CompletableFuture.completedFuture(new RetryOutcome.NotFinal(job.get().state()));
+        }
+        if (job.get().location().isEmpty()) {
+            return CompletableFuture.completedFuture(new RetryOutcome.NotRedrivable(
+                    "the scheduler never read the job's region record (it was not accepted through this API or webhooks.jobs)"));
+        }
+        RecordLocation location = job.get().location().get();
+        return CompletableFuture.supplyAsync(() -> readBack(retryFetcher, List.of(location)).get(id), retries)
+                .thenCompose(read -> {
+                    if (read.record().isEmpty()) {
+                        return CompletableFuture.completedFuture((RetryOutcome) new RetryOutcome.NotRedrivable(read.reason()));
+                    }
+                    JobRecord again = read.record().get().retriedAs(JobIds.newId(), System.currentTimeMillis());
+                    return acceptor.publishRetry(again)
+                            .thenApply(document -> (RetryOutcome) new RetryOutcome.Accepted(again.id(), id, document));
+                });
+    }
+
+    /**
+     * Sends every job matching {@code query} again (at most {@code limit}, newest first), each once;
+     * with {@code dryRun}, reads and checks them but sends nothing.
+     */
+    public CompletableFuture<RedriveReport> redrive(JobQuery query, int limit, boolean dryRun) {
+        running.incrementAndGet();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return runRedrive(query, limit, dryRun);
+            } finally {
+                running.decrementAndGet();
+            }
+        }, redrives);
+    }
+
+    private RedriveReport runRedrive(JobQuery query, int limit, boolean dryRun) {
+        List<JobStatusIndex.Match> matches = index.matches(query, limit);
+        // The index lists each job once; the set makes "never two for one job in one call" hold by construction.
+        Set<String> seen = new LinkedHashSet<>();
+        List<Skipped> samples = new ArrayList<>();
+        int notRedrivable = 0;
+        int accepted = 0;
+        int publishFailed = 0;
+        matchedTotal.increment(matches.size());
+        pending.addAndGet(matches.size());
+        long started = System.nanoTime();
+        int handled = 0;
+        try {
+            for (int from = 0; from < matches.size(); from += CHUNK) {
+                List<JobStatusIndex.Match> chunk = matches.subList(from, Math.min(matches.size(), from + CHUNK));
+                List<RecordLocation> locations = new ArrayList<>();
+                List<Skipped> skipped = new ArrayList<>();
+                for (JobStatusIndex.Match match : chunk) {
+                    if (!seen.add(match.id())) {
+                        continue;
+                    }
+                    if (match.location().isPresent()) {
+                        locations.add(match.location().get());
+                    } else {
+                        skipped.add(new Skipped(match.id(), "the scheduler never read the job's region record"));
+                    }
+                }
+                Map<String, ReadBack> read = readBack(redriveFetcher, locations);
+                List<CompletableFuture<ObjectNode>> sends = new ArrayList<>();
+                for (RecordLocation location : locations) {
+                    ReadBack back = read.get(location.id());
+                    if (back.record().isEmpty()) {
+                        skipped.add(new Skipped(location.id(), back.reason()));
+                    } else if (!dryRun) {
+                        CompletableFuture<ObjectNode> send = acceptor.publishRetry(back.record().get().retriedAs(
+                                JobIds.newId(), System.currentTimeMillis()));
+                        // Counted as each ack arrives: the metrics show progress within a chunk too.
+                        send.whenComplete((document, error) -> (error == null ? acceptedTotal : publishFailedTotal).increment());
+                        sends.add(send);
+                    }
+                }
+                for (CompletableFuture<ObjectNode> send : sends) {
+                    try {
+                        send.join();
+                        accepted++;
+                    } catch (RuntimeException e) {
+                        publishFailed++;
+                    }
+                }
+                notRedrivable += skipped.size();
+                notRedrivableTotal.increment(skipped.size());
+                skipped.stream().limit(Math.max(0, SAMPLES - samples.size())).forEach(samples::add);
+                handled += chunk.size();
+                pending.addAndGet(-chunk.size());
+                if (!dryRun) {
+                    pace(started, handled);
+                }
+            }
+        } finally {
+            pending.addAndGet(-(matches.size() - handled));
+        }
+        LOG.info("redrive of {}: matched {}, {} {}, not redrivable {}, publish failed {}", describe(query), matches.size(),
+                dryRun ? "would send" : "sent", dryRun ? matches.size() - notRedrivable : accepted, notRedrivable, publishFailed);
+        return new RedriveReport(matches.size(), accepted, notRedrivable, publishFailed, dryRun, List.copyOf(samples));
+    }
+
+    private static String describe(JobQuery query) {
+        StringBuilder text = new StringBuilder();
+        query.state().ifPresent(v -> text.append(" state=").append(v));
+        query.region().ifPresent(v -> text.append(" region=").append(v));
+        query.account().ifPresent(v -> text.append(" account=").append(v));
+        query.host().ifPresent(v -> text.append(" host=").append(v));
+        query.outcome().ifPresent(v -> text.append(" outcome=").append(v));
+        query.sinceMs().ifPresent(v -> text.append(" since=").append(java.time.Instant.ofEpochMilli(v)));
+        query.untilMs().ifPresent(v -> text.append(" until=").append(java.time.Instant.ofEpochMilli(v)));
+        return text.length() == 0 ? "all final jobs" : text.substring(1);
+    }
+
+    /** Sleeps until {@code sent} jobs since {@code started} are within {@code perSecond}. */
+    private void pace(long started, int sent) {
+        long dueNanos = started + TimeUnit.SECONDS.toNanos(sent) / perSecond;
+        long waitNanos = dueNanos - System.nanoTime();
+        if (waitNanos > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(waitNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A record read back: the job, or why it cannot be sent again. */
+    private record ReadBack(Optional<JobRecord> record, String reason) {
+    }
+
+    private Map<String, ReadBack> readBack(RecordFetcher fetcher, List<RecordLocation> locations) {
+        Map<String, byte[]> values = fetcher.fetch(locations, FETCH_TIMEOUT);
+        Map<String, ReadBack> result = new java.util.HashMap<>();
+        for (RecordLocation location : locations) {
+            byte[] value = values.get(location.id());
+            result.put(location.id(), value == null
+                    ? new ReadBack(Optional.empty(), "its region record is no longer on webhooks.region." + location.region()
+                            + " (deleted by the topic's retention)")
+                    : check(value, location));
+        }
+        return result;
+    }
+
+    /** The record as a job, checked by the same rules as a submission: a poison record is not sent again. */
+    private ReadBack check(byte[] value, RecordLocation location) {
+        try {
+            JsonNode root = RecordJson.MAPPER.readTree(value);
+            ObjectNode job = RecordJson.MAPPER.createObjectNode();
+            JobValidator.FIELDS.forEach(field -> {
+                if (root.has(field)) {
+                    job.set(field, root.get(field));
+                }
+            });
+            ParseResult<ValidatedJob> valid = validator.validate(job, () -> location.id());
+            if (valid instanceof ParseResult.Rejected<ValidatedJob> rejected) {
+                return new ReadBack(Optional.empty(), "never a valid job (" + rejected.error().field() + ": "
+                        + rejected.error().detail() + "); see webhooks.dlq");
+            }
+            JobRecord record = RecordJson.read(value, JobRecord.class);
+            if (Region.fromWireName(record.region()).isEmpty()) {
+                return new ReadBack(Optional.empty(), "never a valid job (unknown region " + record.region() + ")");
+            }
+            return new ReadBack(Optional.of(record), null);
+        } catch (java.io.IOException | RuntimeException e) {
+            return new ReadBack(Optional.empty(), "never a valid job (unreadable record: " + e.getMessage() + ")");
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        redrives.shutdownNow();
+        try {
+            retries.awaitTermination(5, TimeUnit.SECONDS);
+            redrives.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // The fetchers belong to the threads that used them: closed from here once those have stopped.
+        retryFetcher.close();
+        redriveFetcher.close();
+    }
+}

@@ -1,0 +1,266 @@
+package dev.edgedispatcher.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
+import dev.edgedispatcher.scheduler.auth.ApiAccess;
+import dev.edgedispatcher.scheduler.auth.ApiKeys;
+import dev.edgedispatcher.scheduler.auth.RateLimit;
+import dev.edgedispatcher.scheduler.http.OpenApiHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.ResponseValidator;
+import io.vertx.openapi.validation.ValidatableResponse;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The served {@code /openapi.json} is a valid OpenAPI 3.1 document (vertx-openapi checks it against
+ * the 3.1 meta-schema), and the running scheduler's answers, success and error, match it: every
+ * status code is declared and every body has its schema's required fields and types.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class OpenApiContractTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+    private static SchedulerService open;
+    private static SchedulerService keyed;
+    private static Vertx vertx;
+    private static OpenAPIContract contract;
+    private static ResponseValidator validator;
+    private static String acme;
+    private static String globex;
+    private static String limited;
+    private static final Set<String> checked = Collections.synchronizedSet(new TreeSet<>());
+
+    @BeforeAll
+    static void start() throws Exception {
+        open = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withPort(0));
+        Path accounts = dir.resolve("accounts.json");
+        Files.writeString(accounts, """
+                {"acme": {"auth_token": "MAacmeacmeacmeacme01"}, "globex": {"auth_token": "MAglobexglobexglob01"}}""");
+        acme = ApiKeys.create(accounts, "acme").key();
+        globex = ApiKeys.create(accounts, "globex").key();
+        limited = ApiKeys.create(accounts, "acme").key();
+        keyed = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
+                .withAccess(new ApiAccess(ApiKeys.load(accounts), false, Optional.of(new RateLimit(0.1, 200)))));
+        vertx = Vertx.vertx();
+        HttpResponse<String> served = HTTP.send(HttpRequest.newBuilder(URI.create(base(open) + "/openapi.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.body()).isEqualTo(new String(OpenApiHandler.document(), StandardCharsets.UTF_8));
+        // swagger-parser reads the exact served document and lists what is wrong with it.
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(served.body(), null, new ParseOptions());
+        assertThat(parsed.getMessages()).isEmpty();
+        assertThat(parsed.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
+        assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/v1/jobs", "/v1/jobs:batch", "/v1/jobs/{id}",
+                "/v1/jobs/{id}:retry", "/v1/jobs:redrive", "/v1/explain", "/v1/regions");
+        // vertx-openapi checks it against the 3.1 meta-schema, and fails when it is not valid. It refuses a
+        // template that is not a whole path segment ({id}:retry, valid OpenAPI): that one path key is
+        // renamed for it; responses are looked up by operationId, which does not change.
+        JsonObject forVertx = new JsonObject(served.body());
+        JsonObject paths = forVertx.getJsonObject("paths");
+        paths.put("/v1/jobs/{id}/retry", paths.remove("/v1/jobs/{id}:retry"));
+        contract = OpenAPIContract.from(vertx, forVertx).await(30, TimeUnit.SECONDS);
+        validator = ResponseValidator.create(vertx, contract);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        keyed.close();
+        open.close();
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    private static String base(SchedulerService scheduler) {
+        return "http://127.0.0.1:" + scheduler.port();
+    }
+
+    private static HttpResponse<String> call(SchedulerService scheduler, String method, String path, String body, String key)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(scheduler) + path))
+                .header("content-type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("authorization", "Bearer " + key);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Validates the answer against the operation; returns its body. */
+    private static JsonNode check(String operationId, int expectedStatus, HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(operationId + ": " + response.body()).isEqualTo(expectedStatus);
+        Map<String, String> headers = new HashMap<>();
+        response.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
+        String contentType = response.headers().firstValue("content-type").orElse(null);
+        validator.validate(ValidatableResponse.create(response.statusCode(), headers, Buffer.buffer(response.body()),
+                contentType), operationId).await(10, TimeUnit.SECONDS);
+        checked.add(operationId + " " + response.statusCode());
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void everyEndpointAnswersAsTheDocumentSays() throws Exception {
+        String host = "c-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
+        // submitJob
+        JsonNode accepted = check("submitJob", 202, call(open, "POST", "/v1/jobs",
+                "{\"url\": \"https://" + host + "/a#er=frankfurt\"}", null));
+        String id = accepted.get("id").asText();
+        check("submitJob", 202, call(open, "POST", "/v1/jobs", "{\"id\": \"" + id + "\", \"url\": \"https://" + host
+                + "/a#er=frankfurt\"}", null));
+        check("submitJob", 400, call(open, "POST", "/v1/jobs", "{\"url\": \"https://x.example/#ct=1\"}", null));
+        check("submitJob", 413, call(open, "POST", "/v1/jobs", "{\"url\": \"https://x.example/\", \"body\": \""
+                + "x".repeat(SchedulerConfig.DEFAULT_MAX_JOB_BYTES) + "\"}", null));
+        check("submitJob", 401, call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://x.example/\"}", null));
+        check("submitJob", 403, call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://x.example/\", \"account\": \"globex\"}",
+                acme));
+        String taken = "taken-" + UUID.randomUUID();
+        check("submitJob", 202, call(keyed, "POST", "/v1/jobs", "{\"id\": \"" + taken + "\", \"url\": \"https://x.example/\"}",
+                globex));
+        check("submitJob", 409, call(keyed, "POST", "/v1/jobs", "{\"id\": \"" + taken + "\", \"url\": \"https://x.example/\"}",
+                acme));
+        // submitBatch
+        check("submitBatch", 200, call(open, "POST", "/v1/jobs:batch", "[{\"url\": \"https://" + host
+                + "/b#er=mumbai\"}, {\"url\": \"https://" + host + "/b#rc=9\"}]", null));
+        check("submitBatch", 400, call(open, "POST", "/v1/jobs:batch", "{}", null));
+        check("submitBatch", 413, call(open, "POST", "/v1/jobs:batch",
+                "[" + String.join(",", Collections.nCopies(1001, "{\"url\": \"https://x.example/\"}")) + "]", null));
+        // getJob
+        check("getJob", 200, call(open, "GET", "/v1/jobs/" + id, null, null));
+        check("getJob", 404, call(open, "GET", "/v1/jobs/nope-" + UUID.randomUUID(), null, null));
+        // retryJob: not final, final, unknown
+        check("retryJob", 409, call(open, "POST", "/v1/jobs/" + id + ":retry", null, null));
+        fail(id);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                JSON.readTree(call(open, "GET", "/v1/jobs/" + id, null, null).body()).get("state").asText().equals("failed"));
+        check("getJob", 200, call(open, "GET", "/v1/jobs/" + id, null, null));
+        check("retryJob", 202, call(open, "POST", "/v1/jobs/" + id + ":retry", null, null));
+        check("retryJob", 404, call(open, "POST", "/v1/jobs/nope-" + UUID.randomUUID() + ":retry", null, null));
+        // listJobs
+        JsonNode page = check("listJobs", 200, call(open, "GET", "/v1/jobs?host=" + host + "&limit=1", null, null));
+        assertThat(page.get("next_cursor").isTextual()).isTrue();
+        check("listJobs", 200, call(open, "GET", "/v1/jobs?state=failed&host=" + host, null, null));
+        check("listJobs", 400, call(open, "GET", "/v1/jobs?state=lost", null, null));
+        check("listJobs", 403, call(keyed, "GET", "/v1/jobs?account=globex", null, acme));
+        // redriveJobs: the job retried above is not matched again (its retry stands for it); a second failed one is.
+        String second = check("submitJob", 202, call(open, "POST", "/v1/jobs",
+                "{\"url\": \"https://" + host + "/second#er=frankfurt\"}", null)).get("id").asText();
+        fail(second);
+        await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(call(open, "GET", "/v1/jobs/" + second, null, null)
+                .body()).get("state").asText().equals("failed"));
+        check("redriveJobs", 200, call(open, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host
+                + "\", \"dry_run\": true}", null));
+        JsonNode redriven = check("redriveJobs", 200, call(open, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\","
+                + " \"host\": \"" + host + "\"}", null));
+        assertThat(redriven.get("accepted").asInt()).isEqualTo(1);
+        check("redriveJobs", 400, call(open, "POST", "/v1/jobs:redrive", "{\"state\": \"queued\"}", null));
+        check("redriveJobs", 403, call(keyed, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"account\": \"globex\"}",
+                acme));
+        // explain
+        check("explain", 200, call(open, "GET", "/v1/explain?url=" + URLEncoder.encode("https://x.example/#er=mumbai",
+                StandardCharsets.UTF_8), null, null));
+        check("explain", 400, call(open, "GET", "/v1/explain?url=" + URLEncoder.encode("https://x.example/#tt=1",
+                StandardCharsets.UTF_8), null, null));
+        check("explain", 401, call(keyed, "GET", "/v1/explain?url=x", null, "ed_not_a_key"));
+        // listRegions is served by the status page's branch; checked here once the route exists.
+        HttpResponse<String> regions = call(open, "GET", "/v1/regions", null, null);
+        if (regions.statusCode() != 404) {
+            check("listRegions", 200, regions);
+        }
+        // 429 on a key with a tiny rate: its burst (200) spent by one batch, then one more request.
+        HttpResponse<String> burst = call(keyed, "POST", "/v1/jobs:batch",
+                "[" + String.join(",", Collections.nCopies(200, "{\"url\": \"https://x.example/#rc=9\"}")) + "]", limited);
+        check("submitBatch", 200, burst);
+        check("listJobs", 429, call(keyed, "GET", "/v1/jobs", null, limited));
+
+        // Every operation of the document was answered with success at least once.
+        for (Operation operation : contract.operations()) {
+            if (operation.getOperationId().equals("listRegions") && regions.statusCode() == 404) {
+                continue;
+            }
+            assertThat(checked).as("operations checked").anyMatch(entry -> entry.startsWith(operation.getOperationId() + " 2"));
+        }
+    }
+
+    @Test
+    void withKeysAListingShowsOnlyTheCallersAccount() throws Exception {
+        String host = "k-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
+        call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/a\"}", acme);
+        call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/g\"}", globex);
+        JsonNode mine = check("listJobs", 200, call(keyed, "GET", "/v1/jobs?host=" + host, null, acme));
+        assertThat(mine.get("jobs")).hasSize(1);
+        assertThat(mine.at("/jobs/0/account").asText()).isEqualTo("acme");
+        JsonNode all = check("listJobs", 200, call(open, "GET", "/v1/jobs?host=" + host, null, null));
+        assertThat(all.get("jobs")).hasSize(2);
+        String theirs = all.findValues("id").stream().map(JsonNode::asText)
+                .filter(id -> !id.equals(mine.at("/jobs/0/id").asText())).findFirst().orElseThrow();
+        // Another account's job is unknown to this key, for a retry as for a read.
+        check("retryJob", 404, call(keyed, "POST", "/v1/jobs/" + theirs + ":retry", null, acme));
+        check("getJob", 404, call(keyed, "GET", "/v1/jobs/" + theirs, null, acme));
+    }
+
+    @Test
+    void anUndeclaredStatusOrAMissingRequiredFieldFailsTheCheck() {
+        // The validator must be able to fail: a status the document does not declare, a body without a required field.
+        assertThatThrownBy(() -> validator.validate(ValidatableResponse.create(418, Map.of(), Buffer.buffer("{}"),
+                "application/json"), "getJob").await(10, TimeUnit.SECONDS)).isNotNull();
+        assertThatThrownBy(() -> validator.validate(ValidatableResponse.create(200, Map.of(),
+                Buffer.buffer("{\"jobs\": []}"), "application/json"), "listJobs").await(10, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    private static void fail(String id) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(
+                KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "contract-test"))) {
+            for (ResultEvent event : List.of(ResultEvent.started(id, "frankfurt"),
+                    ResultEvent.attempt(id, "frankfurt", "https://x/", "primary", 1, "5xx", 502, "HTTP 502",
+                            "2026-12-01T01:00:00Z", 7),
+                    ResultEvent.finalOutcome(id, "frankfurt", "failed", null, List.of("5xx"), "HTTP 502"))) {
+                producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(event))).get();
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package dev.edgedispatcher.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
+import dev.edgedispatcher.embeddedkafka.TopicContents;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Search, retry and redrive (SPEC §6 "Replay and search") against a real embedded broker. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class ReplayApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static SchedulerService scheduler;
+    private static String base;
+    private static KafkaProducer<String, byte[]> producer;
+
+    record Response(int status, JsonNode body) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withPort(0));
+        base = "http://127.0.0.1:" + scheduler.port();
+        producer = new KafkaProducer<>(KafkaClientSettings.producer(
+                KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "replay-test"));
+    }
+
+    @AfterAll
+    static void stop() {
+        producer.close();
+        scheduler.close();
+    }
+
+    static Response send(String method, String path, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("content-type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+    }
+
+    static String host() {
+        return "h-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
+    }
+
+    static String submit(String url) throws Exception {
+        Response accepted = send("POST", "/v1/jobs", "{\"url\": \"" + url + "\"}");
+        assertThat(accepted.status()).as(String.valueOf(accepted.body())).isEqualTo(202);
+        return accepted.body().get("id").asText();
+    }
+
+    /** What a worker writes for a job that failed: started, one attempt, final. */
+    static void fail(String id, String region, String outcome, int status) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.started(id, region)))).get();
+        producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, region,
+                "https://x/", "primary", 1, outcome, status, "HTTP " + status, "2026-12-01T01:00:00Z", 5)))).get();
+        producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, region,
+                "failed", null, List.of(outcome), "HTTP " + status)))).get();
+    }
+
+    static void awaitState(String id, String state) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(send("GET", "/v1/jobs/" + id, null).body().get("state").asText()).isEqualTo(state));
+    }
+
+    @Test
+    void listingFiltersPagesNewestFirstAndKeepsItsPlaceWhileJobsArrive() throws Exception {
+        String host = host();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(submit("https://" + host + "/cb/" + i + "#er=frankfurt"));
+        }
+        String elsewhere = submit("https://" + host + "/cb/x#er=mumbai");
+        fail(ids.get(1), "frankfurt", "5xx", 503);
+        awaitState(ids.get(1), "failed");
+
+        Response failed = send("GET", "/v1/jobs?state=failed&host=" + host.toUpperCase(), null);
+        assertThat(failed.status()).isEqualTo(200);
+        assertThat(failed.body().get("jobs")).hasSize(1);
+        JsonNode job = failed.body().at("/jobs/0");
+        assertThat(job.get("id").asText()).isEqualTo(ids.get(1));
+        assertThat(job.get("host").asText()).isEqualTo(host);
+        assertThat(job.get("last_outcome").asText()).isEqualTo("5xx");
+        assertThat(job.get("submitted_at").asText()).endsWith("Z");
+        assertThat(job.get("attempts")).hasSize(1);
+        assertThat(failed.body().get("next_cursor").isNull()).isTrue();
+        assertThat(send("GET", "/v1/jobs?outcome=5xx&host=" + host, null).body().get("jobs")).hasSize(1);
+        assertThat(send("GET", "/v1/jobs?region=mumbai&host=" + host, null).body().at("/jobs/0/id").asText())
+                .isEqualTo(elsewhere);
+
+        // Pages of two over the five frankfurt jobs, with a new job accepted between the pages.
+        List<String> seen = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Response page = send("GET", "/v1/jobs?region=frankfurt&host=" + host + "&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor), null);
+            assertThat(page.status()).isEqualTo(200);
+            page.body().get("jobs").forEach(j -> {
+                seen.add(j.get("id").asText());
+                keys.add(j.get("submitted_at").asText() + " " + j.get("id").asText());
+            });
+            cursor = page.body().get("next_cursor").isNull() ? null : page.body().get("next_cursor").asText();
+            if (pages++ == 0) {
+                submit("https://" + host + "/cb/late#er=frankfurt");
+            }
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(3);
+        // Each once, newest accept first (ties by id, descending); the late job is newer than the first page.
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(keys).isSortedAccordingTo(java.util.Comparator.comparing(
+                (String key) -> java.time.Instant.parse(key.split(" ")[0])).thenComparing(key -> key.split(" ")[1]).reversed());
+
+        String since = job.get("submitted_at").asText();
+        assertThat(send("GET", "/v1/jobs?host=" + host + "&since=" + since + "&until=" + since, null).body().get("jobs"))
+                .isEmpty();
+    }
+
+    @Test
+    void invalidFiltersAre400NamingTheFieldTheValueAndWhatIsAllowed() throws Exception {
+        assertRefused(send("GET", "/v1/jobs?state=lost", null), "state", "lost", "queued, in_flight, delivered, failed");
+        assertRefused(send("GET", "/v1/jobs?region=mars", null), "region", "mars", "frankfurt");
+        assertRefused(send("GET", "/v1/jobs?outcome=timeout", null), "outcome", "timeout", "5xx");
+        assertRefused(send("GET", "/v1/jobs?since=yesterday", null), "since", "yesterday", "ISO-8601");
+        assertRefused(send("GET", "/v1/jobs?limit=0", null), "limit", "0", "1 to 1000");
+        assertRefused(send("GET", "/v1/jobs?limit=1001", null), "limit", "1001", "1 to 1000");
+        assertRefused(send("GET", "/v1/jobs?cursor=bogus", null), "cursor", "bogus", "next_cursor");
+        assertRefused(send("GET", "/v1/jobs?status=failed", null), "status", "status", "state");
+        assertRefused(send("POST", "/v1/jobs:redrive", "{\"state\": \"queued\"}"), "state", "queued", "delivered, failed");
+        assertRefused(send("POST", "/v1/jobs:redrive", "{}"), "state", "missing", "failed");
+        assertRefused(send("POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"dry_run\": \"yes\"}"), "dry_run", "yes",
+                "true or false");
+    }
+
+    private static void assertRefused(Response response, String field, String value, String allowed) {
+        assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(400);
+        assertThat(response.body().get("field").asText()).isEqualTo(field);
+        assertThat(response.body().get("detail").asText()).contains(value).contains(allowed);
+        assertThat(response.body().get("error").asText()).isNotBlank();
+    }
+
+    @Test
+    void retryOfAFinalJobPublishesANewJobWithTheOriginalWebhookId() throws Exception {
+        String host = host();
+        String original = submit("https://" + host + "/cb?x=1#er=singapore&rc=2");
+        Response early = send("POST", "/v1/jobs/" + original + ":retry", null);
+        assertThat(early.status()).isEqualTo(409);
+        assertThat(early.body().get("detail").asText()).contains("queued");
+
+        fail(original, "singapore", "ct", 0);
+        awaitState(original, "failed");
+        Response retried = send("POST", "/v1/jobs/" + original + ":retry", null);
+        assertThat(retried.status()).as(String.valueOf(retried.body())).isEqualTo(202);
+        assertThat(retried.body().get("retry_of").asText()).isEqualTo(original);
+        String again = retried.body().get("id").asText();
+        assertThat(again).isNotEqualTo(original);
+
+        JsonNode record = onRegionTopic(Region.SINGAPORE, again);
+        assertThat(record.get("webhook_id").asText()).isEqualTo(original);
+        assertThat(record.get("retry_of").asText()).isEqualTo(original);
+        assertThat(record.get("url").asText()).isEqualTo("https://" + host + "/cb?x=1#er=singapore&rc=2");
+        Response status = send("GET", "/v1/jobs/" + again, null);
+        assertThat(status.body().get("state").asText()).isEqualTo("queued");
+        assertThat(status.body().get("retry_of").asText()).isEqualTo(original);
+
+        // A retry of the retry still carries the first job's delivery id.
+        fail(again, "singapore", "ct", 0);
+        awaitState(again, "failed");
+        String third = send("POST", "/v1/jobs/" + again + ":retry", null).body().get("id").asText();
+        assertThat(onRegionTopic(Region.SINGAPORE, third).get("webhook_id").asText()).isEqualTo(original);
+        // Both failed jobs of the chain have a newer repeat (the third is queued): a redrive sends none.
+        Response redrive = send("POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host + "\"}");
+        assertThat(redrive.body().get("matched").asInt()).isZero();
+
+        assertThat(send("POST", "/v1/jobs/no-such-job:retry", null).status()).isEqualTo(404);
+        assertThat(send("POST", "/v1/jobs/" + original + ":explode", null).status()).isIn(404, 405);
+    }
+
+    static JsonNode onRegionTopic(Region region, String id) throws Exception {
+        List<JsonNode> found = new ArrayList<>();
+        for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(region))) {
+            JsonNode node = JSON.readTree(record.value());
+            if (node.path("id").asText().equals(id)) {
+                found.add(node);
+            }
+        }
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    @Test
+    void redriveSendsEachMatchedJobOnceReportsPoisonAndShowsProgressInMetrics() throws Exception {
+        String host = host();
+        List<String> failedIds = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String id = submit("https://" + host + "/r/" + i + "#er=n_virginia");
+            fail(id, "n_virginia", "5xx", 500);
+            failedIds.add(id);
+        }
+        String stillQueued = submit("https://" + host + "/r/q#er=n_virginia");
+        // A record on a region topic that was never a valid job (ct=5 is out of range), failed by a worker.
+        String poison = "p-" + UUID.randomUUID();
+        ProducerRecord<String, byte[]> bad = new ProducerRecord<>(Topics.region(Region.N_VIRGINIA), poison, ("{\"id\":\""
+                + poison + "\",\"url\":\"https://" + host + "/p#ct=5\",\"kind\":\"answer_url\",\"method\":\"POST\","
+                + "\"region\":\"n_virginia\",\"submitted_at_ms\":" + System.currentTimeMillis() + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        bad.headers().add(Topics.JOB_ID_HEADER, poison.getBytes(StandardCharsets.UTF_8));
+        producer.send(bad).get();
+        fail(poison, "n_virginia", "ct", 0);
+        for (String id : failedIds) {
+            awaitState(id, "failed");
+        }
+        awaitState(poison, "failed");
+
+        String filter = "\"state\": \"failed\", \"host\": \"" + host + "\"";
+        Response dry = send("POST", "/v1/jobs:redrive", "{" + filter + ", \"dry_run\": true}");
+        assertThat(dry.status()).as(String.valueOf(dry.body())).isEqualTo(200);
+        assertThat(dry.body().get("matched").asInt()).isEqualTo(8);
+        assertThat(dry.body().get("accepted").asInt()).isZero();
+        assertThat(dry.body().get("not_redrivable").asInt()).isEqualTo(1);
+        assertThat(dry.body().at("/not_redrivable_samples/0/id").asText()).isEqualTo(poison);
+        assertThat(dry.body().at("/not_redrivable_samples/0/reason").asText()).contains("never a valid job").contains("ct");
+
+        // The two newest first (the poison record is the newest), then the rest: a job already sent
+        // again is not matched again, its repeat stands for it.
+        Response limited = send("POST", "/v1/jobs:redrive", "{" + filter + ", \"limit\": 2, \"region\": \"n_virginia\"}");
+        assertThat(limited.body().get("matched").asInt()).isEqualTo(2);
+        int first = limited.body().get("accepted").asInt();
+        assertThat(first + limited.body().get("not_redrivable").asInt()).isEqualTo(2);
+        Response redrive = send("POST", "/v1/jobs:redrive", "{" + filter + "}");
+        assertThat(redrive.status()).isEqualTo(200);
+        assertThat(redrive.body().get("matched").asInt()).isEqualTo(8 - first);
+        assertThat(redrive.body().get("accepted").asInt()).isEqualTo(7 - first);
+        assertThat(redrive.body().get("not_redrivable").asInt()).isEqualTo(1);
+        Response again = send("POST", "/v1/jobs:redrive", "{" + filter + "}");
+        assertThat(again.body().get("matched").asInt()).isEqualTo(1);
+        assertThat(again.body().get("accepted").asInt()).isZero();
+
+        // Each failed job exactly once over the three calls; the queued and the poison one never.
+        List<String> retryOf = new ArrayList<>();
+        for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.N_VIRGINIA))) {
+            JsonNode node = JSON.readTree(record.value());
+            if (node.has("retry_of") && node.path("url").asText().contains(host)) {
+                retryOf.add(node.get("retry_of").asText());
+            }
+        }
+        assertThat(retryOf).containsExactlyInAnyOrderElementsOf(failedIds).doesNotContain(stillQueued, poison);
+
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("dispatcher_redrive_accepted_total").contains("dispatcher_redrive_matched_total")
+                .contains("dispatcher_redrive_not_redrivable_total").contains("dispatcher_redrive_pending");
+    }
+
+    @Test
+    void aRedriveOfThousandsIsPacedSendsEachOnceAndShowsProgressWhileItRuns() throws Exception {
+        String host = host();
+        int jobs = 3000;
+        List<String> ids = new ArrayList<>();
+        for (int batch = 0; batch < jobs / 1000; batch++) {
+            String body = "[" + String.join(",", java.util.Collections.nCopies(1000,
+                    "{\"url\": \"https://" + host + "/many#er=frankfurt\"}")) + "]";
+            send("POST", "/v1/jobs:batch", body).body().get("results").forEach(r -> ids.add(r.get("id").asText()));
+        }
+        assertThat(ids).hasSize(jobs).doesNotHaveDuplicates();
+        for (String id : ids) {
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
+                    "failed", null, List.of("5xx"), "HTTP 500"))));
+        }
+        producer.flush();
+        String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}").body().get("matched").asInt() == jobs);
+
+        java.util.concurrent.CompletableFuture<Response> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("POST", "/v1/jobs:redrive", filter + "}");
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        long started = System.nanoTime();
+        List<Double> pendingSeen = new ArrayList<>();
+        while (!running.isDone()) {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            metrics.lines().filter(line -> line.startsWith("dispatcher_redrive_pending "))
+                    .forEach(line -> pendingSeen.add(Double.parseDouble(line.substring(line.indexOf(' ') + 1))));
+            Thread.sleep(50);
+        }
+        Response report = running.join();
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(report.body().get("matched").asInt()).isEqualTo(jobs);
+        assertThat(report.body().get("accepted").asInt()).isEqualTo(jobs);
+        // Paced at 1000 jobs/s in chunks of 500: the last chunk may go at once, the ones before cannot.
+        assertThat(tookMs).isGreaterThanOrEqualTo((jobs - 500) * 1000L / SchedulerConfig.REDRIVE_JOBS_PER_SECOND);
+        assertThat(pendingSeen).anyMatch(pending -> pending > 0 && pending < jobs);
+
+        java.util.Map<String, Long> retried = new java.util.HashMap<>();
+        for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT))) {
+            JsonNode node = JSON.readTree(record.value());
+            if (node.has("retry_of") && node.path("url").asText().contains(host)) {
+                retried.merge(node.get("retry_of").asText(), 1L, Long::sum);
+                assertThat(node.get("webhook_id").asText()).isEqualTo(node.get("retry_of").asText());
+            }
+        }
+        assertThat(retried).hasSize(jobs).allSatisfy((id, times) -> assertThat(times).isEqualTo(1));
+        assertThat(retried.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    }
+}
