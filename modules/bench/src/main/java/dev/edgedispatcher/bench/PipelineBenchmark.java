@@ -1,0 +1,392 @@
+package dev.edgedispatcher.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The whole pipeline as a user runs it (issue: whole-system throughput): {@code dispatcher up} in a
+ * process of its own (embedded broker, scheduler, one worker per region), an nginx receiver in
+ * processes of its own that answers 200 and logs every request, and {@code wrk} against that nginx
+ * in the same run for the ceiling.
+ *
+ * <p>Method:
+ * <ul>
+ * <li>ceiling: {@code wrk -t2 -c64 -d10s} against the receiver (nginx's default unbuffered access
+ *     log on, as for deliveries);
+ * <li>throughput: {@code jobs} jobs round-robin over the five regions ({@code er=<region>}) and over
+ *     {@code destinations} loopback addresses of the receiver, through {@code POST /v1/jobs:batch}
+ *     (1,000 per request, 4 client threads); deliveries/s from the first submit to the last arrival
+ *     in nginx's log (after a warm-up of 10,000 jobs not counted);
+ * <li>latency: single {@code POST /v1/jobs} open loop at 500/s and 1,000/s for 10 s each, every job
+ *     carrying its scheduled send time; latency is nginx's arrival time minus that time (1 ms
+ *     resolution, nginx's {@code $msec});
+ * <li>CPU: the {@code up} process's CPU time over the throughput phase (from /proc), and a JFR
+ *     profile of that phase split by thread group ({@link CpuSplit}).
+ * </ul>
+ * Args: dispatcher-jar [jobs] [destinations] [extra args for up...]. Run: {@code scripts/bench-system pipeline}.
+ */
+public final class PipelineBenchmark {
+
+    private static final String[] REGIONS = {"n_california", "n_virginia", "frankfurt", "singapore", "mumbai"};
+    private static final int RECEIVER_PORT = 42800;
+    private static final int HTTP_PORT = 42880;
+    private static final int BATCH = 1000;
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int destinations = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        List<String> upArgs = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
+        Path work = Files.createTempDirectory("pipeline-bench");
+        Path accessLog = work.resolve("access.log");
+        Process nginx = Nginx.start(work, RECEIVER_PORT, accessLog);
+        Process up = null;
+        try {
+            double ceiling = wrkCeiling();
+            up = startUp(jar, work, upArgs);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String base = "http://127.0.0.1:" + HTTP_PORT;
+            ArrivalLog arrivals = new ArrivalLog(accessLog);
+            System.out.printf("# pipeline: %,d jobs over 5 regions and %d destinations, batches of %d, 4 client threads;"
+                    + " up args %s%n", jobs, destinations, BATCH, upArgs);
+            System.out.printf("ceiling (wrk -t2 -c64 -d10s on the receiver): %,.0f req/s%n", ceiling);
+
+            submitBatches(http, base, "w", 10_000, destinations);
+            arrivals.awaitCount("w", 10_000, Duration.ofMinutes(3));
+
+            long cpuBefore = ProcessCpu.millis(up.pid());
+            Path jfr = work.resolve("throughput.jfr");
+            jcmd(up.pid(), "JFR.start", "name=bench", "settings=profile");
+            long startMillis = System.currentTimeMillis();
+            long start = System.nanoTime();
+            double submitSeconds = submitBatches(http, base, "t", jobs, destinations);
+            arrivals.awaitCount("t", jobs, Duration.ofMinutes(5));
+            double lastArrival = arrivals.lastArrivalMillis("t");
+            jcmd(up.pid(), "JFR.stop", "name=bench", "filename=" + jfr);
+            long cpu = ProcessCpu.millis(up.pid()) - cpuBefore;
+            double seconds = (lastArrival - startMillis) / 1000.0;
+            double rate = jobs / seconds;
+            System.out.printf("throughput: %,d delivered in %.2f s (submission took %.2f s): %,.0f deliveries/s ="
+                    + " %.3f of the ceiling%n", jobs, seconds, submitSeconds, rate, rate / ceiling);
+            System.out.printf("  up process CPU over the phase: %.1f s = %.2f cores (wall %.1f s)%n", cpu / 1000.0,
+                    cpu / 1000.0 / ((System.nanoTime() - start) / 1e9), (System.nanoTime() - start) / 1e9);
+            CpuSplit.print(jfr);
+
+            for (int perSecond : new int[] {500, 1000}) {
+                String phase = "l" + perSecond;
+                int count = perSecond * 10;
+                openLoop(http, base, phase, perSecond, count);
+                arrivals.awaitCount(phase, count, Duration.ofMinutes(2));
+                Percentiles latencies = arrivals.latencies(phase);
+                System.out.printf("latency at %,d/s, %,d single POSTs, scheduled send -> arrival at nginx: p50 %.1f ms,"
+                        + " p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n", perSecond, count, latencies.at(50) / 1000.0,
+                        latencies.at(99) / 1000.0, latencies.at(99.9) / 1000.0, latencies.at(100) / 1000.0);
+            }
+            System.out.println("jfr: " + jfr);
+        } finally {
+            if (up != null) {
+                up.destroy();
+                up.waitFor(20, TimeUnit.SECONDS);
+                up.destroyForcibly();
+            }
+            nginx.destroy(); // SIGTERM: the master stops its workers, then exits
+            nginx.waitFor(10, TimeUnit.SECONDS);
+        }
+        System.exit(0);
+    }
+
+    /** Jobs submitted in batches by 4 threads; returns the seconds the submission took. */
+    private static double submitBatches(HttpClient http, String base, String phase, int jobs, int destinations)
+            throws Exception {
+        URI batchUri = URI.create(base + "/v1/jobs:batch");
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        long start = System.nanoTime();
+        List<Future<?>> sent = new ArrayList<>();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        for (int first = 0; first < jobs; first += BATCH) {
+            int from = first;
+            int count = Math.min(BATCH, jobs - first);
+            sent.add(senders.submit(() -> {
+                StringBuilder body = new StringBuilder(count * 140).append('[');
+                for (int i = from; i < from + count; i++) {
+                    body.append(i == from ? "" : ",").append("{\"id\":\"").append(phase).append('-').append(run).append('-')
+                            .append(i).append("\",\"url\":\"").append(receiverUrl(phase, i, destinations))
+                            .append("#er=").append(REGIONS[i % REGIONS.length])
+                            .append("\",\"params\":{\"CallUUID\":\"c-").append(i).append("\",\"Event\":\"hangup\"}}");
+                }
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(batchUri)
+                        .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 200 || answer.body().contains("\"error\"")) {
+                    throw new IllegalStateException("batch refused: " + answer.statusCode() + " "
+                            + answer.body().substring(0, Math.min(300, answer.body().length())));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> batch : sent) {
+            batch.get();
+        }
+        senders.shutdown();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static String receiverUrl(String phase, int i, int destinations) {
+        return "http://127.0.0." + (1 + i % destinations) + ":" + RECEIVER_PORT + "/" + phase + "/" + i;
+    }
+
+    /**
+     * One {@code POST /v1/jobs} every 1/perSecond s, each sent at its scheduled time (late sends are
+     * sent at once and keep their scheduled time: open loop); the scheduled time, in epoch
+     * microseconds, travels in the destination's query string.
+     */
+    private static void openLoop(HttpClient http, String base, String phase, int perSecond, int count)
+            throws Exception {
+        URI jobsUri = URI.create(base + "/v1/jobs");
+        long intervalNanos = 1_000_000_000L / perSecond;
+        Instant epochStart = Instant.now().plusMillis(50);
+        long startNanos = System.nanoTime() + 50_000_000L;
+        long epochStartMicros = epochStart.getEpochSecond() * 1_000_000L + epochStart.getNano() / 1000;
+        AtomicLong failed = new AtomicLong();
+        List<CompletableFuture<?>> pending = new ArrayList<>(count);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        for (int i = 0; i < count; i++) {
+            long due = startNanos + i * intervalNanos;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                if (wait > 200_000) {
+                    Thread.sleep(0, (int) Math.min(wait - 100_000, 999_999));
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            long scheduledMicros = epochStartMicros + i * intervalNanos / 1000;
+            String body = "{\"id\":\"" + phase + "-" + run + "-" + i + "\",\"url\":\"" + receiverUrl(phase, i, 10) + "?s="
+                    + scheduledMicros + "#er=" + REGIONS[i % REGIONS.length] + "\",\"params\":{\"CallUUID\":\"c-" + i + "\"}}";
+            pending.add(http.sendAsync(HttpRequest.newBuilder(jobsUri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.discarding()).whenComplete((answer, error) -> {
+                        if (error != null || answer.statusCode() != 202 && answer.statusCode() != 200) {
+                            failed.incrementAndGet();
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " single submits were refused at " + perSecond + "/s");
+        }
+    }
+
+    private static double wrkCeiling() throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c64", "-d10s", "http://127.0.0.1:" + RECEIVER_PORT + "/wrk")
+                .redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        wrk.waitFor();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Requests/sec:")) {
+                return Double.parseDouble(line.substring("Requests/sec:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("wrk printed no rate: " + out);
+    }
+
+    private static Process startUp(Path jar, Path work, List<String> extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String opts = System.getenv("DISPATCHER_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            command.addAll(List.of(opts.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString(), "up", "--port", String.valueOf(HTTP_PORT), "--data-dir",
+                work.resolve("data").toString()));
+        command.addAll(extra);
+        Process up = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("up.log").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(up::destroyForcibly));
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!up.isAlive()) {
+                throw new IllegalStateException("up exited: " + Files.readString(work.resolve("up.log")));
+            }
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + HTTP_PORT + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return up;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("up was not ready within 120 s: " + Files.readString(work.resolve("up.log")));
+    }
+
+    static void jcmd(long pid, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid)));
+        command.addAll(List.of(args));
+        Process jcmd = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", args) + ": " + out);
+        }
+    }
+
+    /** nginx answering 200 to everything and logging {@code $msec $request_uri}, in processes of its own. */
+    static final class Nginx {
+        static Process start(Path work, int port, Path accessLog) throws Exception {
+            try (java.net.Socket busy = new java.net.Socket("127.0.0.1", port)) {
+                throw new IllegalStateException("port " + port + " is taken (an nginx left from an earlier run?)");
+            } catch (java.net.ConnectException free) {
+                // as it should be
+            }
+            Files.createDirectories(work.resolve("nginx-tmp"));
+            Path conf = work.resolve("nginx.conf");
+            Files.writeString(conf, String.join("\n",
+                    "worker_processes 2;",
+                    "pid " + work.resolve("nginx.pid") + ";",
+                    "error_log " + work.resolve("nginx-error.log") + " warn;",
+                    "events { worker_connections 16384; }",
+                    "http {",
+                    "  log_format bench '$msec $request_uri';",
+                    "  access_log " + accessLog + " bench;",
+                    "  client_body_temp_path " + work.resolve("nginx-tmp") + ";",
+                    "  client_body_buffer_size 64k;",
+                    "  keepalive_requests 1000000;",
+                    "  keepalive_timeout 60s;",
+                    "  server {",
+                    "    listen " + port + " backlog=8192;",
+                    "    location / { return 200 'ok'; }",
+                    "  }",
+                    "}", ""));
+            Process nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-p", work.toString(), "-g", "daemon off;")
+                    .redirectErrorStream(true).redirectOutput(work.resolve("nginx.out").toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(nginx::destroyForcibly));
+            HttpClient http = HttpClient.newHttpClient();
+            for (int i = 0; i < 100; i++) {
+                try {
+                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    return nginx;
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            throw new IllegalStateException("nginx did not start: " + Files.readString(work.resolve("nginx.out")));
+        }
+    }
+
+    /** Reads nginx's access log as it grows: arrivals per phase, their last time, and latencies. */
+    static final class ArrivalLog {
+        private final Path file;
+        private long read;
+        private final Map<String, PhaseArrivals> phases = new java.util.HashMap<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        ArrivalLog(Path file) {
+            this.file = file;
+        }
+
+        void awaitCount(String phase, int count, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (phase(phase).count < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + phase(phase).count + " of " + count + " jobs of phase " + phase
+                            + " arrived within " + timeout);
+                }
+                Thread.sleep(20);
+                readNew();
+            }
+        }
+
+        double lastArrivalMillis(String phase) {
+            return phase(phase).lastMillis;
+        }
+
+        Percentiles latencies(String phase) {
+            long[] micros = phase(phase).latenciesMicros.stream().mapToLong(Long::longValue).toArray();
+            return new Percentiles(micros, micros.length);
+        }
+
+        private PhaseArrivals phase(String name) {
+            return phases.computeIfAbsent(name, n -> new PhaseArrivals());
+        }
+
+        private void readNew() throws IOException {
+            try (var channel = java.nio.channels.FileChannel.open(file)) {
+                long size = channel.size();
+                if (size <= read) {
+                    return;
+                }
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(size - read, 64 << 20));
+                channel.read(buffer, read);
+                read += buffer.position();
+                partial.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+            }
+            int lineStart = 0;
+            int newline;
+            while ((newline = partial.indexOf("\n", lineStart)) >= 0) {
+                parse(partial.substring(lineStart, newline));
+                lineStart = newline + 1;
+            }
+            partial.delete(0, lineStart);
+        }
+
+        private void parse(String line) {
+            // "1764550000.123 /t/42" or "/l500/7?s=1764550000123456"
+            int space = line.indexOf(' ');
+            int slash = line.indexOf('/', space + 2);
+            if (space < 0 || slash < 0) {
+                return;
+            }
+            double millis = Double.parseDouble(line.substring(0, space)) * 1000.0;
+            PhaseArrivals arrivals = phase(line.substring(space + 2, slash));
+            arrivals.count++;
+            arrivals.lastMillis = Math.max(arrivals.lastMillis, millis);
+            int scheduled = line.indexOf("?s=");
+            if (scheduled > 0) {
+                long micros = Long.parseLong(line.substring(scheduled + 3));
+                arrivals.latenciesMicros.add(Math.round(millis * 1000.0) - micros);
+            }
+        }
+
+        private static final class PhaseArrivals {
+            int count;
+            double lastMillis;
+            final List<Long> latenciesMicros = new ArrayList<>();
+        }
+    }
+
+    /** CPU time of a process so far, from /proc/PID/stat (user + system, clock ticks of 10 ms). */
+    static final class ProcessCpu {
+        static long millis(long pid) throws IOException {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        }
+    }
+
+    static BufferedReader lines(Process process) {
+        return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+}
