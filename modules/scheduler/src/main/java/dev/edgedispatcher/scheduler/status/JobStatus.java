@@ -63,32 +63,39 @@ final class JobStatus {
                 state = "in_flight";
             }
         } else if (ResultEvent.ATTEMPT.equals(event.type())) {
-            ObjectNode attempt = JsonNodeFactory.instance.objectNode();
-            attempt.put("url", event.url());
-            attempt.put("target", event.target());
-            attempt.put("attempt", event.attempt());
-            attempt.put("outcome", event.outcome());
-            if (event.status() == null) {
-                attempt.putNull("status");
-            } else {
-                attempt.put("status", event.status());
-            }
-            attempt.put("reason", event.reason());
-            attempt.put("started_at", event.startedAt());
-            attempt.put("duration_ms", event.durationMs());
-            byte[][] more = java.util.Arrays.copyOf(attempts, attempts.length + 1);
-            more[attempts.length] = RecordJson.write(attempt);
-            attempts = more;
-            if (state.equals("queued")) {
-                state = "in_flight";
-            }
+            addAttempt(event);
         } else if (ResultEvent.FINAL.equals(event.type()) && !isFinal()) {
             // The first final outcome stands: a job re-delivered after a worker crash may get a second.
+            if (event.lastAttempt() != null) {
+                addAttempt(event.lastAttempt());
+            }
             state = event.state();
             deliveredBy = event.deliveredBy();
             return isFinal();
         }
         return false;
+    }
+
+    private void addAttempt(ResultEvent event) {
+        ObjectNode attempt = JsonNodeFactory.instance.objectNode();
+        attempt.put("url", event.url());
+        attempt.put("target", event.target());
+        attempt.put("attempt", event.attempt());
+        attempt.put("outcome", event.outcome());
+        if (event.status() == null) {
+            attempt.putNull("status");
+        } else {
+            attempt.put("status", event.status());
+        }
+        attempt.put("reason", event.reason());
+        attempt.put("started_at", event.startedAt());
+        attempt.put("duration_ms", event.durationMs());
+        byte[][] more = java.util.Arrays.copyOf(attempts, attempts.length + 1);
+        more[attempts.length] = RecordJson.write(attempt);
+        attempts = more;
+        if (state.equals("queued")) {
+            state = "in_flight";
+        }
     }
 
     private synchronized boolean isFinal() {
