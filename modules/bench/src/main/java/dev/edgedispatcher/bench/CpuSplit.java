@@ -28,11 +28,14 @@ final class CpuSplit {
         if (thread.contains("status-index")) {
             return "status index";
         }
-        if (thread.startsWith("region-consumer") || thread.contains("consumer-loop")) {
+        if (thread.startsWith("region-worker-")) {
             return "workers: region consumers";
         }
         if (thread.startsWith("vert.x-eventloop")) {
             return "vert.x event loops (scheduler HTTP + worker deliveries)";
+        }
+        if (thread.startsWith("kafka-send-")) {
+            return "Kafka send hand-off (scheduler, workers)";
         }
         if (thread.contains("intake")) {
             return "intake: Kafka intake";

@@ -64,6 +64,26 @@ class WorkerKafkaTest {
     }
 
     @Test
+    void aJobDeliveredAtOnceCostsOneResultsRecord() throws Exception {
+        try (RecordingServer server = new RecordingServer()) {
+            server.on("/fast", status(200));
+            String id = "one-" + UUID.randomUUID();
+            KafkaTestSupport.publish(bootstrap, List.of(job(id, server.url("/fast"), Region.MUMBAI, null)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> finals().containsKey(id));
+            // Nothing more comes: no started event (the job took far less than 250 ms), no separate attempt event.
+            Thread.sleep(dev.edgedispatcher.worker.dispatch.JobDispatcher.STARTED_EVENT_AFTER_MS + 500);
+            List<ResultEvent> events = KafkaTestSupport.results(bootstrap).stream().filter(event -> event.id().equals(id))
+                    .toList();
+            assertThat(events).extracting(ResultEvent::type).containsExactly(ResultEvent.FINAL);
+            assertThat(events.get(0).attemptsRecorded()).singleElement().satisfies(attempt -> {
+                assertThat(attempt.outcome()).isEqualTo(ResultEvent.OUTCOME_OK);
+                assertThat(attempt.status()).isEqualTo(200);
+                assertThat(attempt.attempt()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
     void aJobIsDeliveredAndItsAttemptAndFinalOutcomeAreWritten() throws Exception {
         try (RecordingServer server = new RecordingServer()) {
             server.on("/ok", status(500), status(200));

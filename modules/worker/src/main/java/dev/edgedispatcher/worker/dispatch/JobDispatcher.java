@@ -121,7 +121,7 @@ public final class JobDispatcher implements RecordDispatcher {
     }
 
     /** A job still running this long after it started gets a started event (its status turns in_flight). */
-    static final long STARTED_EVENT_AFTER_MS = 250;
+    public static final long STARTED_EVENT_AFTER_MS = 250;
 
     /** Admitted: deliver on the next event loop. */
     private void start(InFlight item) {

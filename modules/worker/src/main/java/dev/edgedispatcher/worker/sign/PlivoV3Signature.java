@@ -28,11 +28,20 @@ public final class PlivoV3Signature {
 
     /** A fresh 20-digit nonce. */
     public static String newNonce() {
-        StringBuilder nonce = new StringBuilder(20);
-        for (int i = 0; i < 20; i++) {
-            nonce.append((char) ('0' + RANDOM.nextInt(10)));
+        // One draw from the shared SecureRandom per nonce, not one per digit (each is a locked call).
+        byte[] random = new byte[32];
+        char[] digits = new char[20];
+        int filled = 0;
+        while (filled < digits.length) {
+            RANDOM.nextBytes(random);
+            for (int i = 0; i < random.length && filled < digits.length; i++) {
+                int value = random[i] & 0xff;
+                if (value < 250) { // 250 = 25 * 10: no digit more likely than another
+                    digits[filled++] = (char) ('0' + value % 10);
+                }
+            }
         }
-        return nonce.toString();
+        return new String(digits);
     }
 
     /**
