@@ -42,7 +42,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>CPU: the {@code up} process's CPU time over the throughput phase (from /proc), and a JFR
  *     profile of a second, identical phase split by thread group ({@link CpuSplit}).
  * </ul>
- * Args: dispatcher-jar [jobs] [destinations] [extra args for up...]. Run: {@code scripts/bench-system pipeline}.
+ * <p>Scaling: with {@code worker-processes} N > 0, {@code up} runs {@code --no-workers} and N
+ * {@code dispatcher worker} processes serve all five regions (each region's group has N members);
+ * the CPU of every process is reported.
+ *
+ * <p>Args: dispatcher-jar [jobs] [destinations] [worker-processes, 0: in up] [extra args for up...].
+ * Run: {@code scripts/bench-system pipeline}.
  */
 public final class PipelineBenchmark {
 
@@ -55,25 +60,39 @@ public final class PipelineBenchmark {
         Path jar = Path.of(args[0]);
         int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int destinations = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        List<String> upArgs = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
+        int workerProcesses = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        List<String> upArgs = new ArrayList<>(args.length > 4 ? List.of(args).subList(4, args.length) : List.of());
+        if (workerProcesses > 0) {
+            upArgs.add("--no-workers");
+        }
         Path work = Files.createTempDirectory("pipeline-bench");
         Path accessLog = work.resolve("access.log");
         Process nginx = Nginx.start(work, RECEIVER_PORT, accessLog);
         Process up = null;
+        List<Process> workers = new ArrayList<>();
         try {
             double ceiling = wrkCeiling();
             up = startUp(jar, work, upArgs);
+            String bootstrap = Files.readString(work.resolve("data").resolve("kafka-bootstrap")).trim();
+            for (int i = 0; i < workerProcesses; i++) {
+                workers.add(startWorker(jar, work, bootstrap, i));
+            }
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://127.0.0.1:" + HTTP_PORT;
             ArrivalLog arrivals = new ArrivalLog(accessLog);
             System.out.printf("# pipeline: %,d jobs over 5 regions and %d destinations, batches of %d, 4 client threads;"
-                    + " up args %s%n", jobs, destinations, BATCH, upArgs);
+                    + " up args %s; %s%n", jobs, destinations, BATCH, upArgs, workerProcesses == 0
+                            ? "workers in up" : workerProcesses + " worker processes, each serving all five regions");
             System.out.printf("ceiling (wrk -t2 -c64 -d10s on the receiver): %,.0f req/s%n", ceiling);
 
             submitBatches(http, base, "w", 10_000, destinations);
             arrivals.awaitCount("w", 10_000, Duration.ofMinutes(3));
 
             long cpuBefore = ProcessCpu.millis(up.pid());
+            long[] workerCpuBefore = new long[workers.size()];
+            for (int i = 0; i < workers.size(); i++) {
+                workerCpuBefore[i] = ProcessCpu.millis(workers.get(i).pid());
+            }
             long startMillis = System.currentTimeMillis();
             long start = System.nanoTime();
             double submitSeconds = submitBatches(http, base, "t", jobs, destinations);
@@ -87,6 +106,12 @@ public final class PipelineBenchmark {
             System.out.printf("  up process CPU over the phase: %.1f s = %.2f cores (wall %.1f s), %.0f us per job%n",
                     cpu / 1000.0, cpu / 1000.0 / ((System.nanoTime() - start) / 1e9), (System.nanoTime() - start) / 1e9,
                     cpu * 1000.0 / jobs);
+            double wall = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < workers.size(); i++) {
+                long used = ProcessCpu.millis(workers.get(i).pid()) - workerCpuBefore[i];
+                System.out.printf("  worker process %d CPU over the phase: %.1f s = %.2f cores%n", i + 1, used / 1000.0,
+                        used / 1000.0 / wall);
+            }
             // The profile comes from a second, identical phase: JFR's own cost stays out of the figure above.
             Path jfr = work.resolve("throughput.jfr");
             jcmd(up.pid(), "JFR.start", "name=bench", "settings=profile");
@@ -98,7 +123,11 @@ public final class PipelineBenchmark {
             for (int perSecond : new int[] {500, 1000}) {
                 String phase = "l" + perSecond;
                 int count = perSecond * 10;
+                Map<Double, Double> publishBefore = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
+                Map<Double, Double> pickupBefore = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
                 Percentiles accepted = openLoop(http, base, phase, perSecond, count);
+                Map<Double, Double> publishAfter = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
+                Map<Double, Double> pickupAfter = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
                 arrivals.awaitCount(phase, count, Duration.ofMinutes(2));
                 Percentiles latencies = arrivals.latencies(phase);
                 System.out.printf("latency at %,d/s, %,d single POSTs, scheduled send -> arrival at nginx: p50 %.1f ms,"
@@ -106,9 +135,19 @@ public final class PipelineBenchmark {
                         latencies.at(99) / 1000.0, latencies.at(99.9) / 1000.0, latencies.at(100) / 1000.0);
                 System.out.printf("  of which scheduled send -> 202 from the scheduler: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n",
                         accepted.at(50) / 1000.0, accepted.at(99) / 1000.0, accepted.at(99.9) / 1000.0);
+                System.out.printf("  of which accept -> Kafka ack in the scheduler (its histogram, bucket bounds): p50 <= %.1f ms,"
+                        + " p99 <= %.1f ms%n", bucketAt(publishBefore, publishAfter, 0.50), bucketAt(publishBefore, publishAfter, 0.99));
+                if (workerProcesses == 0) {
+                    System.out.printf("  accept -> delivery starts in a worker (dispatcher_pickup_delay, bucket bounds): p50 <= %.1f ms,"
+                            + " p99 <= %.1f ms%n", bucketAt(pickupBefore, pickupAfter, 0.50), bucketAt(pickupBefore, pickupAfter, 0.99));
+                }
             }
             System.out.println("jfr: " + jfr);
         } finally {
+            for (Process worker : workers) {
+                worker.destroy();
+                worker.waitFor(20, TimeUnit.SECONDS);
+            }
             if (up != null) {
                 up.destroy();
                 up.waitFor(20, TimeUnit.SECONDS);
@@ -205,6 +244,33 @@ public final class PipelineBenchmark {
         return new Percentiles(acceptedMicros, count);
     }
 
+    /** Cumulative bucket counts of a Prometheus histogram on /metrics, by upper bound in seconds. */
+    private static Map<Double, Double> histogram(HttpClient http, String base, String name) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<Double, Double> buckets = new java.util.TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{")) {
+                int le = line.indexOf("le=\"") + 4;
+                String bound = line.substring(le, line.indexOf('"', le));
+                double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+                buckets.merge(upper, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            }
+        }
+        return buckets;
+    }
+
+    /** The upper bound (ms) of the bucket holding the given quantile of what was recorded between two scrapes. */
+    private static double bucketAt(Map<Double, Double> before, Map<Double, Double> after, double quantile) {
+        double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0) - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        for (Map.Entry<Double, Double> bucket : after.entrySet()) {
+            if (bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0) >= quantile * total) {
+                return bucket.getKey() * 1000.0;
+            }
+        }
+        return Double.NaN;
+    }
+
     private static double wrkCeiling() throws Exception {
         Process wrk = new ProcessBuilder("wrk", "-t2", "-c64", "-d10s", "http://127.0.0.1:" + RECEIVER_PORT + "/wrk")
                 .redirectErrorStream(true).start();
@@ -249,6 +315,26 @@ public final class PipelineBenchmark {
             Thread.sleep(250);
         }
         throw new IllegalStateException("up was not ready within 120 s: " + Files.readString(work.resolve("up.log")));
+    }
+
+    private static Process startWorker(Path jar, Path work, String bootstrap, int index) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "worker", "--bootstrap", bootstrap, "--metrics-port", "-1",
+                "--allow-destination", "127.0.0.0/8"));
+        for (String region : REGIONS) {
+            command.addAll(List.of("--region", region));
+        }
+        Path log = work.resolve("worker-" + index + ".log");
+        Process worker = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::destroyForcibly));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains("assigned")) {
+            if (!worker.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("worker " + index + " did not start: " + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+        return worker;
     }
 
     static void jcmd(long pid, String... args) throws Exception {

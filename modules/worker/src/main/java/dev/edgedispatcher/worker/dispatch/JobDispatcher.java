@@ -132,6 +132,7 @@ public final class JobDispatcher implements RecordDispatcher {
 
     private void deliver(InFlight item) {
         JobRecord job = item.job();
+        recorder.delivering(job);
         // Most jobs are delivered within milliseconds: a started event (a results record, and a
         // status-index update) is worth writing only for those still running after a while.
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
