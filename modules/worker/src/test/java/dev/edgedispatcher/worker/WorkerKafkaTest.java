@@ -191,6 +191,8 @@ class WorkerKafkaTest {
         assertThat(metrics).contains("dispatcher_deliveries_total{outcome=\"delivered\",region=\"mumbai\"}")
                 .contains("dispatcher_attempt_seconds_bucket").contains("dispatcher_in_flight{region=\"mumbai\"}")
                 .contains("dispatcher_partition_lag{partition=");
+        // The job's time from accept to delivery start was recorded (at least this one job).
+        assertThat(metrics).containsPattern("dispatcher_pickup_delay_seconds_count\\{region=\"mumbai\"\\} [1-9]");
     }
 
     static Set<String> ids(List<JobRecord> jobs) {
