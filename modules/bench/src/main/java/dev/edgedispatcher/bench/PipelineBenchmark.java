@@ -123,6 +123,7 @@ public final class PipelineBenchmark {
             for (int perSecond : new int[] {500, 1000}) {
                 String phase = "l" + perSecond;
                 int count = perSecond * 10;
+                long gcLogBefore = Files.size(work.resolve("gc.log"));
                 Map<Double, Double> publishBefore = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
                 Map<Double, Double> pickupBefore = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
                 Percentiles accepted = openLoop(http, base, phase, perSecond, count);
@@ -137,6 +138,7 @@ public final class PipelineBenchmark {
                         accepted.at(50) / 1000.0, accepted.at(99) / 1000.0, accepted.at(99.9) / 1000.0);
                 System.out.printf("  of which accept -> Kafka ack in the scheduler (its histogram, bucket bounds): p50 <= %.1f ms,"
                         + " p99 <= %.1f ms%n", bucketAt(publishBefore, publishAfter, 0.50), bucketAt(publishBefore, publishAfter, 0.99));
+                System.out.println("  " + GcPauses.since(work.resolve("gc.log"), gcLogBefore));
                 if (workerProcesses == 0) {
                     System.out.printf("  accept -> delivery starts in a worker (dispatcher_pickup_delay, bucket bounds): p50 <= %.1f ms,"
                             + " p99 <= %.1f ms%n", bucketAt(pickupBefore, pickupAfter, 0.50), bucketAt(pickupBefore, pickupAfter, 0.99));
@@ -290,6 +292,8 @@ public final class PipelineBenchmark {
         if (opts != null && !opts.isBlank()) {
             command.addAll(List.of(opts.trim().split("\\s+")));
         }
+        // GC pauses stop every thread of up (broker, scheduler, workers): logged to relate them to latency tails.
+        command.add("-Xlog:gc:file=" + work.resolve("gc.log") + ":uptime");
         command.addAll(List.of("-jar", jar.toString(), "up", "--port", String.valueOf(HTTP_PORT), "--data-dir",
                 work.resolve("data").toString()));
         command.addAll(extra);
@@ -470,6 +474,28 @@ public final class PipelineBenchmark {
             int count;
             double lastMillis;
             final List<Long> latenciesMicros = new ArrayList<>();
+        }
+    }
+
+    /** The GC pauses of up logged since an offset of its -Xlog:gc file. */
+    static final class GcPauses {
+        static String since(Path log, long offset) throws IOException {
+            String text;
+            try (var channel = java.nio.channels.FileChannel.open(log)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.max(0, channel.size() - offset));
+                channel.read(buffer, offset);
+                text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            }
+            List<Double> pauses = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                if (line.contains(" Pause ") && line.endsWith("ms")) {
+                    pauses.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 2)));
+                }
+            }
+            double total = pauses.stream().mapToDouble(Double::doubleValue).sum();
+            double max = pauses.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            return String.format("GC pauses of up during the phase: %d, %.0f ms in all, longest %.1f ms", pauses.size(),
+                    total, max);
         }
     }
 
