@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     in nginx's log (after a warm-up of 10,000 jobs not counted);
  * <li>latency: single {@code POST /v1/jobs} open loop at 500/s and 1,000/s for 10 s each, every job
  *     carrying its scheduled send time; latency is nginx's arrival time minus that time (1 ms
- *     resolution, nginx's {@code $msec});
+ *     resolution, nginx's {@code $msec}); the floor is the same client posting straight to nginx;
  * <li>CPU: the {@code up} process's CPU time over the throughput phase (from /proc), and a JFR
  *     profile of a second, identical phase split by thread group ({@link CpuSplit}).
  * </ul>
@@ -121,12 +121,20 @@ public final class PipelineBenchmark {
             CpuSplit.print(jfr);
 
             for (int perSecond : new int[] {500, 1000}) {
+                // The floor: the same open-loop client posting straight to nginx (no dispatcher).
+                String floor = "f" + perSecond;
+                openLoop(http, "http://127.0.0.1:" + RECEIVER_PORT + "/" + floor, null, floor, perSecond, perSecond * 10);
+                arrivals.awaitCount(floor, perSecond * 10, Duration.ofMinutes(1));
+                Percentiles floorLatencies = arrivals.latencies(floor);
+                System.out.printf("floor at %,d/s: the same client posting straight to nginx, scheduled send -> arrival:"
+                        + " p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n", perSecond, floorLatencies.at(50) / 1000.0,
+                        floorLatencies.at(99) / 1000.0, floorLatencies.at(99.9) / 1000.0);
                 String phase = "l" + perSecond;
                 int count = perSecond * 10;
                 long gcLogBefore = Files.size(work.resolve("gc.log"));
                 Map<Double, Double> publishBefore = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
                 Map<Double, Double> pickupBefore = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
-                Percentiles accepted = openLoop(http, base, phase, perSecond, count);
+                Percentiles accepted = openLoop(http, base + "/v1/jobs", base, phase, perSecond, count);
                 Map<Double, Double> publishAfter = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
                 Map<Double, Double> pickupAfter = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
                 arrivals.awaitCount(phase, count, Duration.ofMinutes(2));
@@ -206,10 +214,10 @@ public final class PipelineBenchmark {
      * sent at once and keep their scheduled time: open loop); the scheduled time, in epoch
      * microseconds, travels in the destination's query string.
      */
-    private static Percentiles openLoop(HttpClient http, String base, String phase, int perSecond, int count)
-            throws Exception {
+    private static Percentiles openLoop(HttpClient http, String target, String dispatcher, String phase, int perSecond,
+            int count) throws Exception {
         long[] acceptedMicros = new long[count];
-        URI jobsUri = URI.create(base + "/v1/jobs");
+        URI jobsUri = URI.create(target);
         long intervalNanos = 1_000_000_000L / perSecond;
         Instant epochStart = Instant.now().plusMillis(50);
         long startNanos = System.nanoTime() + 50_000_000L;
@@ -230,8 +238,9 @@ public final class PipelineBenchmark {
             long scheduledMicros = epochStartMicros + i * intervalNanos / 1000;
             String body = "{\"id\":\"" + phase + "-" + run + "-" + i + "\",\"url\":\"" + receiverUrl(phase, i, 10) + "?s="
                     + scheduledMicros + "#er=" + REGIONS[i % REGIONS.length] + "\",\"params\":{\"CallUUID\":\"c-" + i + "\"}}";
+            URI uri = dispatcher != null ? jobsUri : URI.create(target + "/" + i + "?s=" + scheduledMicros);
             int index = i;
-            pending.add(http.sendAsync(HttpRequest.newBuilder(jobsUri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            pending.add(http.sendAsync(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.discarding()).whenComplete((answer, error) -> {
                         acceptedMicros[index] = (System.nanoTime() - due) / 1000;
                         if (error != null || answer.statusCode() != 202 && answer.statusCode() != 200) {
