@@ -146,7 +146,7 @@ public final class BacklogBenchmark {
                 }
                 lateness.append(String.format(" max=%.0f ms", snapshot.max()));
                 return new Run(seconds, events.stream().filter(e -> e.type().equals(ResultEvent.FINAL)).toList(),
-                        events.stream().filter(e -> e.type().equals(ResultEvent.ATTEMPT)).toList(), lateness.toString());
+                        events.stream().flatMap(e -> e.attemptsRecorded().stream()).toList(), lateness.toString());
             }
         } finally {
             deleteRecursively(dataDir);

@@ -110,7 +110,13 @@ public final class JobAcceptor {
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
                             .tag("region", region).register(metrics)).increment();
-                    mine.complete(index.accepted(job.id()).orElseThrow().document());
+                    // From the record's own trees: reading the index back would re-parse what it stored.
+                    ObjectNode document = JsonNodeFactory.instance.objectNode();
+                    document.put("id", record.id());
+                    document.put("region", record.region());
+                    document.set("resolution", record.resolution());
+                    document.set("policy", record.policy());
+                    mine.complete(document);
                 });
         return mine.thenApply(document -> new Accepted(document, false, Optional.of(account)));
     }

@@ -244,10 +244,10 @@ class SchedulerApiTest {
                     assertThat(get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo("in_flight"));
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",
                     "https://example.com/a", "primary", 1, "5xx", 503, "HTTP 503", "2026-11-27T10:00:00Z", 12)))).get();
-            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",
-                    "https://example.com/a", "primary", 2, "ok", 200, "HTTP 200", "2026-11-27T10:00:01Z", 9)))).get();
+            // As a worker writes it: the succeeded attempt travels in the final event.
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
-                    "delivered", "primary", List.of("5xx"), "HTTP 200")))).get();
+                    "delivered", "primary", List.of("5xx"), "HTTP 200").withLastAttempt(ResultEvent.attempt(id, "frankfurt",
+                    "https://example.com/a", "primary", 2, "ok", 200, "HTTP 200", "2026-11-27T10:00:01Z", 9))))).get();
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode status = get("/v1/jobs/" + id).body();
@@ -257,6 +257,11 @@ class SchedulerApiTest {
             assertThat(status.at("/attempts/0/outcome").asText()).isEqualTo("5xx");
             assertThat(status.at("/attempts/0/status").asInt()).isEqualTo(503);
             assertThat(status.at("/attempts/1/attempt").asInt()).isEqualTo(2);
+            assertThat(status.at("/attempts/1/outcome").asText()).isEqualTo("ok");
+            assertThat(status.at("/attempts/1/status").asInt()).isEqualTo(200);
+            assertThat(status.at("/attempts/1/duration_ms").asLong()).isEqualTo(9);
+            assertThat(status.at("/attempts/1/started_at").asText()).isEqualTo("2026-11-27T10:00:01Z");
+            assertThat(status.at("/attempts/0/reason").asText()).isEqualTo("HTTP 503");
         });
         assertThat(get("/v1/jobs/no-such-job").status()).isEqualTo(404);
     }

@@ -64,6 +64,26 @@ class WorkerKafkaTest {
     }
 
     @Test
+    void aJobDeliveredAtOnceCostsOneResultsRecord() throws Exception {
+        try (RecordingServer server = new RecordingServer()) {
+            server.on("/fast", status(200));
+            String id = "one-" + UUID.randomUUID();
+            KafkaTestSupport.publish(bootstrap, List.of(job(id, server.url("/fast"), Region.MUMBAI, null)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> finals().containsKey(id));
+            // Nothing more comes: no started event (the job took far less than 250 ms), no separate attempt event.
+            Thread.sleep(dev.edgedispatcher.worker.dispatch.JobDispatcher.STARTED_EVENT_AFTER_MS + 500);
+            List<ResultEvent> events = KafkaTestSupport.results(bootstrap).stream().filter(event -> event.id().equals(id))
+                    .toList();
+            assertThat(events).extracting(ResultEvent::type).containsExactly(ResultEvent.FINAL);
+            assertThat(events.get(0).attemptsRecorded()).singleElement().satisfies(attempt -> {
+                assertThat(attempt.outcome()).isEqualTo(ResultEvent.OUTCOME_OK);
+                assertThat(attempt.status()).isEqualTo(200);
+                assertThat(attempt.attempt()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
     void aJobIsDeliveredAndItsAttemptAndFinalOutcomeAreWritten() throws Exception {
         try (RecordingServer server = new RecordingServer()) {
             server.on("/ok", status(500), status(200));
@@ -76,7 +96,7 @@ class WorkerKafkaTest {
             assertThat(outcome.classes()).containsExactly("5xx");
             assertThat(outcome.region()).isEqualTo("singapore");
             List<ResultEvent> attempts = KafkaTestSupport.results(bootstrap).stream()
-                    .filter(event -> event.id().equals(id) && event.type().equals(ResultEvent.ATTEMPT)).toList();
+                    .filter(event -> event.id().equals(id)).flatMap(event -> event.attemptsRecorded().stream()).toList();
             assertThat(attempts).extracting(ResultEvent::outcome).containsExactly("5xx", "ok");
             assertThat(server.received("/ok")).extracting(r -> r.header("x-edge-region")).containsOnly("singapore");
         }
@@ -184,6 +204,8 @@ class WorkerKafkaTest {
         assertThat(metrics).contains("dispatcher_deliveries_total{outcome=\"delivered\",region=\"mumbai\"}")
                 .contains("dispatcher_attempt_seconds_bucket").contains("dispatcher_in_flight{region=\"mumbai\"}")
                 .contains("dispatcher_partition_lag{partition=");
+        // The job's time from accept to delivery start was recorded (at least this one job).
+        assertThat(metrics).containsPattern("dispatcher_pickup_delay_seconds_count\\{region=\"mumbai\"\\} [1-9]");
     }
 
     static Set<String> ids(List<JobRecord> jobs) {

@@ -140,28 +140,12 @@ final class JobStatus {
                 state = "in_flight";
             }
         } else if (ResultEvent.ATTEMPT.equals(event.type())) {
-            ObjectNode attempt = JsonNodeFactory.instance.objectNode();
-            attempt.put("url", event.url());
-            attempt.put("target", event.target());
-            attempt.put("attempt", event.attempt());
-            attempt.put("outcome", event.outcome());
-            if (event.status() == null) {
-                attempt.putNull("status");
-            } else {
-                attempt.put("status", event.status());
-            }
-            attempt.put("reason", event.reason());
-            attempt.put("started_at", event.startedAt());
-            attempt.put("duration_ms", event.durationMs());
-            byte[][] more = java.util.Arrays.copyOf(attempts, attempts.length + 1);
-            more[attempts.length] = RecordJson.write(attempt);
-            attempts = more;
-            lastOutcome = event.outcome() == null ? null : event.outcome().intern();
-            if (state.equals("queued")) {
-                state = "in_flight";
-            }
+            addAttempt(event);
         } else if (ResultEvent.FINAL.equals(event.type()) && !isFinal()) {
             // The first final outcome stands: a job re-delivered after a worker crash may get a second.
+            if (event.lastAttempt() != null) {
+                addAttempt(event.lastAttempt());
+            }
             state = event.state();
             deliveredBy = event.deliveredBy();
             if ("failed".equals(state)) {
@@ -170,6 +154,25 @@ final class JobStatus {
             return isFinal();
         }
         return false;
+    }
+
+    /** One entry of {@code attempts} in the status document, every field present (null when unknown). */
+    record AttemptDocument(String url, String target, Integer attempt, String outcome, Integer status,
+            String reason, @com.fasterxml.jackson.annotation.JsonProperty("started_at") String startedAt,
+            @com.fasterxml.jackson.annotation.JsonProperty("duration_ms") Long durationMs) {
+    }
+
+    private void addAttempt(ResultEvent event) {
+        // Written straight to bytes: no tree per attempt on the index thread.
+        byte[] attempt = RecordJson.write(new AttemptDocument(event.url(), event.target(), event.attempt(), event.outcome(),
+                event.status(), event.reason(), event.startedAt(), event.durationMs()));
+        byte[][] more = java.util.Arrays.copyOf(attempts, attempts.length + 1);
+        more[attempts.length] = attempt;
+        attempts = more;
+        lastOutcome = event.outcome() == null ? null : event.outcome().intern();
+        if (state.equals("queued")) {
+            state = "in_flight";
+        }
     }
 
     private synchronized boolean isFinal() {

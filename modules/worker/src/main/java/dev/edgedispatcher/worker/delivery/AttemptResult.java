@@ -30,6 +30,6 @@ public record AttemptResult(int attempt, Optional<FailureClass> failure, Optiona
 
     /** {@code ok} or the failure class, as in the status document. */
     public String outcome() {
-        return failure.map(FailureClass::wireName).orElse("ok");
+        return failure.map(FailureClass::wireName).orElse(dev.edgedispatcher.backbone.ResultEvent.OUTCOME_OK);
     }
 }

@@ -120,6 +120,9 @@ public final class JobDispatcher implements RecordDispatcher {
         return admission.waiting() + lanes.waiting();
     }
 
+    /** A job still running this long after it started gets a started event (its status turns in_flight). */
+    public static final long STARTED_EVENT_AFTER_MS = 250;
+
     /** Admitted: deliver on the next event loop. */
     private void start(InFlight item) {
         Context loop = eventLoops.get(nextLoop);
@@ -129,12 +132,19 @@ public final class JobDispatcher implements RecordDispatcher {
 
     private void deliver(InFlight item) {
         JobRecord job = item.job();
-        try {
-            recorder.started(job);
-        } catch (RuntimeException e) {
-            LOG.warn("region {}: started event of {} not written: {}", region.wireName(), job.id(), e.toString());
-        }
+        recorder.delivering(job);
+        // Most jobs are delivered within milliseconds: a started event (a results record, and a
+        // status-index update) is worth writing only for those still running after a while.
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+        long startedTimer = vertx.setTimer(STARTED_EVENT_AFTER_MS, id -> {
+            try {
+                recorder.started(job);
+            } catch (RuntimeException e) {
+                LOG.warn("region {}: started event of {} not written: {}", region.wireName(), job.id(), e.toString());
+            }
+        });
         runner.run(job).onComplete(ran -> {
+            vertx.cancelTimer(startedTimer);
             DeliveryOutcome outcome = ran.result(); // JobRunner never fails
             // The destination and key are free as soon as the attempts ended; the offset only once
             // the outcome is acknowledged.

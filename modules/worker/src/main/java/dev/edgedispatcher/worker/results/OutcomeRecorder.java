@@ -7,11 +7,13 @@ import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.delivery.DeliveryOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +33,23 @@ public final class OutcomeRecorder {
     private final MeterRegistry metrics;
     private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
     private final Map<String, Counter> poison = new ConcurrentHashMap<>();
+    private final Timer pickupDelay;
 
     public OutcomeRecorder(Region region, ResultWriter writer, MeterRegistry metrics) {
         this.region = region.wireName();
         this.writer = writer;
         this.metrics = metrics;
+        this.pickupDelay = Timer.builder("dispatcher_pickup_delay")
+                .description("from the scheduler's accept to the start of the job's delivery (Kafka, consumer, waiting"
+                        + " for room), by the wall clocks of scheduler and worker")
+                .tag("region", this.region).publishPercentileHistogram().register(metrics);
+    }
+
+    /** The job's delivery starts now: how long it took from the accept to here. */
+    public void delivering(JobRecord job) {
+        if (job.submittedAtMs() > 0) {
+            pickupDelay.record(Math.max(0, System.currentTimeMillis() - job.submittedAtMs()), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Best effort: the job's status turns in_flight. */

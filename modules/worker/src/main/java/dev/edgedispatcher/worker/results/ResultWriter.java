@@ -40,6 +40,8 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     private volatile boolean closed;
     private volatile String lastFailure;
     private volatile String deniedBecause;
+    /** Succeeded attempts waiting for their job's final event, which carries them: bounded by the jobs in flight. */
+    private final Map<String, ResultEvent> lastAttempts = new ConcurrentHashMap<>();
     /** Attempt events not yet acknowledged, by job id: bounded by the jobs in flight. */
     private final Map<String, CompletableFuture<Void>> pendingAttempts = new ConcurrentHashMap<>();
 
@@ -59,10 +61,16 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
 
     /**
      * An attempt event, retried with backoff until Kafka acknowledges it: the job's status lists
-     * its attempts, so they must not be lost while Kafka is away. The job's final event waits for
+     * its attempts, so they must not be lost while Kafka is away. A succeeded attempt is kept for
+     * the final event instead ({@link ResultEvent#attemptsRecorded()}). The job's final event waits for
      * them ({@link #writeFinal}), so that no reader sees a final state before its attempts.
      */
     public void writeAttempt(ResultEvent event) {
+        if (ResultEvent.OUTCOME_OK.equals(event.outcome())) {
+            // A succeeded attempt is the job's last: it travels in the final event, one record instead of two.
+            lastAttempts.put(event.id(), event);
+            return;
+        }
         CompletableFuture<Void> written = sendUntilAcked(Topics.RESULTS, event.id(), RecordJson.write(event));
         pendingAttempts.merge(event.id(), written, (earlier, later) -> CompletableFuture.allOf(earlier, later));
     }
@@ -74,7 +82,8 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
      */
     public CompletableFuture<Void> writeFinal(ResultEvent event) {
         CompletableFuture<Void> attempts = pendingAttempts.remove(event.id());
-        byte[] value = RecordJson.write(event);
+        ResultEvent lastAttempt = lastAttempts.remove(event.id());
+        byte[] value = RecordJson.write(lastAttempt == null ? event : event.withLastAttempt(lastAttempt));
         if (attempts == null) {
             return sendUntilAcked(Topics.RESULTS, event.id(), value);
         }

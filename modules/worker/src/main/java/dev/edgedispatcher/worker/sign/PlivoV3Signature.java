@@ -21,18 +21,39 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class PlivoV3Signature {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One generator per thread: the shared default one (NativePRNG) takes a lock and mixes in
+     * /dev/urandom on every draw, 5% of an event loop's samples in the pipeline profile. DRBG is
+     * seeded from the system's entropy once per thread.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
 
     private PlivoV3Signature() {
     }
 
     /** A fresh 20-digit nonce. */
     public static String newNonce() {
-        StringBuilder nonce = new StringBuilder(20);
-        for (int i = 0; i < 20; i++) {
-            nonce.append((char) ('0' + RANDOM.nextInt(10)));
+        // One draw per nonce, not one per digit.
+        SecureRandom generator = RANDOM.get();
+        byte[] random = new byte[32];
+        char[] digits = new char[20];
+        int filled = 0;
+        while (filled < digits.length) {
+            generator.nextBytes(random);
+            for (int i = 0; i < random.length && filled < digits.length; i++) {
+                int value = random[i] & 0xff;
+                if (value < 250) { // 250 = 25 * 10: no digit more likely than another
+                    digits[filled++] = (char) ('0' + value % 10);
+                }
+            }
         }
-        return nonce.toString();
+        return new String(digits);
     }
 
     /**

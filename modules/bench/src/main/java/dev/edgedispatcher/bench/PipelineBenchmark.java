@@ -1,0 +1,523 @@
+package dev.edgedispatcher.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The whole pipeline as a user runs it (issue: whole-system throughput): {@code dispatcher up} in a
+ * process of its own (embedded broker, scheduler, one worker per region), an nginx receiver in
+ * processes of its own that answers 200 and logs every request, and {@code wrk} against that nginx
+ * in the same run for the ceiling.
+ *
+ * <p>Method:
+ * <ul>
+ * <li>ceiling: {@code wrk -t2 -c64 -d10s} against the receiver (nginx's default unbuffered access
+ *     log on, as for deliveries);
+ * <li>throughput: {@code jobs} jobs round-robin over the five regions ({@code er=<region>}) and over
+ *     {@code destinations} loopback addresses of the receiver, through {@code POST /v1/jobs:batch}
+ *     (1,000 per request, 4 client threads); deliveries/s from the first submit to the last arrival
+ *     in nginx's log (after a warm-up of 10,000 jobs not counted);
+ * <li>latency: single {@code POST /v1/jobs} open loop at 500/s and 1,000/s for 10 s each, every job
+ *     carrying its scheduled send time; latency is nginx's arrival time minus that time (1 ms
+ *     resolution, nginx's {@code $msec}); the floor is the same client posting straight to nginx;
+ * <li>CPU: the {@code up} process's CPU time over the throughput phase (from /proc), and a JFR
+ *     profile of a second, identical phase split by thread group ({@link CpuSplit}).
+ * </ul>
+ * <p>Scaling: with {@code worker-processes} N > 0, {@code up} runs {@code --no-workers} and N
+ * {@code dispatcher worker} processes serve all five regions (each region's group has N members);
+ * the CPU of every process is reported.
+ *
+ * <p>Args: dispatcher-jar [jobs] [destinations] [worker-processes, 0: in up] [extra args for up...].
+ * Run: {@code scripts/bench-system pipeline}.
+ */
+public final class PipelineBenchmark {
+
+    private static final String[] REGIONS = {"n_california", "n_virginia", "frankfurt", "singapore", "mumbai"};
+    private static final int RECEIVER_PORT = 42800;
+    private static final int HTTP_PORT = 42880;
+    private static final int BATCH = 1000;
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int destinations = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int workerProcesses = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        List<String> upArgs = new ArrayList<>(args.length > 4 ? List.of(args).subList(4, args.length) : List.of());
+        if (workerProcesses > 0) {
+            upArgs.add("--no-workers");
+        }
+        Path work = Files.createTempDirectory("pipeline-bench");
+        Path accessLog = work.resolve("access.log");
+        Process nginx = Nginx.start(work, RECEIVER_PORT, accessLog);
+        Process up = null;
+        List<Process> workers = new ArrayList<>();
+        try {
+            double ceiling = wrkCeiling();
+            up = startUp(jar, work, upArgs);
+            String bootstrap = Files.readString(work.resolve("data").resolve("kafka-bootstrap")).trim();
+            for (int i = 0; i < workerProcesses; i++) {
+                workers.add(startWorker(jar, work, bootstrap, i));
+            }
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String base = "http://127.0.0.1:" + HTTP_PORT;
+            ArrivalLog arrivals = new ArrivalLog(accessLog);
+            System.out.printf("# pipeline: %,d jobs over 5 regions and %d destinations, batches of %d, 4 client threads;"
+                    + " up args %s; %s%n", jobs, destinations, BATCH, upArgs, workerProcesses == 0
+                            ? "workers in up" : workerProcesses + " worker processes, each serving all five regions");
+            System.out.printf("ceiling (wrk -t2 -c64 -d10s on the receiver): %,.0f req/s%n", ceiling);
+
+            submitBatches(http, base, "w", 10_000, destinations);
+            arrivals.awaitCount("w", 10_000, Duration.ofMinutes(3));
+
+            long cpuBefore = ProcessCpu.millis(up.pid());
+            long[] workerCpuBefore = new long[workers.size()];
+            for (int i = 0; i < workers.size(); i++) {
+                workerCpuBefore[i] = ProcessCpu.millis(workers.get(i).pid());
+            }
+            long startMillis = System.currentTimeMillis();
+            long start = System.nanoTime();
+            double submitSeconds = submitBatches(http, base, "t", jobs, destinations);
+            arrivals.awaitCount("t", jobs, Duration.ofMinutes(5));
+            double lastArrival = arrivals.lastArrivalMillis("t");
+            long cpu = ProcessCpu.millis(up.pid()) - cpuBefore;
+            double seconds = (lastArrival - startMillis) / 1000.0;
+            double rate = jobs / seconds;
+            System.out.printf("throughput: %,d delivered in %.2f s (submission took %.2f s): %,.0f deliveries/s ="
+                    + " %.3f of the ceiling%n", jobs, seconds, submitSeconds, rate, rate / ceiling);
+            System.out.printf("  up process CPU over the phase: %.1f s = %.2f cores (wall %.1f s), %.0f us per job%n",
+                    cpu / 1000.0, cpu / 1000.0 / ((System.nanoTime() - start) / 1e9), (System.nanoTime() - start) / 1e9,
+                    cpu * 1000.0 / jobs);
+            double wall = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < workers.size(); i++) {
+                long used = ProcessCpu.millis(workers.get(i).pid()) - workerCpuBefore[i];
+                System.out.printf("  worker process %d CPU over the phase: %.1f s = %.2f cores%n", i + 1, used / 1000.0,
+                        used / 1000.0 / wall);
+            }
+            // The profile comes from a second, identical phase: JFR's own cost stays out of the figure above.
+            Path jfr = work.resolve("throughput.jfr");
+            jcmd(up.pid(), "JFR.start", "name=bench", "settings=profile");
+            submitBatches(http, base, "p", jobs, destinations);
+            arrivals.awaitCount("p", jobs, Duration.ofMinutes(5));
+            jcmd(up.pid(), "JFR.stop", "name=bench", "filename=" + jfr);
+            CpuSplit.print(jfr);
+
+            for (int perSecond : new int[] {500, 1000}) {
+                // The floor: the same open-loop client posting straight to nginx (no dispatcher).
+                String floor = "f" + perSecond;
+                openLoop(http, "http://127.0.0.1:" + RECEIVER_PORT + "/" + floor, null, floor, perSecond, perSecond * 10);
+                arrivals.awaitCount(floor, perSecond * 10, Duration.ofMinutes(1));
+                Percentiles floorLatencies = arrivals.latencies(floor);
+                System.out.printf("floor at %,d/s: the same client posting straight to nginx, scheduled send -> arrival:"
+                        + " p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n", perSecond, floorLatencies.at(50) / 1000.0,
+                        floorLatencies.at(99) / 1000.0, floorLatencies.at(99.9) / 1000.0);
+                String phase = "l" + perSecond;
+                int count = perSecond * 10;
+                long gcLogBefore = Files.size(work.resolve("gc.log"));
+                Map<Double, Double> publishBefore = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
+                Map<Double, Double> pickupBefore = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
+                Percentiles accepted = openLoop(http, base + "/v1/jobs", base, phase, perSecond, count);
+                Map<Double, Double> publishAfter = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
+                Map<Double, Double> pickupAfter = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
+                arrivals.awaitCount(phase, count, Duration.ofMinutes(2));
+                Percentiles latencies = arrivals.latencies(phase);
+                System.out.printf("latency at %,d/s, %,d single POSTs, scheduled send -> arrival at nginx: p50 %.1f ms,"
+                        + " p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n", perSecond, count, latencies.at(50) / 1000.0,
+                        latencies.at(99) / 1000.0, latencies.at(99.9) / 1000.0, latencies.at(100) / 1000.0);
+                System.out.printf("  of which scheduled send -> 202 from the scheduler: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n",
+                        accepted.at(50) / 1000.0, accepted.at(99) / 1000.0, accepted.at(99.9) / 1000.0);
+                System.out.printf("  of which accept -> Kafka ack in the scheduler (its histogram, bucket bounds): p50 <= %.1f ms,"
+                        + " p99 <= %.1f ms%n", bucketAt(publishBefore, publishAfter, 0.50), bucketAt(publishBefore, publishAfter, 0.99));
+                System.out.println("  " + GcPauses.since(work.resolve("gc.log"), gcLogBefore));
+                if (workerProcesses == 0) {
+                    System.out.printf("  accept -> delivery starts in a worker (dispatcher_pickup_delay, bucket bounds): p50 <= %.1f ms,"
+                            + " p99 <= %.1f ms%n", bucketAt(pickupBefore, pickupAfter, 0.50), bucketAt(pickupBefore, pickupAfter, 0.99));
+                }
+            }
+            System.out.println("jfr: " + jfr);
+        } finally {
+            for (Process worker : workers) {
+                worker.destroy();
+                worker.waitFor(20, TimeUnit.SECONDS);
+            }
+            if (up != null) {
+                up.destroy();
+                up.waitFor(20, TimeUnit.SECONDS);
+                up.destroyForcibly();
+            }
+            nginx.destroy(); // SIGTERM: the master stops its workers, then exits
+            nginx.waitFor(10, TimeUnit.SECONDS);
+        }
+        System.exit(0);
+    }
+
+    /** Jobs submitted in batches by 4 threads; returns the seconds the submission took. */
+    private static double submitBatches(HttpClient http, String base, String phase, int jobs, int destinations)
+            throws Exception {
+        URI batchUri = URI.create(base + "/v1/jobs:batch");
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        long start = System.nanoTime();
+        List<Future<?>> sent = new ArrayList<>();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        for (int first = 0; first < jobs; first += BATCH) {
+            int from = first;
+            int count = Math.min(BATCH, jobs - first);
+            sent.add(senders.submit(() -> {
+                StringBuilder body = new StringBuilder(count * 140).append('[');
+                for (int i = from; i < from + count; i++) {
+                    body.append(i == from ? "" : ",").append("{\"id\":\"").append(phase).append('-').append(run).append('-')
+                            .append(i).append("\",\"url\":\"").append(receiverUrl(phase, i, destinations))
+                            .append("#er=").append(REGIONS[i % REGIONS.length])
+                            .append("\",\"params\":{\"CallUUID\":\"c-").append(i).append("\",\"Event\":\"hangup\"}}");
+                }
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(batchUri)
+                        .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 200 || answer.body().contains("\"error\"")) {
+                    throw new IllegalStateException("batch refused: " + answer.statusCode() + " "
+                            + answer.body().substring(0, Math.min(300, answer.body().length())));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> batch : sent) {
+            batch.get();
+        }
+        senders.shutdown();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static String receiverUrl(String phase, int i, int destinations) {
+        return "http://127.0.0." + (1 + i % destinations) + ":" + RECEIVER_PORT + "/" + phase + "/" + i;
+    }
+
+    /**
+     * One {@code POST /v1/jobs} every 1/perSecond s, each sent at its scheduled time (late sends are
+     * sent at once and keep their scheduled time: open loop); the scheduled time, in epoch
+     * microseconds, travels in the destination's query string.
+     */
+    private static Percentiles openLoop(HttpClient http, String target, String dispatcher, String phase, int perSecond,
+            int count) throws Exception {
+        long[] acceptedMicros = new long[count];
+        URI jobsUri = URI.create(target);
+        long intervalNanos = 1_000_000_000L / perSecond;
+        Instant epochStart = Instant.now().plusMillis(50);
+        long startNanos = System.nanoTime() + 50_000_000L;
+        long epochStartMicros = epochStart.getEpochSecond() * 1_000_000L + epochStart.getNano() / 1000;
+        AtomicLong failed = new AtomicLong();
+        List<CompletableFuture<?>> pending = new ArrayList<>(count);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        for (int i = 0; i < count; i++) {
+            long due = startNanos + i * intervalNanos;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                if (wait > 200_000) {
+                    Thread.sleep(0, (int) Math.min(wait - 100_000, 999_999));
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            long scheduledMicros = epochStartMicros + i * intervalNanos / 1000;
+            String body = "{\"id\":\"" + phase + "-" + run + "-" + i + "\",\"url\":\"" + receiverUrl(phase, i, 10) + "?s="
+                    + scheduledMicros + "#er=" + REGIONS[i % REGIONS.length] + "\",\"params\":{\"CallUUID\":\"c-" + i + "\"}}";
+            URI uri = dispatcher != null ? jobsUri : URI.create(target + "/" + i + "?s=" + scheduledMicros);
+            int index = i;
+            pending.add(http.sendAsync(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.discarding()).whenComplete((answer, error) -> {
+                        acceptedMicros[index] = (System.nanoTime() - due) / 1000;
+                        if (error != null || answer.statusCode() != 202 && answer.statusCode() != 200) {
+                            failed.incrementAndGet();
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " single submits were refused at " + perSecond + "/s");
+        }
+        return new Percentiles(acceptedMicros, count);
+    }
+
+    /** Cumulative bucket counts of a Prometheus histogram on /metrics, by upper bound in seconds. */
+    private static Map<Double, Double> histogram(HttpClient http, String base, String name) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<Double, Double> buckets = new java.util.TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{")) {
+                int le = line.indexOf("le=\"") + 4;
+                String bound = line.substring(le, line.indexOf('"', le));
+                double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+                buckets.merge(upper, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            }
+        }
+        return buckets;
+    }
+
+    /** The upper bound (ms) of the bucket holding the given quantile of what was recorded between two scrapes. */
+    private static double bucketAt(Map<Double, Double> before, Map<Double, Double> after, double quantile) {
+        double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0) - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        for (Map.Entry<Double, Double> bucket : after.entrySet()) {
+            if (bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0) >= quantile * total) {
+                return bucket.getKey() * 1000.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static double wrkCeiling() throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c64", "-d10s", "http://127.0.0.1:" + RECEIVER_PORT + "/wrk")
+                .redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        wrk.waitFor();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Requests/sec:")) {
+                return Double.parseDouble(line.substring("Requests/sec:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("wrk printed no rate: " + out);
+    }
+
+    private static Process startUp(Path jar, Path work, List<String> extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String opts = System.getenv("DISPATCHER_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            command.addAll(List.of(opts.trim().split("\\s+")));
+        }
+        // GC pauses stop every thread of up (broker, scheduler, workers): logged to relate them to latency tails.
+        command.add("-Xlog:gc:file=" + work.resolve("gc.log") + ":uptime");
+        command.addAll(List.of("-jar", jar.toString(), "up", "--port", String.valueOf(HTTP_PORT), "--data-dir",
+                work.resolve("data").toString()));
+        command.addAll(extra);
+        Process up = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("up.log").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(up::destroyForcibly));
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!up.isAlive()) {
+                throw new IllegalStateException("up exited: " + Files.readString(work.resolve("up.log")));
+            }
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + HTTP_PORT + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return up;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("up was not ready within 120 s: " + Files.readString(work.resolve("up.log")));
+    }
+
+    private static Process startWorker(Path jar, Path work, String bootstrap, int index) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "worker", "--bootstrap", bootstrap, "--metrics-port", "-1",
+                "--allow-destination", "127.0.0.0/8"));
+        for (String region : REGIONS) {
+            command.addAll(List.of("--region", region));
+        }
+        Path log = work.resolve("worker-" + index + ".log");
+        Process worker = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::destroyForcibly));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains("assigned")) {
+            if (!worker.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("worker " + index + " did not start: " + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+        return worker;
+    }
+
+    static void jcmd(long pid, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid)));
+        command.addAll(List.of(args));
+        Process jcmd = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", args) + ": " + out);
+        }
+    }
+
+    /** nginx answering 200 to everything and logging {@code $msec $request_uri}, in processes of its own. */
+    static final class Nginx {
+        static Process start(Path work, int port, Path accessLog) throws Exception {
+            try (java.net.Socket busy = new java.net.Socket("127.0.0.1", port)) {
+                throw new IllegalStateException("port " + port + " is taken (an nginx left from an earlier run?)");
+            } catch (java.net.ConnectException free) {
+                // as it should be
+            }
+            Files.createDirectories(work.resolve("nginx-tmp"));
+            Path conf = work.resolve("nginx.conf");
+            Files.writeString(conf, String.join("\n",
+                    "worker_processes 2;",
+                    "pid " + work.resolve("nginx.pid") + ";",
+                    "error_log " + work.resolve("nginx-error.log") + " warn;",
+                    "events { worker_connections 16384; }",
+                    "http {",
+                    "  log_format bench '$msec $request_uri';",
+                    "  access_log " + accessLog + " bench;",
+                    "  client_body_temp_path " + work.resolve("nginx-tmp") + ";",
+                    "  client_body_buffer_size 64k;",
+                    "  keepalive_requests 1000000;",
+                    "  keepalive_timeout 60s;",
+                    "  server {",
+                    "    listen " + port + " backlog=8192;",
+                    "    location / { return 200 'ok'; }",
+                    "  }",
+                    "}", ""));
+            Process nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-p", work.toString(), "-g", "daemon off;")
+                    .redirectErrorStream(true).redirectOutput(work.resolve("nginx.out").toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(nginx::destroyForcibly));
+            HttpClient http = HttpClient.newHttpClient();
+            for (int i = 0; i < 100; i++) {
+                try {
+                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    return nginx;
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            throw new IllegalStateException("nginx did not start: " + Files.readString(work.resolve("nginx.out")));
+        }
+    }
+
+    /** Reads nginx's access log as it grows: arrivals per phase, their last time, and latencies. */
+    static final class ArrivalLog {
+        private final Path file;
+        private long read;
+        private final Map<String, PhaseArrivals> phases = new java.util.HashMap<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        ArrivalLog(Path file) {
+            this.file = file;
+        }
+
+        void awaitCount(String phase, int count, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (phase(phase).count < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + phase(phase).count + " of " + count + " jobs of phase " + phase
+                            + " arrived within " + timeout);
+                }
+                Thread.sleep(20);
+                readNew();
+            }
+        }
+
+        double lastArrivalMillis(String phase) {
+            return phase(phase).lastMillis;
+        }
+
+        Percentiles latencies(String phase) {
+            long[] micros = phase(phase).latenciesMicros.stream().mapToLong(Long::longValue).toArray();
+            return new Percentiles(micros, micros.length);
+        }
+
+        private PhaseArrivals phase(String name) {
+            return phases.computeIfAbsent(name, n -> new PhaseArrivals());
+        }
+
+        private void readNew() throws IOException {
+            try (var channel = java.nio.channels.FileChannel.open(file)) {
+                long size = channel.size();
+                if (size <= read) {
+                    return;
+                }
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(size - read, 64 << 20));
+                channel.read(buffer, read);
+                read += buffer.position();
+                partial.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+            }
+            int lineStart = 0;
+            int newline;
+            while ((newline = partial.indexOf("\n", lineStart)) >= 0) {
+                parse(partial.substring(lineStart, newline));
+                lineStart = newline + 1;
+            }
+            partial.delete(0, lineStart);
+        }
+
+        private void parse(String line) {
+            // "1764550000.123 /t/42" or "/l500/7?s=1764550000123456"
+            int space = line.indexOf(' ');
+            int slash = line.indexOf('/', space + 2);
+            if (space < 0 || slash < 0) {
+                return;
+            }
+            double millis = Double.parseDouble(line.substring(0, space)) * 1000.0;
+            PhaseArrivals arrivals = phase(line.substring(space + 2, slash));
+            arrivals.count++;
+            arrivals.lastMillis = Math.max(arrivals.lastMillis, millis);
+            int scheduled = line.indexOf("?s=");
+            if (scheduled > 0) {
+                long micros = Long.parseLong(line.substring(scheduled + 3));
+                arrivals.latenciesMicros.add(Math.round(millis * 1000.0) - micros);
+            }
+        }
+
+        private static final class PhaseArrivals {
+            int count;
+            double lastMillis;
+            final List<Long> latenciesMicros = new ArrayList<>();
+        }
+    }
+
+    /** The GC pauses of up logged since an offset of its -Xlog:gc file. */
+    static final class GcPauses {
+        static String since(Path log, long offset) throws IOException {
+            String text;
+            try (var channel = java.nio.channels.FileChannel.open(log)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.max(0, channel.size() - offset));
+                channel.read(buffer, offset);
+                text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            }
+            List<Double> pauses = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                if (line.contains(" Pause ") && line.endsWith("ms")) {
+                    pauses.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 2)));
+                }
+            }
+            double total = pauses.stream().mapToDouble(Double::doubleValue).sum();
+            double max = pauses.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            return String.format("GC pauses of up during the phase: %d, %.0f ms in all, longest %.1f ms", pauses.size(),
+                    total, max);
+        }
+    }
+
+    /** CPU time of a process so far, from /proc/PID/stat (user + system, clock ticks of 10 ms). */
+    static final class ProcessCpu {
+        static long millis(long pid) throws IOException {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        }
+    }
+
+    static BufferedReader lines(Process process) {
+        return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+}
