@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     in nginx's log (after a warm-up of 10,000 jobs not counted);
  * <li>latency: single {@code POST /v1/jobs} open loop at 500/s and 1,000/s for 10 s each, every job
  *     carrying its scheduled send time; latency is nginx's arrival time minus that time (1 ms
- *     resolution, nginx's {@code $msec}); the floor is the same client posting straight to nginx;
+ *     resolution, nginx's {@code $msec}), once {@code up} is idle again after the throughput
+ *     phases; the floor is the same client posting straight to nginx;
  * <li>CPU: the {@code up} process's CPU time over the throughput phase (from /proc), and a JFR
  *     profile of a second, identical phase split by thread group ({@link CpuSplit}).
  * </ul>
@@ -120,6 +121,9 @@ public final class PipelineBenchmark {
             jcmd(up.pid(), "JFR.stop", "name=bench", "filename=" + jfr);
             CpuSplit.print(jfr);
 
+            // Latency is measured at a steady state: first let up finish what the throughput
+            // phases left (status index catching up, GC of their garbage, JIT).
+            System.out.printf("settled before the latency phases: %s%n", settle(up.pid()));
             for (int perSecond : new int[] {500, 1000}) {
                 // The floor: the same open-loop client posting straight to nginx (no dispatcher).
                 String floor = "f" + perSecond;
@@ -253,6 +257,19 @@ public final class PipelineBenchmark {
             throw new IllegalStateException(failed.get() + " single submits were refused at " + perSecond + "/s");
         }
         return new Percentiles(acceptedMicros, count);
+    }
+
+    /** Waits (up to 30 s) until the process used under 0.1 core over a whole second; says how long that took. */
+    private static String settle(long pid) throws Exception {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
+            long before = ProcessCpu.millis(pid);
+            Thread.sleep(1000);
+            if (ProcessCpu.millis(pid) - before < 100) {
+                return String.format("up idle (< 0.1 core) after %.0f s", (System.nanoTime() - start) / 1e9);
+            }
+        }
+        return "up still busy after 30 s";
     }
 
     /** Cumulative bucket counts of a Prometheus histogram on /metrics, by upper bound in seconds. */
