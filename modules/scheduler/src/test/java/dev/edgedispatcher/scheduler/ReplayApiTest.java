@@ -279,6 +279,61 @@ class ReplayApiTest {
                 .contains("dispatcher_redrive_not_redrivable_total").contains("dispatcher_redrive_pending");
     }
 
+    /** A record written straight onto a region topic (as a broken producer would), with the given job-id header. */
+    private static void writeRaw(Region topicRegion, String header, String id, String region, String host) throws Exception {
+        ProducerRecord<String, byte[]> raw = new ProducerRecord<>(Topics.region(topicRegion), id, ("{\"id\":\"" + id
+                + "\",\"url\":\"https://" + host + "/raw\",\"kind\":\"answer_url\",\"method\":\"POST\","
+                + "\"region\":\"" + region + "\",\"submitted_at_ms\":" + System.currentTimeMillis() + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        raw.headers().add(Topics.JOB_ID_HEADER, header.getBytes(StandardCharsets.UTF_8));
+        producer.send(raw).get();
+    }
+
+    @Test
+    void recordsNamingAnUnknownOrAnotherRegionOrAnotherIdAreNotRedrivableAndNeverSendAnotherJob() throws Exception {
+        String host = host();
+        // Jobs on the mumbai topic that a wrong offset could land on.
+        for (int i = 0; i < 20; i++) {
+            submit("https://" + host + "/m/" + i + "#er=mumbai");
+        }
+        String mars = "mars-" + UUID.randomUUID();
+        writeRaw(Region.FRANKFURT, mars, mars, "mars", host);
+        String misplaced = "misplaced-" + UUID.randomUUID();
+        writeRaw(Region.FRANKFURT, misplaced, misplaced, "mumbai", host);
+        // The header names one job, the body another: the index knows the job by its body's id.
+        String foreign = "foreign-" + UUID.randomUUID();
+        writeRaw(Region.FRANKFURT, "header-" + UUID.randomUUID(), foreign, "frankfurt", host);
+        for (String id : List.of(mars, misplaced, foreign)) {
+            fail(id, "frankfurt", "5xx", 500);
+            awaitState(id, "failed");
+        }
+
+        Response retryMars = send("POST", "/v1/jobs/" + mars + ":retry", null);
+        assertThat(retryMars.status()).as(String.valueOf(retryMars.body())).isEqualTo(422);
+        assertThat(retryMars.body().get("detail").asText()).contains("mars");
+        Response retryMisplaced = send("POST", "/v1/jobs/" + misplaced + ":retry", null);
+        assertThat(retryMisplaced.status()).as(String.valueOf(retryMisplaced.body())).isEqualTo(422);
+        assertThat(retryMisplaced.body().get("detail").asText()).contains("names region mumbai")
+                .contains(Topics.region(Region.FRANKFURT));
+        Response retryForeign = send("POST", "/v1/jobs/" + foreign + ":retry", null);
+        assertThat(retryForeign.status()).as(String.valueOf(retryForeign.body())).isEqualTo(422);
+        assertThat(retryForeign.body().get("detail").asText()).contains("not this job's");
+
+        Response redrive = send("POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host + "\"}");
+        assertThat(redrive.status()).as(String.valueOf(redrive.body())).isEqualTo(200);
+        assertThat(redrive.body().get("matched").asInt()).isEqualTo(3);
+        assertThat(redrive.body().get("not_redrivable").asInt()).isEqualTo(3);
+        assertThat(redrive.body().get("accepted").asInt()).isZero();
+
+        for (Region region : List.of(Region.FRANKFURT, Region.MUMBAI)) {
+            for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(region))) {
+                JsonNode node = JSON.readTree(record.value());
+                assertThat(node.has("retry_of") && node.path("url").asText().contains(host))
+                        .as("a job sent again: %s", node).isFalse();
+            }
+        }
+    }
+
     @Test
     void aRedriveOfThousandsIsPacedSendsEachOnceAndShowsProgressWhileItRuns() throws Exception {
         String host = host();

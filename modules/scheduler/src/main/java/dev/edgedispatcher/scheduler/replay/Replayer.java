@@ -6,6 +6,7 @@ import dev.edgedispatcher.backbone.JobIds;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.callback.ParseResult;
@@ -252,14 +253,20 @@ public final class Replayer implements AutoCloseable {
     }
 
     private Map<String, ReadBack> readBack(RecordFetcher fetcher, List<RecordLocation> locations) {
-        Map<String, byte[]> values = fetcher.fetch(locations, FETCH_TIMEOUT);
+        Map<String, RecordFetcher.Fetched> values = fetcher.fetch(locations, FETCH_TIMEOUT);
         Map<String, ReadBack> result = new java.util.HashMap<>();
         for (RecordLocation location : locations) {
-            byte[] value = values.get(location.id());
-            result.put(location.id(), value == null
-                    ? new ReadBack(Optional.empty(), "its region record is no longer on webhooks.region." + location.region()
-                            + " (deleted by the topic's retention)")
-                    : check(value, location));
+            RecordFetcher.Fetched fetched = values.get(location.id());
+            ReadBack back;
+            if (fetched == null) {
+                back = new ReadBack(Optional.empty(), "its region record is no longer on " + location.topic()
+                        + " (deleted by the topic's retention)");
+            } else if (fetched.value() == null) {
+                back = new ReadBack(Optional.empty(), fetched.notThisJob());
+            } else {
+                back = check(fetched.value(), location);
+            }
+            result.put(location.id(), back);
         }
         return result;
     }
@@ -280,8 +287,15 @@ public final class Replayer implements AutoCloseable {
                         + rejected.error().detail() + "); see webhooks.dlq");
             }
             JobRecord record = RecordJson.read(value, JobRecord.class);
-            if (Region.fromWireName(record.region()).isEmpty()) {
+            Optional<Region> region = Region.fromWireName(record.region());
+            if (region.isEmpty()) {
                 return new ReadBack(Optional.empty(), "never a valid job (unknown region " + record.region() + ")");
+            }
+            if (!Topics.region(region.get()).equals(location.topic())) {
+                // Not published by a scheduler (it writes a job to its region's topic): sending it to
+                // the region it names would move it to another pool than the one that failed it.
+                return new ReadBack(Optional.empty(), "never a valid job (it names region " + record.region()
+                        + " but was on " + location.topic() + ")");
             }
             return new ReadBack(Optional.of(record), null);
         } catch (java.io.IOException | RuntimeException e) {

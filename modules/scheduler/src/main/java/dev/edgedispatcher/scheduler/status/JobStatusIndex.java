@@ -173,11 +173,14 @@ public final class JobStatusIndex implements AutoCloseable {
         return deliveryRate;
     }
 
-    /** Where the region record of {@code id} is (from the producer's acknowledgement or the read-back). */
-    public void recordLocated(String id, int partition, long offset) {
+    /**
+     * Where the region record of {@code id} is (from the producer's acknowledgement or the read-back):
+     * the topic it is actually on, not one derived from the region it names.
+     */
+    public void recordLocated(String id, String topic, int partition, long offset) {
         JobStatus status = jobs.get(id);
         if (status != null) {
-            status.locatedAt(partition, offset);
+            status.locatedAt(topic, partition, offset);
         }
     }
 
@@ -467,7 +470,7 @@ public final class JobStatusIndex implements AutoCloseable {
                 String id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
                 JobStatus known = id == null ? null : jobs.get(id);
                 if (known != null && known.isAccepted()) {
-                    known.locatedAt(record.partition(), record.offset());
+                    known.locatedAt(record.topic(), record.partition(), record.offset());
                     return;
                 }
                 if (id != null && publishing.contains(id)) {
@@ -483,7 +486,7 @@ public final class JobStatusIndex implements AutoCloseable {
                     return;
                 }
                 recordAccepted(job);
-                recordLocated(job.id(), record.partition(), record.offset());
+                recordLocated(job.id(), record.topic(), record.partition(), record.offset());
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
