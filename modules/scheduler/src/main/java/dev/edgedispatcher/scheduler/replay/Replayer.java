@@ -26,9 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,11 @@ public final class Replayer implements AutoCloseable {
     static final int CHUNK = 500;
     private static final int SAMPLES = 20;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Longer than a publish takes with the default producer settings (hand-over 2 s plus delivery
+     * timeout 5 s) and roomy for a --kafka-config that raises them: a bound, not a pace.
+     */
+    private static final Duration PUBLISH_WAIT = Duration.ofSeconds(60);
 
     /** What a retry did. */
     public sealed interface RetryOutcome {
@@ -171,6 +178,11 @@ public final class Replayer implements AutoCloseable {
         int handled = 0;
         try {
             for (int from = 0; from < matches.size(); from += CHUNK) {
+                if (Thread.currentThread().isInterrupted()) {
+                    LOG.warn("redrive of {} stopped after {} of {} jobs: the scheduler is closing", describe(query), handled,
+                            matches.size());
+                    break;
+                }
                 List<JobStatusIndex.Match> chunk = matches.subList(from, Math.min(matches.size(), from + CHUNK));
                 List<RecordLocation> locations = new ArrayList<>();
                 List<Skipped> skipped = new ArrayList<>();
@@ -200,9 +212,13 @@ public final class Replayer implements AutoCloseable {
                 }
                 for (CompletableFuture<ObjectNode> send : sends) {
                     try {
-                        send.join();
+                        // get, not join: a close() interrupting this thread is heard at once.
+                        send.get(PUBLISH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                         accepted++;
-                    } catch (RuntimeException e) {
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        publishFailed++; // not known to be acknowledged: counted as not
+                    } catch (ExecutionException | TimeoutException e) {
                         publishFailed++;
                     }
                 }
