@@ -334,6 +334,63 @@ class ReplayApiTest {
         }
     }
 
+    private static double metric(String name) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line ->
+                Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
+    @Test
+    void aRedriveWithoutLimitTakesTenThousandAndStopsWhenItsClientGoesAway() throws Exception {
+        String host = host();
+        int jobs = 10_001;
+        List<String> ids = new ArrayList<>();
+        while (ids.size() < jobs) {
+            int n = Math.min(1000, jobs - ids.size());
+            String body = "[" + String.join(",", java.util.Collections.nCopies(n,
+                    "{\"url\": \"https://" + host + "/ten#er=frankfurt\"}")) + "]";
+            send("POST", "/v1/jobs:batch", body).body().get("results").forEach(r -> ids.add(r.get("id").asText()));
+        }
+        for (String id : ids) {
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
+                    "failed", null, List.of("5xx"), "HTTP 500"))));
+        }
+        producer.flush();
+        String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> send("POST",
+                "/v1/jobs:redrive", filter + ", \"dry_run\": true, \"limit\": 20000}").body().get("matched").asInt() == jobs);
+        // Without a limit: the newest 10,000, not every match.
+        assertThat(send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}").body().get("matched").asInt())
+                .isEqualTo(10_000);
+
+        // A client that goes away: the redrive stops at its next chunk instead of sending all 10,000.
+        double cancelledBefore = metric("dispatcher_redrive_cancelled_total");
+        byte[] body = (filter + "}").getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", scheduler.port())) {
+            socket.getOutputStream().write(("POST /v1/jobs:redrive HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> metric("dispatcher_redrive_running") > 0);
+            Thread.sleep(300);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("dispatcher_redrive_running") == 0
+                && metric("dispatcher_redrive_pending") == 0);
+        assertThat(metric("dispatcher_redrive_cancelled_total")).isEqualTo(cancelledBefore + 1);
+        long sent = TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT)).stream()
+                .map(record -> {
+                    try {
+                        return JSON.readTree(record.value());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .filter(node -> node.has("retry_of") && node.path("url").asText().contains(host)).count();
+        assertThat(sent).isLessThan(10_000);
+    }
+
     @Test
     void aRedriveOfThousandsIsPacedSendsEachOnceAndShowsProgressWhileItRuns() throws Exception {
         String host = host();

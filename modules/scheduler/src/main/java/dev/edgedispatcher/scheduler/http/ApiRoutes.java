@@ -50,7 +50,7 @@ public final class ApiRoutes {
         router.postWithRegex(regex(JOBS + "/") + "(?<id>[^/]+):retry").handler(new RetryHandler(services.replayer(),
                 services.index()));
         router.postWithRegex(regex(REDRIVE)).handler(new BodyLimit(services.maxJobBytes()))
-                .handler(new RedriveHandler(services.replayer()));
+                .handler(new RedriveHandler(services.replayer(), keys));
         router.get("/v1/explain").handler(new ExplainHandler(services.explainer()));
         router.get("/v1/regions").handler(new RegionsHandler(services.index().counts(), services.index().deliveryRate(),
                 services.regionLag()));

@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,9 +80,25 @@ public final class Replayer implements AutoCloseable {
     public record Skipped(String id, String reason) {
     }
 
-    /** What a redrive did: counts, and up to 20 of the jobs it could not send again. */
+    /**
+     * What a redrive did: counts, and up to 20 of the jobs it could not send again. {@code notHandled}
+     * matched jobs were neither sent nor checked because the redrive stopped early ({@code stopped}
+     * says why: the caller went away, or the scheduler is closing). {@code retryAfterMs} > 0: the
+     * caller's rate limit did not allow the matched jobs, nothing was read or sent.
+     */
     public record RedriveReport(int matched, int accepted, int notRedrivable, int publishFailed, boolean dryRun,
-            List<Skipped> notRedrivableSamples) {
+            List<Skipped> notRedrivableSamples, int notHandled, Optional<String> stopped, long retryAfterMs) {
+    }
+
+    /**
+     * Whether a redrive that matched {@code matched} jobs may go on: 0 when it may (its cost is taken),
+     * else the milliseconds until it could (nothing is taken). Asked once, before anything is sent.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        Admission ALWAYS = matched -> 0;
+
+        long waitMsFor(int matched);
     }
 
     private final JobStatusIndex index;
@@ -96,6 +113,7 @@ public final class Replayer implements AutoCloseable {
     private final Counter acceptedTotal;
     private final Counter notRedrivableTotal;
     private final Counter publishFailedTotal;
+    private final Counter cancelledTotal;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong running = new AtomicLong();
 
@@ -118,6 +136,8 @@ public final class Replayer implements AutoCloseable {
                 .description("matched jobs whose record is gone or was never a valid job").register(metrics);
         publishFailedTotal = Counter.builder("dispatcher_redrive_publish_failed")
                 .description("jobs of a redrive that Kafka did not acknowledge").register(metrics);
+        cancelledTotal = Counter.builder("dispatcher_redrive_cancelled")
+                .description("redrives stopped before their end because the client closed its connection").register(metrics);
         Gauge.builder("dispatcher_redrive_pending", pending, AtomicLong::get)
                 .description("jobs matched by running redrives and not yet handled").register(metrics);
         Gauge.builder("dispatcher_redrive_running", running, AtomicLong::get)
@@ -154,18 +174,41 @@ public final class Replayer implements AutoCloseable {
      * with {@code dryRun}, reads and checks them but sends nothing.
      */
     public CompletableFuture<RedriveReport> redrive(JobQuery query, int limit, boolean dryRun) {
+        return redrive(query, limit, dryRun, Admission.ALWAYS, () -> false);
+    }
+
+    /**
+     * As {@link #redrive(JobQuery, int, boolean)}; {@code admission} is asked once the matches are
+     * known (a rate limit), and {@code cancelled} before each chunk: once true (the client closed its
+     * connection), no further chunk is read or sent.
+     */
+    public CompletableFuture<RedriveReport> redrive(JobQuery query, int limit, boolean dryRun, Admission admission,
+            BooleanSupplier cancelled) {
         running.incrementAndGet();
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return runRedrive(query, limit, dryRun);
+                return runRedrive(query, limit, dryRun, admission, cancelled);
             } finally {
                 running.decrementAndGet();
             }
         }, redrives);
     }
 
-    private RedriveReport runRedrive(JobQuery query, int limit, boolean dryRun) {
+    private RedriveReport runRedrive(JobQuery query, int limit, boolean dryRun, Admission admission,
+            BooleanSupplier cancelled) {
+        if (cancelled.getAsBoolean()) {
+            // Gone while waiting for the redrive before it: not even matched.
+            cancelledTotal.increment();
+            LOG.info("redrive of {} not started: the client closed its connection while it waited", describe(query));
+            return new RedriveReport(0, 0, 0, 0, dryRun, List.of(), 0, Optional.of("client closed the connection"), 0);
+        }
         List<JobStatusIndex.Match> matches = index.matches(query, limit);
+        long waitMs = matches.isEmpty() ? 0 : admission.waitMsFor(matches.size());
+        if (waitMs > 0) {
+            LOG.info("redrive of {} refused: its {} matches exceed the API key's rate limit", describe(query), matches.size());
+            return new RedriveReport(matches.size(), 0, 0, 0, dryRun, List.of(), matches.size(), Optional.empty(), waitMs);
+        }
+        Optional<String> stopped = Optional.empty();
         // The index lists each job once; the set makes "never two for one job in one call" hold by construction.
         Set<String> seen = new LinkedHashSet<>();
         List<Skipped> samples = new ArrayList<>();
@@ -179,8 +222,14 @@ public final class Replayer implements AutoCloseable {
         try {
             for (int from = 0; from < matches.size(); from += CHUNK) {
                 if (Thread.currentThread().isInterrupted()) {
-                    LOG.warn("redrive of {} stopped after {} of {} jobs: the scheduler is closing", describe(query), handled,
-                            matches.size());
+                    stopped = Optional.of("the scheduler is closing");
+                } else if (cancelled.getAsBoolean()) {
+                    stopped = Optional.of("client closed the connection");
+                    cancelledTotal.increment();
+                }
+                if (stopped.isPresent()) {
+                    LOG.warn("redrive of {} stopped after {} of {} jobs ({} sent): {}", describe(query), handled,
+                            matches.size(), accepted, stopped.get());
                     break;
                 }
                 List<JobStatusIndex.Match> chunk = matches.subList(from, Math.min(matches.size(), from + CHUNK));
@@ -234,9 +283,11 @@ public final class Replayer implements AutoCloseable {
         } finally {
             pending.addAndGet(-(matches.size() - handled));
         }
-        LOG.info("redrive of {}: matched {}, {} {}, not redrivable {}, publish failed {}", describe(query), matches.size(),
-                dryRun ? "would send" : "sent", dryRun ? matches.size() - notRedrivable : accepted, notRedrivable, publishFailed);
-        return new RedriveReport(matches.size(), accepted, notRedrivable, publishFailed, dryRun, List.copyOf(samples));
+        LOG.info("redrive of {}: matched {}, {} {}, not redrivable {}, publish failed {}, not handled {}", describe(query),
+                matches.size(), dryRun ? "would send" : "sent", dryRun ? handled - notRedrivable : accepted, notRedrivable,
+                publishFailed, matches.size() - handled);
+        return new RedriveReport(matches.size(), accepted, notRedrivable, publishFailed, dryRun, List.copyOf(samples),
+                matches.size() - handled, stopped, 0);
     }
 
     private static String describe(JobQuery query) {
