@@ -136,13 +136,17 @@ public final class JobStatusIndex implements AutoCloseable {
     /** Records an accept made by this process, so status and idempotency do not wait for the topic. */
     public void recordAccepted(JobRecord job) {
         JobStatus status = jobs.computeIfAbsent(job.id(), JobStatus::new);
-        boolean first = counted(job.id(), status, () -> {
-            boolean firstAccept = !status.isAccepted();
-            status.accepted(job);
-            return firstAccept;
-        });
-        if (first) {
-            newestFirst.add(new Listed(job.submittedAtMs(), job.id()));
+        // Under the status's lock, as its eviction is: an accept racing an eviction either lists it
+        // before the eviction unlists it, or sees it gone and does not list it (no entry left behind).
+        synchronized (status) {
+            boolean first = counted(job.id(), status, () -> {
+                boolean firstAccept = !status.isAccepted();
+                status.accepted(job);
+                return firstAccept;
+            });
+            if (first && jobs.get(job.id()) == status) {
+                newestFirst.add(new Listed(job.submittedAtMs(), job.id()));
+            }
         }
         publishing.remove(job.id());
     }
@@ -505,8 +509,8 @@ public final class JobStatusIndex implements AutoCloseable {
                 synchronized (gone) {
                     jobs.remove(oldest);
                     counts.move(JobCounts.slotOf(gone), null);
+                    newestFirst.remove(new Listed(gone.submittedAtMs(), oldest));
                 }
-                newestFirst.remove(new Listed(gone.submittedAtMs(), oldest));
             }
             evictedCount.incrementAndGet();
         }
