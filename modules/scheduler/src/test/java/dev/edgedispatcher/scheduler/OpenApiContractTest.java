@@ -146,6 +146,33 @@ class OpenApiContractTest {
         return JSON.readTree(response.body());
     }
 
+    /**
+     * A GET sent as raw bytes (java.net.URI refuses a malformed escape such as %ZZ), validated like
+     * {@link #check}; returns its body.
+     */
+    private static JsonNode rawGet(SchedulerService scheduler, String path, String operationId, int expectedStatus)
+            throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", scheduler.port())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = answer.indexOf("\r\n\r\n");
+            String[] head = answer.substring(0, split).split("\r\n");
+            int status = Integer.parseInt(head[0].split(" ")[1]);
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.put(head[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), head[i].substring(colon + 1).trim());
+            }
+            String body = answer.substring(split + 4);
+            assertThat(status).as(operationId + ": " + body).isEqualTo(expectedStatus);
+            validator.validate(ValidatableResponse.create(status, headers, Buffer.buffer(body), headers.get("content-type")),
+                    operationId).await(10, TimeUnit.SECONDS);
+            checked.add(operationId + " " + status);
+            return JSON.readTree(body);
+        }
+    }
+
     @Test
     void everyEndpointAnswersAsTheDocumentSays() throws Exception {
         String host = "c-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
@@ -188,6 +215,9 @@ class OpenApiContractTest {
         assertThat(page.get("next_cursor").isTextual()).isTrue();
         check("listJobs", 200, call(open, "GET", "/v1/jobs?state=failed&host=" + host, null, null));
         check("listJobs", 400, call(open, "GET", "/v1/jobs?state=lost", null, null));
+        // A query string that does not decode: the JSON error document, not Vert.x's plain text.
+        JsonNode undecodable = rawGet(open, "/v1/jobs?host=%ZZ", "listJobs", 400);
+        assertThat(undecodable.get("error").asText()).isEqualTo("bad request");
         check("listJobs", 403, call(keyed, "GET", "/v1/jobs?account=globex", null, acme));
         // redriveJobs: the job retried above is not matched again (its retry stands for it); a second failed one is.
         String second = check("submitJob", 202, call(open, "POST", "/v1/jobs",

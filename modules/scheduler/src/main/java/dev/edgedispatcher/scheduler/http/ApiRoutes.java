@@ -66,6 +66,9 @@ public final class ApiRoutes {
         router.get("/").handler(page);
         router.get(StatusPageHandler.ASSETS + "*").handler(page);
 
+        // A request Vert.x cannot read (a query string that does not decode, such as ?host=%ZZ).
+        router.errorHandler(400, ctx -> respond(ctx, 400, error("bad request", null, ctx.failure() == null
+                ? "the request could not be read" : "the request could not be read: " + ctx.failure().getMessage())));
         router.errorHandler(404, ctx -> respond(ctx, 404, error("not_found", "path", "no route for "
                 + ctx.request().method() + " " + ctx.request().path() + ": see " + ROUTE_LIST)));
         router.errorHandler(405, ctx -> respond(ctx, 405, error("method not allowed", "method", ctx.request().method()

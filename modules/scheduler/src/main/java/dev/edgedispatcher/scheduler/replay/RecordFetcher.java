@@ -40,11 +40,12 @@ final class RecordFetcher implements AutoCloseable {
      * A record read at a job's location: its value when it is that job's record, else (value null)
      * why not.
      */
-    record Fetched(byte[] value, String notThisJob) {
+    record Fetched(byte[] value, String notThisJob, boolean timedOut) {
     }
 
     /**
-     * The records found, by job id; a location whose record is gone (topic retention) is left out. A
+     * The records found, by job id; a location whose record is gone (topic retention) is left out, one
+     * not reached before the deadline is marked {@code timedOut}. A
      * record is taken as the job's only when its job-id header (or, without one, its {@code id}
      * field) is the job's id: a location is never trusted to hold the job it was recorded for.
      * All partitions are read at once, each from its first wanted offset.
@@ -94,10 +95,10 @@ final class RecordFetcher implements AutoCloseable {
                     }
                     if (!queue.isEmpty() && queue.peekFirst().offset() == record.offset()) {
                         RecordLocation location = queue.pollFirst();
-                        found.put(location.id(), location.id().equals(idOf(record)) ? new Fetched(record.value(), null)
+                        found.put(location.id(), location.id().equals(idOf(record)) ? new Fetched(record.value(), null, false)
                                 // Another job's record (perhaps another account's): never named in the reason.
                                 : new Fetched(null, "the record at " + record.topic() + " partition " + record.partition()
-                                        + " offset " + record.offset() + " is not this job's (its id differs)"));
+                                        + " offset " + record.offset() + " is not this job's (its id differs)", false));
                     }
                 }
                 if (queue.isEmpty()) {
@@ -109,6 +110,8 @@ final class RecordFetcher implements AutoCloseable {
             }
         }
         consumer.assign(List.of()); // and unpause: the next fetch starts clean
+        // Still wanted at the deadline: not read, which says nothing about whether they are there.
+        wanted.values().forEach(queue -> queue.forEach(location -> found.put(location.id(), new Fetched(null, null, true))));
         return found;
     }
 

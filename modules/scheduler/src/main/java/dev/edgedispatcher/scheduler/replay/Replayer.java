@@ -76,6 +76,13 @@ public final class Replayer implements AutoCloseable {
         }
     }
 
+    /** The job's record could not be read back from Kafka now (slow or unavailable): nothing was sent, try again. */
+    public static final class ReadBackFailed extends RuntimeException {
+        ReadBackFailed(String message) {
+            super(message);
+        }
+    }
+
     /** A job that was matched but could not be sent again, and why. */
     public record Skipped(String id, String reason) {
     }
@@ -160,6 +167,9 @@ public final class Replayer implements AutoCloseable {
         RecordLocation location = job.get().location().get();
         return CompletableFuture.supplyAsync(() -> readBack(retryFetcher, List.of(location)).get(id), retries)
                 .thenCompose(read -> {
+                    if (read.failedToRead()) {
+                        return CompletableFuture.<RetryOutcome>failedFuture(new ReadBackFailed(read.reason()));
+                    }
                     if (read.record().isEmpty()) {
                         return CompletableFuture.completedFuture((RetryOutcome) new RetryOutcome.NotRedrivable(read.reason()));
                     }
@@ -316,18 +326,35 @@ public final class Replayer implements AutoCloseable {
     }
 
     /** A record read back: the job, or why it cannot be sent again. */
-    private record ReadBack(Optional<JobRecord> record, String reason) {
+    private record ReadBack(Optional<JobRecord> record, String reason, boolean failedToRead) {
+        ReadBack(Optional<JobRecord> record, String reason) {
+            this(record, reason, false);
+        }
     }
 
     private Map<String, ReadBack> readBack(RecordFetcher fetcher, List<RecordLocation> locations) {
-        Map<String, RecordFetcher.Fetched> values = fetcher.fetch(locations, FETCH_TIMEOUT);
         Map<String, ReadBack> result = new java.util.HashMap<>();
+        Map<String, RecordFetcher.Fetched> values;
+        try {
+            values = fetcher.fetch(locations, FETCH_TIMEOUT);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // Offsets or records not read in time (org.apache.kafka.common.errors.TimeoutException) or
+            // the like: nothing is known of these records.
+            for (RecordLocation location : locations) {
+                result.put(location.id(), new ReadBack(Optional.empty(), "its region record could not be read back from "
+                        + location.topic() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", true));
+            }
+            return result;
+        }
         for (RecordLocation location : locations) {
             RecordFetcher.Fetched fetched = values.get(location.id());
             ReadBack back;
             if (fetched == null) {
                 back = new ReadBack(Optional.empty(), "its region record is no longer on " + location.topic()
                         + " (deleted by the topic's retention)");
+            } else if (fetched.timedOut()) {
+                back = new ReadBack(Optional.empty(), "its region record was not read back from " + location.topic()
+                        + " within " + FETCH_TIMEOUT.toSeconds() + " s (Kafka slow or unavailable)", true);
             } else if (fetched.value() == null) {
                 back = new ReadBack(Optional.empty(), fetched.notThisJob());
             } else {
