@@ -17,6 +17,8 @@
     failures: { region: '', cursor: null, history: [], next: null, busy: false, unavailable: false },
     jobId: null,
     jobFinal: false,
+    // Bumped when the key changes: an answer to a request made with the old key is not shown.
+    epoch: 0,
   };
 
   /** One element with text (never HTML) and attributes. */
@@ -101,8 +103,10 @@
   async function refreshRegions() {
     if (regionsBusy) return;
     regionsBusy = true;
+    const epoch = state.epoch;
     try {
       const body = await api('/v1/regions');
+      if (epoch !== state.epoch) return;
       renderRegions(body.regions || []);
       $('regions-updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     } catch (e) {
@@ -168,8 +172,10 @@
     const query = new URLSearchParams({ state: 'failed', limit: String(FAILURES_PER_PAGE) });
     if (f.region) query.set('region', f.region);
     if (cursor) query.set('cursor', cursor);
+    const epoch = state.epoch;
     try {
       const body = await api('/v1/jobs?' + query);
+      if (epoch !== state.epoch) return;
       if (moved) moved();
       f.cursor = cursor;
       f.next = body.next_cursor || null;
@@ -244,6 +250,7 @@
     id = (id || '').trim();
     if (!id) return;
     state.jobId = id;
+    state.jobFinal = false;
     $('job-id').value = id;
     if (!fromHash && location.hash !== '#job=' + encodeURIComponent(id)) {
       history.replaceState(null, '', '#job=' + encodeURIComponent(id));
@@ -260,17 +267,21 @@
     const id = state.jobId;
     if (!id || jobBusy) return;
     jobBusy = true;
+    const epoch = state.epoch;
+    const current = () => id === state.jobId && epoch === state.epoch;
     try {
       const job = await api('/v1/jobs/' + encodeURIComponent(id));
-      if (id === state.jobId) renderJob(job);
+      if (current()) renderJob(job);
     } catch (e) {
-      if (id === state.jobId && e.status !== 401) {
+      if (current() && e.status !== 401) {
         state.jobFinal = true;
         $('job').replaceChildren(el('p', { class: 'job-error', text: e.status === 404
           ? 'No job ' + id + ': ' + e.message : 'Could not load job ' + id + ': ' + e.message }));
       }
     } finally {
       jobBusy = false;
+      // Another job was asked for while this one loaded: its request was dropped, make it now.
+      if (state.jobId && state.jobId !== id) refreshJob();
     }
   }
 
@@ -321,7 +332,12 @@
 
   function jobFromHash() {
     const match = /^#job=(.+)$/.exec(location.hash);
-    return match ? decodeURIComponent(match[1]) : null;
+    if (!match) return null;
+    try {
+      return decodeURIComponent(match[1]);
+    } catch (e) {
+      return null; // a malformed hash (#job=%E0): no job, and the page still starts
+    }
   }
 
   function refreshAll() {
@@ -333,17 +349,40 @@
   $('api-key').value = state.key;
   $('key-form').addEventListener('submit', (event) => {
     event.preventDefault();
+    const previous = state.key;
     state.key = $('api-key').value.trim();
+    if (previous && previous !== state.key) clearShown();
     // This tab only: the key is gone when the tab closes.
     if (state.key) sessionStorage.setItem(KEY_STORAGE, state.key);
     else sessionStorage.removeItem(KEY_STORAGE);
     notice('');
     refreshAll();
   });
+  /** Forgets what the previous key was shown: another key (or none) must not see it. */
+  function clearShown() {
+    state.epoch++;
+    const f = state.failures;
+    f.history = [];
+    f.cursor = null;
+    f.next = null;
+    shownFailures = null;
+    $('failures').tBodies[0].replaceChildren();
+    $('failures-status').textContent = '';
+    $('regions').tBodies[0].replaceChildren();
+    $('regions-updated').textContent = '';
+    state.jobId = null;
+    state.jobFinal = false;
+    $('job-id').value = '';
+    $('job').replaceChildren();
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    updatePager();
+  }
+
   $('forget-key').addEventListener('click', () => {
     state.key = '';
     $('api-key').value = '';
     sessionStorage.removeItem(KEY_STORAGE);
+    clearShown();
     refreshAll();
   });
   $('failures-region').addEventListener('change', (event) => {

@@ -61,7 +61,7 @@ final class RedriveCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "TIME", description = "Only jobs accepted before this time (ISO-8601 or epoch ms).")
     String until;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Send at most N jobs, the newest first (default: all matches).")
+    @Option(names = "--limit", paramLabel = "N", description = "Send at most N jobs, the newest first (default: the scheduler's, 10,000; at most 1,000,000).")
     Integer limit;
 
     @Option(names = "--dry-run", description = "Count and check the matching jobs, and send nothing.")

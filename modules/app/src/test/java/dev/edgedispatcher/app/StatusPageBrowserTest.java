@@ -63,6 +63,9 @@ class StatusPageBrowserTest {
     private static String key;
     private static final List<String> deliveredIds = new ArrayList<>();
     private static final List<String> failedIds = new ArrayList<>();
+    /** Markup in a failure's reason and attempt URL: the page must show it as text. */
+    private static final String MARKUP = "<img src=x onerror=\"window.__xss=1\">";
+    private static String markupId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -91,6 +94,26 @@ class StatusPageBrowserTest {
         base = "http://127.0.0.1:" + stack.httpPort();
 
         String target = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        // The oldest failure (so on the second page), whose reason and first attempt's URL are markup:
+        // its result events are written first, so they are the ones the status keeps.
+        markupId = "xss-" + java.util.UUID.randomUUID();
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(dev.edgedispatcher.backbone.KafkaClientSettings.producer(
+                        dev.edgedispatcher.backbone.KafkaConnection.plaintext(stack.bootstrapServers()), "browser-test"))) {
+            for (dev.edgedispatcher.backbone.ResultEvent event : List.of(
+                    dev.edgedispatcher.backbone.ResultEvent.attempt(markupId, "n_california", "https://x.example/" + MARKUP,
+                            "primary", 1, "5xx", 503, MARKUP, "2026-12-01T01:00:00Z", 5),
+                    dev.edgedispatcher.backbone.ResultEvent.finalOutcome(markupId, "n_california", "failed", null,
+                            List.of("5xx"), MARKUP))) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.edgedispatcher.backbone.Topics.RESULTS,
+                        markupId, dev.edgedispatcher.backbone.RecordJson.write(event))).get();
+            }
+        }
+        HttpResponse<String> markupJob = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+                .header("authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"" + markupId
+                        + "\", \"url\": \"" + target + "/fail?n=markup#rc=1&rp=5xx&er=n_california\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(markupJob.statusCode()).as(markupJob.body()).isEqualTo(202);
         for (int i = 0; i < DELIVERED; i++) {
             deliveredIds.add(submit(target + "/ok?n=" + i + "#er=frankfurt"));
         }
@@ -100,6 +123,7 @@ class StatusPageBrowserTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<String> all = new ArrayList<>(deliveredIds);
         all.addAll(failedIds);
+        all.add(markupId);
         for (String id : all) {
             while (!isFinal(status(id))) {
                 if (System.nanoTime() > deadline) {
@@ -245,11 +269,12 @@ class StatusPageBrowserTest {
         assertThat(first.findElement(By.cssSelector(".outcome")).getText()).isEqualTo("5xx");
 
         shot(test, () -> {
-            // Paged: 25 failures are 20 on the first page, 5 on the next, never all at once.
+            // Paged: 26 failures are 20 on the first page, 6 on the next, never all at once.
             page().findElement(By.id("failures-older")).click();
-            browser.await(UI, d -> d.findElements(rows).size() == FAILED - 20);
+            browser.await(UI, d -> d.findElements(rows).size() == FAILED + 1 - 20);
             List<String> secondPage = page().findElements(rows).stream().map(row -> row.getDomAttribute("data-job-id")).toList();
-            assertThat(secondPage).doesNotContain(id).allMatch(failedIds::contains);
+            assertThat(secondPage).doesNotContain(id).contains(markupId)
+                    .allMatch(shown -> failedIds.contains(shown) || shown.equals(markupId));
             assertThat(page().findElement(By.id("failures-older")).isEnabled()).isFalse();
             page().findElement(By.id("failures-newer")).click();
             browser.await(UI, d -> d.findElements(rows).size() == 20
@@ -272,6 +297,80 @@ class StatusPageBrowserTest {
                         .isEqualTo(String.format("%,d ms", attempt.get("duration_ms").asLong()));
                 assertThat(item.findElement(By.cssSelector(".reason")).getText()).isEqualTo(attempt.get("reason").asText());
             }
+        });
+    }
+
+    @Test
+    void markupInAFailuresReasonAndUrlIsShownAsText(TestInfo test) {
+        useKey(key);
+        By rows = By.cssSelector("#failures tbody tr");
+        browser.await(UI, d -> d.findElements(rows).size() == 20);
+        shot(test, () -> {
+            page().findElement(By.id("failures-older")).click();
+            By markupRow = By.cssSelector("#failures tbody tr[data-job-id='" + markupId + "']");
+            browser.await(UI, d -> !d.findElements(markupRow).isEmpty());
+            assertThat(page().findElement(markupRow).findElement(By.cssSelector(".reason")).getText()).isEqualTo(MARKUP);
+            page().findElement(markupRow).click();
+            browser.await(UI, d -> !d.findElements(By.cssSelector("#job li.attempt")).isEmpty());
+            assertThat(page().findElement(By.cssSelector("#job .job-reason")).getText()).isEqualTo(MARKUP);
+            assertThat(page().findElements(By.cssSelector("#job .url"))).anyMatch(url -> url.getText().contains(MARKUP));
+            assertThat(page().findElements(By.cssSelector("#job .reason"))).anyMatch(reason -> reason.getText().equals(MARKUP));
+            // Text, not elements: no image was made and its handler never ran.
+            assertThat(page().findElements(By.cssSelector("#failures img, #job img"))).isEmpty();
+            assertThat(((org.openqa.selenium.JavascriptExecutor) page()).executeScript("return window.__xss === undefined"))
+                    .isEqualTo(true);
+        });
+    }
+
+    @Test
+    void aSecondClickWhileTheFirstJobLoadsShowsTheSecondJob(TestInfo test) {
+        useKey(key);
+        By rows = By.cssSelector("#failures tbody tr");
+        browser.await(UI, d -> d.findElements(rows).size() == 20);
+        shot(test, () -> {
+            List<WebElement> shown = page().findElements(rows);
+            String second = shown.get(1).getDomAttribute("data-job-id");
+            String third = shown.get(2).getDomAttribute("data-job-id");
+            // A final job shown first: the page stops refreshing it.
+            shown.get(2).click();
+            browser.await(UI, d -> !d.findElements(By.cssSelector("#job .job-id")).isEmpty()
+                    && third.equals(d.findElement(By.cssSelector("#job .job-id")).getText()));
+            // Two clicks in one task: the second comes while the first job's request is in flight.
+            ((org.openqa.selenium.JavascriptExecutor) page()).executeScript(
+                    "const rows = document.querySelectorAll('#failures tbody tr'); rows[0].click(); rows[1].click();");
+            browser.await(UI, d -> !d.findElements(By.cssSelector("#job .job-id")).isEmpty()
+                    && second.equals(d.findElement(By.cssSelector("#job .job-id")).getText()));
+        });
+    }
+
+    @Test
+    void aMalformedJobHashDoesNotStopThePage(TestInfo test) {
+        useKey(key);
+        browser.await(UI, d -> d.findElements(By.cssSelector("#regions tbody tr")).size() == 5);
+        shot(test, () -> {
+            // A new load (the key stays in the tab), starting with a hash that does not decode.
+            page().get(base + "/?malformed#job=%E0");
+            browser.await(UI, d -> d.findElements(By.cssSelector("#regions tbody tr")).size() == 5
+                    && d.findElement(By.id("regions-updated")).getText().startsWith("updated"));
+            String first = page().findElement(By.id("regions-updated")).getText();
+            // The refresh timers started: the regions are read again (every 2 s).
+            browser.await(UI, d -> !d.findElement(By.id("regions-updated")).getText().equals(first));
+        });
+    }
+
+    @Test
+    void forgettingTheKeyClearsTheFailuresAndTheTimeline(TestInfo test) {
+        useKey(key);
+        By rows = By.cssSelector("#failures tbody tr");
+        browser.await(UI, d -> d.findElements(rows).size() == 20);
+        shot(test, () -> {
+            page().findElements(rows).get(0).click();
+            browser.await(UI, d -> !d.findElements(By.cssSelector("#job li.attempt")).isEmpty());
+            page().findElement(By.id("forget-key")).click();
+            browser.await(UI, d -> d.findElement(By.id("notice")).getText().contains("needs an API key"));
+            assertThat(page().findElements(rows)).isEmpty();
+            assertThat(page().findElement(By.id("job")).getText()).isEmpty();
+            assertThat(page().findElements(By.cssSelector("#regions tbody tr"))).isEmpty();
         });
     }
 

@@ -105,7 +105,8 @@ public final class JobAcceptor {
                     }
                     JobRecord record = published.record();
                     index.recordAccepted(record);
-                    index.recordLocated(record.id(), published.metadata().partition(), published.metadata().offset());
+                    index.recordLocated(record.id(), published.metadata().topic(), published.metadata().partition(),
+                            published.metadata().offset());
                     inProgress.remove(job.id());
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
@@ -135,7 +136,7 @@ public final class JobAcceptor {
                         : new java.util.concurrent.CompletionException(error);
             }
             index.recordAccepted(record);
-            index.recordLocated(record.id(), metadata.partition(), metadata.offset());
+            index.recordLocated(record.id(), metadata.topic(), metadata.partition(), metadata.offset());
             acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
                     .tag("region", region).register(metrics)).increment();
             return index.accepted(record.id()).orElseThrow().document();

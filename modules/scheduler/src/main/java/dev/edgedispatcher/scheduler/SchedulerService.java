@@ -162,15 +162,32 @@ public final class SchedulerService implements AutoCloseable {
         } catch (Exception e) {
             errors.add(e);
         }
-        replayer.close();
-        publisher.close();
+        // Each step on its own: one failing must not leave the later ones (and their threads) running.
+        try {
+            replayer.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
+        try {
+            publisher.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
         try {
             index.close();
         } catch (Exception e) {
             errors.add(e);
         }
-        probe.close();
-        regionLag.close();
+        try {
+            probe.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
+        try {
+            regionLag.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
         if (!errors.isEmpty()) {
             LOG.warn("scheduler stopped with errors: {}", errors);
         }

@@ -279,6 +279,118 @@ class ReplayApiTest {
                 .contains("dispatcher_redrive_not_redrivable_total").contains("dispatcher_redrive_pending");
     }
 
+    /** A record written straight onto a region topic (as a broken producer would), with the given job-id header. */
+    private static void writeRaw(Region topicRegion, String header, String id, String region, String host) throws Exception {
+        ProducerRecord<String, byte[]> raw = new ProducerRecord<>(Topics.region(topicRegion), id, ("{\"id\":\"" + id
+                + "\",\"url\":\"https://" + host + "/raw\",\"kind\":\"answer_url\",\"method\":\"POST\","
+                + "\"region\":\"" + region + "\",\"submitted_at_ms\":" + System.currentTimeMillis() + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        raw.headers().add(Topics.JOB_ID_HEADER, header.getBytes(StandardCharsets.UTF_8));
+        producer.send(raw).get();
+    }
+
+    @Test
+    void recordsNamingAnUnknownOrAnotherRegionOrAnotherIdAreNotRedrivableAndNeverSendAnotherJob() throws Exception {
+        String host = host();
+        // Jobs on the mumbai topic that a wrong offset could land on.
+        for (int i = 0; i < 20; i++) {
+            submit("https://" + host + "/m/" + i + "#er=mumbai");
+        }
+        String mars = "mars-" + UUID.randomUUID();
+        writeRaw(Region.FRANKFURT, mars, mars, "mars", host);
+        String misplaced = "misplaced-" + UUID.randomUUID();
+        writeRaw(Region.FRANKFURT, misplaced, misplaced, "mumbai", host);
+        // The header names one job, the body another: the index knows the job by its body's id.
+        String foreign = "foreign-" + UUID.randomUUID();
+        writeRaw(Region.FRANKFURT, "header-" + UUID.randomUUID(), foreign, "frankfurt", host);
+        for (String id : List.of(mars, misplaced, foreign)) {
+            fail(id, "frankfurt", "5xx", 500);
+            awaitState(id, "failed");
+        }
+
+        Response retryMars = send("POST", "/v1/jobs/" + mars + ":retry", null);
+        assertThat(retryMars.status()).as(String.valueOf(retryMars.body())).isEqualTo(422);
+        assertThat(retryMars.body().get("detail").asText()).contains("mars");
+        Response retryMisplaced = send("POST", "/v1/jobs/" + misplaced + ":retry", null);
+        assertThat(retryMisplaced.status()).as(String.valueOf(retryMisplaced.body())).isEqualTo(422);
+        assertThat(retryMisplaced.body().get("detail").asText()).contains("names region mumbai")
+                .contains(Topics.region(Region.FRANKFURT));
+        Response retryForeign = send("POST", "/v1/jobs/" + foreign + ":retry", null);
+        assertThat(retryForeign.status()).as(String.valueOf(retryForeign.body())).isEqualTo(422);
+        assertThat(retryForeign.body().get("detail").asText()).contains("not this job's");
+
+        Response redrive = send("POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host + "\"}");
+        assertThat(redrive.status()).as(String.valueOf(redrive.body())).isEqualTo(200);
+        assertThat(redrive.body().get("matched").asInt()).isEqualTo(3);
+        assertThat(redrive.body().get("not_redrivable").asInt()).isEqualTo(3);
+        assertThat(redrive.body().get("accepted").asInt()).isZero();
+
+        for (Region region : List.of(Region.FRANKFURT, Region.MUMBAI)) {
+            for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(region))) {
+                JsonNode node = JSON.readTree(record.value());
+                assertThat(node.has("retry_of") && node.path("url").asText().contains(host))
+                        .as("a job sent again: %s", node).isFalse();
+            }
+        }
+    }
+
+    private static double metric(String name) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line ->
+                Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
+    @Test
+    void aRedriveWithoutLimitTakesTenThousandAndStopsWhenItsClientGoesAway() throws Exception {
+        String host = host();
+        int jobs = 10_001;
+        List<String> ids = new ArrayList<>();
+        while (ids.size() < jobs) {
+            int n = Math.min(1000, jobs - ids.size());
+            String body = "[" + String.join(",", java.util.Collections.nCopies(n,
+                    "{\"url\": \"https://" + host + "/ten#er=frankfurt\"}")) + "]";
+            send("POST", "/v1/jobs:batch", body).body().get("results").forEach(r -> ids.add(r.get("id").asText()));
+        }
+        for (String id : ids) {
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
+                    "failed", null, List.of("5xx"), "HTTP 500"))));
+        }
+        producer.flush();
+        String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> send("POST",
+                "/v1/jobs:redrive", filter + ", \"dry_run\": true, \"limit\": 20000}").body().get("matched").asInt() == jobs);
+        // Without a limit: the newest 10,000, not every match.
+        assertThat(send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}").body().get("matched").asInt())
+                .isEqualTo(10_000);
+
+        // A client that goes away: the redrive stops at its next chunk instead of sending all 10,000.
+        double cancelledBefore = metric("dispatcher_redrive_cancelled_total");
+        byte[] body = (filter + "}").getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", scheduler.port())) {
+            socket.getOutputStream().write(("POST /v1/jobs:redrive HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> metric("dispatcher_redrive_running") > 0);
+            Thread.sleep(300);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("dispatcher_redrive_running") == 0
+                && metric("dispatcher_redrive_pending") == 0);
+        assertThat(metric("dispatcher_redrive_cancelled_total")).isEqualTo(cancelledBefore + 1);
+        long sent = TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT)).stream()
+                .map(record -> {
+                    try {
+                        return JSON.readTree(record.value());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .filter(node -> node.has("retry_of") && node.path("url").asText().contains(host)).count();
+        assertThat(sent).isLessThan(10_000);
+    }
+
     @Test
     void aRedriveOfThousandsIsPacedSendsEachOnceAndShowsProgressWhileItRuns() throws Exception {
         String host = host();

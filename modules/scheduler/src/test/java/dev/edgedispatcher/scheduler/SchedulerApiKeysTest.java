@@ -252,6 +252,58 @@ class SchedulerApiKeysTest {
     }
 
     @Test
+    void aRedriveCostsTheJobsItMatchesAndOverTheBucketIs429BeforeSendingAnything() throws Exception {
+        String host = "rl-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Response accepted = send("POST", "/v1/jobs", "{\"url\": \"https://" + host + "/" + i + "#er=frankfurt\"}", acme);
+            assertThat(accepted.status()).isEqualTo(202);
+            ids.add(accepted.body().get("id").asText());
+        }
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(dev.edgedispatcher.backbone.KafkaClientSettings.producer(
+                        dev.edgedispatcher.backbone.KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()),
+                        "keys-test"))) {
+            for (String id : ids) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RESULTS, id,
+                        dev.edgedispatcher.backbone.RecordJson.write(dev.edgedispatcher.backbone.ResultEvent.finalOutcome(id,
+                                "frankfurt", "failed", null, List.of("5xx"), "HTTP 500")))).get();
+            }
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                send("GET", "/v1/jobs?state=failed&host=" + host, null, acme).body().get("jobs").size() == 12);
+        // A fresh scheduler (fresh buckets) that has read them all at start: burst 10 at 0.5/s.
+        try (SchedulerService limited = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
+                .withAccess(new ApiAccess(keys, false, Optional.of(RATE))))) {
+            String unlimitedBase = base;
+            base = "http://127.0.0.1:" + limited.port();
+            try {
+                String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
+                // The request costs 1, its 12 matches 10 (the burst): 9 left, so 429 and nothing sent.
+                Response refused = send("POST", "/v1/jobs:redrive", filter + "}", acmeForRates);
+                assertThat(refused.status()).as(String.valueOf(refused.body())).isEqualTo(429);
+                assertThat(refused.raw().headers().firstValue("retry-after")).isPresent();
+                assertThat(refused.body().get("error").asText()).isEqualTo("rate limited");
+                // A dry run sends nothing and costs only its request (8 left).
+                Response dry = send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}", acmeForRates);
+                assertThat(dry.status()).isEqualTo(200);
+                assertThat(dry.body().get("matched").asInt()).isEqualTo(12);
+                // 1 + 5 of the 8 left.
+                Response five = send("POST", "/v1/jobs:redrive", filter + ", \"limit\": 5}", acmeForRates);
+                assertThat(five.status()).as(String.valueOf(five.body())).isEqualTo(200);
+                assertThat(five.body().get("accepted").asInt()).isEqualTo(5);
+            } finally {
+                base = unlimitedBase;
+            }
+        }
+        long retries = TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT))
+                .stream().filter(record -> new String(record.value(), StandardCharsets.UTF_8).contains("\"retry_of\":\"")
+                        && new String(record.value(), StandardCharsets.UTF_8).contains(host)).count();
+        assertThat(retries).isEqualTo(5);
+    }
+
+    @Test
     void requireApiKeyWithoutAnyKeyLocksV1() throws Exception {
         try (SchedulerService locked = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
                 SchedulerApiTest.resolver()).withPort(0).withAccess(new ApiAccess(ApiKeys.none(), true, Optional.empty())))) {

@@ -73,15 +73,25 @@ final class ApiKeyCheck implements Handler<RoutingContext> {
         if (rateLimiter.isEmpty()) {
             return true;
         }
-        KeyRateLimiter limiter = rateLimiter.get();
-        long waitMs = limiter.tryTake(key.id(), cost);
+        long waitMs = rateLimiter.get().tryTake(key.id(), cost);
         if (waitMs == 0) {
             return true;
         }
+        rateLimited(ctx, key, waitMs);
+        return false;
+    }
+
+    /** The key's bucket, when keys are enforced and rate limited. */
+    Optional<KeyRateLimiter> rateLimiter() {
+        return rateLimiter;
+    }
+
+    /** Answers 429 with Retry-After (whole seconds, at least 1). */
+    void rateLimited(RoutingContext ctx, ApiKeys.Key key, long waitMs) {
+        KeyRateLimiter limiter = rateLimiter.orElseThrow();
         ctx.response().putHeader("retry-after", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
         respond(ctx, 429, error("rate limited", null, "API key " + key.id() + " may send "
                 + limiter.limit().perSecond() + " jobs/requests per second (bursts of " + limiter.limit().burst()
                 + "); retry in " + waitMs + " ms"));
-        return false;
     }
 }

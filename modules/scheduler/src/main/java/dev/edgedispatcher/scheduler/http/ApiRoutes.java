@@ -50,7 +50,7 @@ public final class ApiRoutes {
         router.postWithRegex(regex(JOBS + "/") + "(?<id>[^/]+):retry").handler(new RetryHandler(services.replayer(),
                 services.index()));
         router.postWithRegex(regex(REDRIVE)).handler(new BodyLimit(services.maxJobBytes()))
-                .handler(new RedriveHandler(services.replayer()));
+                .handler(new RedriveHandler(services.replayer(), keys));
         router.get("/v1/explain").handler(new ExplainHandler(services.explainer()));
         router.get("/v1/regions").handler(new RegionsHandler(services.index().counts(), services.index().deliveryRate(),
                 services.regionLag()));
@@ -66,6 +66,9 @@ public final class ApiRoutes {
         router.get("/").handler(page);
         router.get(StatusPageHandler.ASSETS + "*").handler(page);
 
+        // A request Vert.x cannot read (a query string that does not decode, such as ?host=%ZZ).
+        router.errorHandler(400, ctx -> respond(ctx, 400, error("bad request", null, ctx.failure() == null
+                ? "the request could not be read" : "the request could not be read: " + ctx.failure().getMessage())));
         router.errorHandler(404, ctx -> respond(ctx, 404, error("not_found", "path", "no route for "
                 + ctx.request().method() + " " + ctx.request().path() + ": see " + ROUTE_LIST)));
         router.errorHandler(405, ctx -> respond(ctx, 405, error("method not allowed", "method", ctx.request().method()

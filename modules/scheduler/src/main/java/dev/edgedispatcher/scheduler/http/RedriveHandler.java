@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.scheduler.auth.ApiKeys;
 import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.scheduler.status.JobQuery;
 import io.vertx.core.Future;
@@ -17,22 +18,33 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /v1/jobs:redrive} {@code {"state": "failed"|"delivered", "region"?, "account"?,
  * "host"?, "outcome"?, "since"?, "until"?, "limit"?, "dry_run"?}}: sends every matching job again,
  * once each, paced, and answers 200 {@code {"matched", "accepted", "not_redrivable",
- * "publish_failed", "dry_run", "not_redrivable_samples"}} when done.
+ * "publish_failed", "dry_run", "not_redrivable_samples"}} when done. {@code limit}
+ * defaults to {@value #DEFAULT_LIMIT}; with a rate limit the matches cost tokens (429 before
+ * sending anything when the bucket lacks them); a client that closes its connection stops the
+ * redrive at the next chunk.
  */
 final class RedriveHandler implements Handler<RoutingContext> {
 
-    /** Without a limit, a redrive takes everything the index holds that matches. */
+    /** The largest {@code limit} a redrive may name. */
     static final int MAX_LIMIT = 1_000_000;
+    /**
+     * Without a {@code limit}, a redrive takes at most this many matches (about 10 s at the default
+     * pace): a bigger one must say so.
+     */
+    static final int DEFAULT_LIMIT = 10_000;
 
     private final Replayer replayer;
+    private final ApiKeyCheck keys;
 
-    RedriveHandler(Replayer replayer) {
+    RedriveHandler(Replayer replayer, ApiKeyCheck keys) {
         this.replayer = replayer;
+        this.keys = keys;
     }
 
     @Override
@@ -71,7 +83,7 @@ final class RedriveHandler implements Handler<RoutingContext> {
                     + " one of " + String.join(", ", JobFilters.FINAL_STATES)));
             return;
         }
-        JobFilters.Result result = JobFilters.parse(values, Set.of("dry_run"), JobFilters.FINAL_STATES, MAX_LIMIT, MAX_LIMIT,
+        JobFilters.Result result = JobFilters.parse(values, Set.of("dry_run"), JobFilters.FINAL_STATES, DEFAULT_LIMIT, MAX_LIMIT,
                 false);
         if (result.error().isPresent()) {
             respond(ctx, 400, result.error().get());
@@ -89,13 +101,26 @@ final class RedriveHandler implements Handler<RoutingContext> {
             query = query.forAccount(caller.get());
         }
         boolean dryRun = dryRunNode != null && dryRunNode.asBoolean();
-        Future.fromCompletionStage(replayer.redrive(query, filters.limit(), dryRun), ctx.vertx().getOrCreateContext())
+        // With a rate limit, a redrive also costs the jobs it matches (at most the burst, as a batch),
+        // taken before anything is sent; a dry run sends nothing and costs only its request.
+        Optional<ApiKeys.Key> key = ApiKeyCheck.caller(ctx);
+        Replayer.Admission admission = dryRun || key.isEmpty() || keys.rateLimiter().isEmpty() ? Replayer.Admission.ALWAYS
+                : matched -> keys.rateLimiter().get().tryTake(key.get().id(), matched);
+        // The client gone (closed its connection): no further chunk is sent.
+        AtomicBoolean cancelled = new AtomicBoolean();
+        ctx.response().closeHandler(closed -> cancelled.set(true));
+        Future.fromCompletionStage(replayer.redrive(query, filters.limit(), dryRun, admission, cancelled::get),
+                ctx.vertx().getOrCreateContext())
                 .onComplete(done -> {
                     if (done.failed()) {
                         ctx.fail(done.cause());
                         return;
                     }
                     Replayer.RedriveReport report = done.result();
+                    if (report.retryAfterMs() > 0) {
+                        keys.rateLimited(ctx, key.orElseThrow(), report.retryAfterMs());
+                        return;
+                    }
                     ObjectNode answer = JsonNodeFactory.instance.objectNode();
                     answer.put("matched", report.matched());
                     answer.put("accepted", report.accepted());

@@ -33,7 +33,13 @@ final class RetryHandler implements Handler<RoutingContext> {
         Optional<String> account = ApiKeyCheck.callerAccount(ctx);
         Future.fromCompletionStage(replayer.retry(id, account), ctx.vertx().getOrCreateContext()).onComplete(done -> {
             if (done.failed()) {
-                respond(ctx, 503, JsonReplies.kafkaUnavailable(done.cause()));
+                Throwable cause = done.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : done.cause();
+                // Nothing was sent either way; a retry has no id of its own to repeat: POST it again.
+                respond(ctx, 503, error("kafka unavailable", null, cause instanceof Replayer.ReadBackFailed
+                        ? "job " + id + " was not sent again: " + cause.getMessage() + "; POST the retry again"
+                        : "Kafka did not acknowledge the new job (" + cause.getClass().getSimpleName() + ": "
+                                + cause.getMessage() + "); job " + id + " was not sent again: POST the retry again"));
                 return;
             }
             RetryOutcome outcome = done.result();

@@ -2,9 +2,10 @@ package dev.edgedispatcher.scheduler.replay;
 
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
-import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.scheduler.status.RecordLocation;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Reads jobs' region records back from Kafka by location, so that the status index need not keep
@@ -35,16 +37,26 @@ final class RecordFetcher implements AutoCloseable {
     }
 
     /**
-     * The values found, by job id; a location whose record is gone (topic retention) is left out.
+     * A record read at a job's location: its value when it is that job's record, else (value null)
+     * why not.
+     */
+    record Fetched(byte[] value, String notThisJob, boolean timedOut) {
+    }
+
+    /**
+     * The records found, by job id; a location whose record is gone (topic retention) is left out, one
+     * not reached before the deadline is marked {@code timedOut}. A
+     * record is taken as the job's only when its job-id header (or, without one, its {@code id}
+     * field) is the job's id: a location is never trusted to hold the job it was recorded for.
      * All partitions are read at once, each from its first wanted offset.
      */
-    Map<String, byte[]> fetch(List<RecordLocation> locations, Duration timeout) {
+    Map<String, Fetched> fetch(List<RecordLocation> locations, Duration timeout) {
         Map<TopicPartition, ArrayDeque<RecordLocation>> wanted = new HashMap<>();
         for (RecordLocation location : locations) {
-            String topic = Topics.region(Region.fromWireName(location.region()).orElseThrow());
-            wanted.computeIfAbsent(new TopicPartition(topic, location.partition()), tp -> new ArrayDeque<>()).add(location);
+            wanted.computeIfAbsent(new TopicPartition(location.topic(), location.partition()), tp -> new ArrayDeque<>())
+                    .add(location);
         }
-        Map<String, byte[]> found = new HashMap<>();
+        Map<String, Fetched> found = new HashMap<>();
         if (wanted.isEmpty()) {
             return found;
         }
@@ -82,7 +94,11 @@ final class RecordFetcher implements AutoCloseable {
                         queue.pollFirst(); // not there (a compacted or aborted record)
                     }
                     if (!queue.isEmpty() && queue.peekFirst().offset() == record.offset()) {
-                        found.put(queue.pollFirst().id(), record.value());
+                        RecordLocation location = queue.pollFirst();
+                        found.put(location.id(), location.id().equals(idOf(record)) ? new Fetched(record.value(), null, false)
+                                // Another job's record (perhaps another account's): never named in the reason.
+                                : new Fetched(null, "the record at " + record.topic() + " partition " + record.partition()
+                                        + " offset " + record.offset() + " is not this job's (its id differs)", false));
                     }
                 }
                 if (queue.isEmpty()) {
@@ -94,7 +110,22 @@ final class RecordFetcher implements AutoCloseable {
             }
         }
         consumer.assign(List.of()); // and unpause: the next fetch starts clean
+        // Still wanted at the deadline: not read, which says nothing about whether they are there.
+        wanted.values().forEach(queue -> queue.forEach(location -> found.put(location.id(), new Fetched(null, null, true))));
         return found;
+    }
+
+    /** The record's job id: its header, else its {@code id} field; null when it has neither (or is unreadable). */
+    static String idOf(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(Topics.JOB_ID_HEADER);
+        if (header != null) {
+            return new String(header.value(), StandardCharsets.UTF_8);
+        }
+        try {
+            return record.value() == null ? null : RecordJson.MAPPER.readTree(record.value()).path("id").textValue();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.edgedispatcher.backbone.JobIds;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.callback.ParseResult;
@@ -25,10 +26,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,11 @@ public final class Replayer implements AutoCloseable {
     static final int CHUNK = 500;
     private static final int SAMPLES = 20;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Longer than a publish takes with the default producer settings (hand-over 2 s plus delivery
+     * timeout 5 s) and roomy for a --kafka-config that raises them: a bound, not a pace.
+     */
+    private static final Duration PUBLISH_WAIT = Duration.ofSeconds(60);
 
     /** What a retry did. */
     public sealed interface RetryOutcome {
@@ -67,13 +76,36 @@ public final class Replayer implements AutoCloseable {
         }
     }
 
+    /** The job's record could not be read back from Kafka now (slow or unavailable): nothing was sent, try again. */
+    public static final class ReadBackFailed extends RuntimeException {
+        ReadBackFailed(String message) {
+            super(message);
+        }
+    }
+
     /** A job that was matched but could not be sent again, and why. */
     public record Skipped(String id, String reason) {
     }
 
-    /** What a redrive did: counts, and up to 20 of the jobs it could not send again. */
+    /**
+     * What a redrive did: counts, and up to 20 of the jobs it could not send again. {@code notHandled}
+     * matched jobs were neither sent nor checked because the redrive stopped early ({@code stopped}
+     * says why: the caller went away, or the scheduler is closing). {@code retryAfterMs} > 0: the
+     * caller's rate limit did not allow the matched jobs, nothing was read or sent.
+     */
     public record RedriveReport(int matched, int accepted, int notRedrivable, int publishFailed, boolean dryRun,
-            List<Skipped> notRedrivableSamples) {
+            List<Skipped> notRedrivableSamples, int notHandled, Optional<String> stopped, long retryAfterMs) {
+    }
+
+    /**
+     * Whether a redrive that matched {@code matched} jobs may go on: 0 when it may (its cost is taken),
+     * else the milliseconds until it could (nothing is taken). Asked once, before anything is sent.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        Admission ALWAYS = matched -> 0;
+
+        long waitMsFor(int matched);
     }
 
     private final JobStatusIndex index;
@@ -88,6 +120,7 @@ public final class Replayer implements AutoCloseable {
     private final Counter acceptedTotal;
     private final Counter notRedrivableTotal;
     private final Counter publishFailedTotal;
+    private final Counter cancelledTotal;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong running = new AtomicLong();
 
@@ -110,6 +143,8 @@ public final class Replayer implements AutoCloseable {
                 .description("matched jobs whose record is gone or was never a valid job").register(metrics);
         publishFailedTotal = Counter.builder("dispatcher_redrive_publish_failed")
                 .description("jobs of a redrive that Kafka did not acknowledge").register(metrics);
+        cancelledTotal = Counter.builder("dispatcher_redrive_cancelled")
+                .description("redrives stopped before their end because the client closed its connection").register(metrics);
         Gauge.builder("dispatcher_redrive_pending", pending, AtomicLong::get)
                 .description("jobs matched by running redrives and not yet handled").register(metrics);
         Gauge.builder("dispatcher_redrive_running", running, AtomicLong::get)
@@ -132,6 +167,9 @@ public final class Replayer implements AutoCloseable {
         RecordLocation location = job.get().location().get();
         return CompletableFuture.supplyAsync(() -> readBack(retryFetcher, List.of(location)).get(id), retries)
                 .thenCompose(read -> {
+                    if (read.failedToRead()) {
+                        return CompletableFuture.<RetryOutcome>failedFuture(new ReadBackFailed(read.reason()));
+                    }
                     if (read.record().isEmpty()) {
                         return CompletableFuture.completedFuture((RetryOutcome) new RetryOutcome.NotRedrivable(read.reason()));
                     }
@@ -146,18 +184,41 @@ public final class Replayer implements AutoCloseable {
      * with {@code dryRun}, reads and checks them but sends nothing.
      */
     public CompletableFuture<RedriveReport> redrive(JobQuery query, int limit, boolean dryRun) {
+        return redrive(query, limit, dryRun, Admission.ALWAYS, () -> false);
+    }
+
+    /**
+     * As {@link #redrive(JobQuery, int, boolean)}; {@code admission} is asked once the matches are
+     * known (a rate limit), and {@code cancelled} before each chunk: once true (the client closed its
+     * connection), no further chunk is read or sent.
+     */
+    public CompletableFuture<RedriveReport> redrive(JobQuery query, int limit, boolean dryRun, Admission admission,
+            BooleanSupplier cancelled) {
         running.incrementAndGet();
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return runRedrive(query, limit, dryRun);
+                return runRedrive(query, limit, dryRun, admission, cancelled);
             } finally {
                 running.decrementAndGet();
             }
         }, redrives);
     }
 
-    private RedriveReport runRedrive(JobQuery query, int limit, boolean dryRun) {
+    private RedriveReport runRedrive(JobQuery query, int limit, boolean dryRun, Admission admission,
+            BooleanSupplier cancelled) {
+        if (cancelled.getAsBoolean()) {
+            // Gone while waiting for the redrive before it: not even matched.
+            cancelledTotal.increment();
+            LOG.info("redrive of {} not started: the client closed its connection while it waited", describe(query));
+            return new RedriveReport(0, 0, 0, 0, dryRun, List.of(), 0, Optional.of("client closed the connection"), 0);
+        }
         List<JobStatusIndex.Match> matches = index.matches(query, limit);
+        long waitMs = matches.isEmpty() ? 0 : admission.waitMsFor(matches.size());
+        if (waitMs > 0) {
+            LOG.info("redrive of {} refused: its {} matches exceed the API key's rate limit", describe(query), matches.size());
+            return new RedriveReport(matches.size(), 0, 0, 0, dryRun, List.of(), matches.size(), Optional.empty(), waitMs);
+        }
+        Optional<String> stopped = Optional.empty();
         // The index lists each job once; the set makes "never two for one job in one call" hold by construction.
         Set<String> seen = new LinkedHashSet<>();
         List<Skipped> samples = new ArrayList<>();
@@ -170,6 +231,17 @@ public final class Replayer implements AutoCloseable {
         int handled = 0;
         try {
             for (int from = 0; from < matches.size(); from += CHUNK) {
+                if (Thread.currentThread().isInterrupted()) {
+                    stopped = Optional.of("the scheduler is closing");
+                } else if (cancelled.getAsBoolean()) {
+                    stopped = Optional.of("client closed the connection");
+                    cancelledTotal.increment();
+                }
+                if (stopped.isPresent()) {
+                    LOG.warn("redrive of {} stopped after {} of {} jobs ({} sent): {}", describe(query), handled,
+                            matches.size(), accepted, stopped.get());
+                    break;
+                }
                 List<JobStatusIndex.Match> chunk = matches.subList(from, Math.min(matches.size(), from + CHUNK));
                 List<RecordLocation> locations = new ArrayList<>();
                 List<Skipped> skipped = new ArrayList<>();
@@ -199,9 +271,13 @@ public final class Replayer implements AutoCloseable {
                 }
                 for (CompletableFuture<ObjectNode> send : sends) {
                     try {
-                        send.join();
+                        // get, not join: a close() interrupting this thread is heard at once.
+                        send.get(PUBLISH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                         accepted++;
-                    } catch (RuntimeException e) {
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        publishFailed++; // not known to be acknowledged: counted as not
+                    } catch (ExecutionException | TimeoutException e) {
                         publishFailed++;
                     }
                 }
@@ -217,9 +293,11 @@ public final class Replayer implements AutoCloseable {
         } finally {
             pending.addAndGet(-(matches.size() - handled));
         }
-        LOG.info("redrive of {}: matched {}, {} {}, not redrivable {}, publish failed {}", describe(query), matches.size(),
-                dryRun ? "would send" : "sent", dryRun ? matches.size() - notRedrivable : accepted, notRedrivable, publishFailed);
-        return new RedriveReport(matches.size(), accepted, notRedrivable, publishFailed, dryRun, List.copyOf(samples));
+        LOG.info("redrive of {}: matched {}, {} {}, not redrivable {}, publish failed {}, not handled {}", describe(query),
+                matches.size(), dryRun ? "would send" : "sent", dryRun ? handled - notRedrivable : accepted, notRedrivable,
+                publishFailed, matches.size() - handled);
+        return new RedriveReport(matches.size(), accepted, notRedrivable, publishFailed, dryRun, List.copyOf(samples),
+                matches.size() - handled, stopped, 0);
     }
 
     private static String describe(JobQuery query) {
@@ -248,18 +326,41 @@ public final class Replayer implements AutoCloseable {
     }
 
     /** A record read back: the job, or why it cannot be sent again. */
-    private record ReadBack(Optional<JobRecord> record, String reason) {
+    private record ReadBack(Optional<JobRecord> record, String reason, boolean failedToRead) {
+        ReadBack(Optional<JobRecord> record, String reason) {
+            this(record, reason, false);
+        }
     }
 
     private Map<String, ReadBack> readBack(RecordFetcher fetcher, List<RecordLocation> locations) {
-        Map<String, byte[]> values = fetcher.fetch(locations, FETCH_TIMEOUT);
         Map<String, ReadBack> result = new java.util.HashMap<>();
+        Map<String, RecordFetcher.Fetched> values;
+        try {
+            values = fetcher.fetch(locations, FETCH_TIMEOUT);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // Offsets or records not read in time (org.apache.kafka.common.errors.TimeoutException) or
+            // the like: nothing is known of these records.
+            for (RecordLocation location : locations) {
+                result.put(location.id(), new ReadBack(Optional.empty(), "its region record could not be read back from "
+                        + location.topic() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", true));
+            }
+            return result;
+        }
         for (RecordLocation location : locations) {
-            byte[] value = values.get(location.id());
-            result.put(location.id(), value == null
-                    ? new ReadBack(Optional.empty(), "its region record is no longer on webhooks.region." + location.region()
-                            + " (deleted by the topic's retention)")
-                    : check(value, location));
+            RecordFetcher.Fetched fetched = values.get(location.id());
+            ReadBack back;
+            if (fetched == null) {
+                back = new ReadBack(Optional.empty(), "its region record is no longer on " + location.topic()
+                        + " (deleted by the topic's retention)");
+            } else if (fetched.timedOut()) {
+                back = new ReadBack(Optional.empty(), "its region record was not read back from " + location.topic()
+                        + " within " + FETCH_TIMEOUT.toSeconds() + " s (Kafka slow or unavailable)", true);
+            } else if (fetched.value() == null) {
+                back = new ReadBack(Optional.empty(), fetched.notThisJob());
+            } else {
+                back = check(fetched.value(), location);
+            }
+            result.put(location.id(), back);
         }
         return result;
     }
@@ -280,8 +381,15 @@ public final class Replayer implements AutoCloseable {
                         + rejected.error().detail() + "); see webhooks.dlq");
             }
             JobRecord record = RecordJson.read(value, JobRecord.class);
-            if (Region.fromWireName(record.region()).isEmpty()) {
+            Optional<Region> region = Region.fromWireName(record.region());
+            if (region.isEmpty()) {
                 return new ReadBack(Optional.empty(), "never a valid job (unknown region " + record.region() + ")");
+            }
+            if (!Topics.region(region.get()).equals(location.topic())) {
+                // Not published by a scheduler (it writes a job to its region's topic): sending it to
+                // the region it names would move it to another pool than the one that failed it.
+                return new ReadBack(Optional.empty(), "never a valid job (it names region " + record.region()
+                        + " but was on " + location.topic() + ")");
             }
             return new ReadBack(Optional.of(record), null);
         } catch (java.io.IOException | RuntimeException e) {

@@ -39,7 +39,8 @@ final class JobStatus {
     private String host;
     private String retryOf;
     private String lastOutcome;
-    /** Where its region record is (partition, offset), -1 until known: a retry reads the job back from there. */
+    /** Where its region record is (topic, partition, offset), -1 until known: a retry reads the job back from there. */
+    private String topic;
     private int partition = -1;
     private long offset = -1;
 
@@ -77,8 +78,10 @@ final class JobStatus {
         return (colon < 0 ? hostPort : hostPort.substring(0, colon)).toLowerCase(java.util.Locale.ROOT).intern();
     }
 
-    synchronized void locatedAt(int partition, long offset) {
+    synchronized void locatedAt(String topic, int partition, long offset) {
         if (this.offset < 0) {
+            // Region topics are few: share one string per topic.
+            this.topic = topic.intern();
             this.partition = partition;
             this.offset = offset;
         }
@@ -86,8 +89,8 @@ final class JobStatus {
 
     /** Where its region record is, empty until known. */
     synchronized java.util.Optional<RecordLocation> location() {
-        return offset < 0 || region == null ? java.util.Optional.empty()
-                : java.util.Optional.of(new RecordLocation(id, region, partition, offset));
+        return offset < 0 || topic == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new RecordLocation(id, topic, partition, offset));
     }
 
     /** The job this one sends again, null when it is not a retry. */

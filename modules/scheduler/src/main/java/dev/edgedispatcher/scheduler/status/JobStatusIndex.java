@@ -136,13 +136,17 @@ public final class JobStatusIndex implements AutoCloseable {
     /** Records an accept made by this process, so status and idempotency do not wait for the topic. */
     public void recordAccepted(JobRecord job) {
         JobStatus status = jobs.computeIfAbsent(job.id(), JobStatus::new);
-        boolean first = counted(job.id(), status, () -> {
-            boolean firstAccept = !status.isAccepted();
-            status.accepted(job);
-            return firstAccept;
-        });
-        if (first) {
-            newestFirst.add(new Listed(job.submittedAtMs(), job.id()));
+        // Under the status's lock, as its eviction is: an accept racing an eviction either lists it
+        // before the eviction unlists it, or sees it gone and does not list it (no entry left behind).
+        synchronized (status) {
+            boolean first = counted(job.id(), status, () -> {
+                boolean firstAccept = !status.isAccepted();
+                status.accepted(job);
+                return firstAccept;
+            });
+            if (first && jobs.get(job.id()) == status) {
+                newestFirst.add(new Listed(job.submittedAtMs(), job.id()));
+            }
         }
         publishing.remove(job.id());
     }
@@ -173,11 +177,14 @@ public final class JobStatusIndex implements AutoCloseable {
         return deliveryRate;
     }
 
-    /** Where the region record of {@code id} is (from the producer's acknowledgement or the read-back). */
-    public void recordLocated(String id, int partition, long offset) {
+    /**
+     * Where the region record of {@code id} is (from the producer's acknowledgement or the read-back):
+     * the topic it is actually on, not one derived from the region it names.
+     */
+    public void recordLocated(String id, String topic, int partition, long offset) {
         JobStatus status = jobs.get(id);
         if (status != null) {
-            status.locatedAt(partition, offset);
+            status.locatedAt(topic, partition, offset);
         }
     }
 
@@ -467,7 +474,7 @@ public final class JobStatusIndex implements AutoCloseable {
                 String id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
                 JobStatus known = id == null ? null : jobs.get(id);
                 if (known != null && known.isAccepted()) {
-                    known.locatedAt(record.partition(), record.offset());
+                    known.locatedAt(record.topic(), record.partition(), record.offset());
                     return;
                 }
                 if (id != null && publishing.contains(id)) {
@@ -483,7 +490,7 @@ public final class JobStatusIndex implements AutoCloseable {
                     return;
                 }
                 recordAccepted(job);
-                recordLocated(job.id(), record.partition(), record.offset());
+                recordLocated(job.id(), record.topic(), record.partition(), record.offset());
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
@@ -502,8 +509,8 @@ public final class JobStatusIndex implements AutoCloseable {
                 synchronized (gone) {
                     jobs.remove(oldest);
                     counts.move(JobCounts.slotOf(gone), null);
+                    newestFirst.remove(new Listed(gone.submittedAtMs(), oldest));
                 }
-                newestFirst.remove(new Listed(gone.submittedAtMs(), oldest));
             }
             evictedCount.incrementAndGet();
         }
