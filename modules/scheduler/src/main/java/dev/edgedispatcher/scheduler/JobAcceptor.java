@@ -103,20 +103,9 @@ public final class JobAcceptor {
                         mine.completeExceptionally(error);
                         return;
                     }
-                    JobRecord record = published.record();
-                    index.recordAccepted(record);
-                    index.recordLocated(record.id(), published.metadata().topic(), published.metadata().partition(),
-                            published.metadata().offset());
+                    ObjectNode document = published(published.record(), published.metadata());
                     inProgress.remove(job.id());
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                    acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
-                            .tag("region", region).register(metrics)).increment();
-                    // From the record's own trees: reading the index back would re-parse what it stored.
-                    ObjectNode document = JsonNodeFactory.instance.objectNode();
-                    document.put("id", record.id());
-                    document.put("region", record.region());
-                    document.set("resolution", record.resolution());
-                    document.set("policy", record.policy());
                     mine.complete(document);
                 });
         return mine.thenApply(document -> new Accepted(document, false, Optional.of(account)));
@@ -135,11 +124,22 @@ public final class JobAcceptor {
                 throw error instanceof java.util.concurrent.CompletionException c ? c
                         : new java.util.concurrent.CompletionException(error);
             }
-            index.recordAccepted(record);
-            index.recordLocated(record.id(), metadata.topic(), metadata.partition(), metadata.offset());
-            acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
-                    .tag("region", region).register(metrics)).increment();
-            return index.accepted(record.id()).orElseThrow().document();
+            return published(record, metadata);
         });
+    }
+
+    /** Kafka has {@code record}: the index learns it and where it is, and its accept document is built. */
+    private ObjectNode published(JobRecord record, RecordMetadata metadata) {
+        index.recordAccepted(record);
+        index.recordLocated(record.id(), metadata.topic(), metadata.partition(), metadata.offset());
+        acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
+                .tag("region", region).register(metrics)).increment();
+        // From the record's own trees: reading the index back would re-parse what it stored.
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.put("id", record.id());
+        document.put("region", record.region());
+        document.set("resolution", record.resolution());
+        document.set("policy", record.policy());
+        return document;
     }
 }

@@ -7,6 +7,7 @@ import dev.edgedispatcher.worker.consume.RecordDispatcher;
 import dev.edgedispatcher.worker.delivery.DeliveryOutcome;
 import dev.edgedispatcher.worker.results.OutcomeRecorder;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -135,7 +136,7 @@ public final class JobDispatcher implements RecordDispatcher {
         recorder.delivering(job);
         // Most jobs are delivered within milliseconds: a started event (a results record, and a
         // status-index update) is worth writing only for those still running after a while.
-        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+        Vertx vertx = Vertx.currentContext().owner();
         long startedTimer = vertx.setTimer(STARTED_EVENT_AFTER_MS, id -> {
             try {
                 recorder.started(job);
