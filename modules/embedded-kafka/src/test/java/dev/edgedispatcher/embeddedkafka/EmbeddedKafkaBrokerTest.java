@@ -39,7 +39,13 @@ class EmbeddedKafkaBrokerTest {
     static void createTopicAndProduceTen(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
-            assertThat(admin.listTopics().names().get()).contains("t");
+            // The controller acknowledges the create before the broker's metadata lists it: wait up to 10 s.
+            Set<String> names = admin.listTopics().names().get();
+            for (long deadline = System.nanoTime() + 10_000_000_000L; !names.contains("t") && System.nanoTime() < deadline; ) {
+                Thread.sleep(50);
+                names = admin.listTopics().names().get();
+            }
+            assertThat(names).contains("t");
         }
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
