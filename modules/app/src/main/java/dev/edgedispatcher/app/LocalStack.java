@@ -4,7 +4,11 @@ import dev.edgedispatcher.backbone.health.ComponentStatus;
 import dev.edgedispatcher.backbone.health.HealthComponent;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
 import dev.edgedispatcher.scheduler.health.KafkaClusterProbe;
+import dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresServer;
+import dev.edgedispatcher.embeddedpostgres.StoreCredentials;
 import dev.edgedispatcher.scheduler.SchedulerConfig;
+import dev.edgedispatcher.store.JobStoreConfig;
+import java.util.function.UnaryOperator;
 import dev.edgedispatcher.scheduler.SchedulerService;
 import dev.edgedispatcher.worker.WorkerConfig;
 import dev.edgedispatcher.worker.WorkerService;
@@ -17,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * Everything {@code dispatcher up} runs in one process: the embedded broker (data kept in
- * {@code dataDir/kafka}), the scheduler and the region workers, sharing one metrics registry so the
+ * {@code dataDir/kafka}), a PostgreSQL server as the job store (data in {@code dataDir/postgres}), the scheduler and the region workers, sharing one metrics registry so the
  * scheduler's {@code /metrics} shows them all, and one set of health checks (broker, scheduler loops,
  * producer and the workers' components) behind the scheduler's {@code /health/*}. Closing stops
  * them in reverse order and keeps the data.
@@ -26,10 +30,16 @@ final class LocalStack implements AutoCloseable {
 
     private final EmbeddedKafkaBroker broker;
     private final SchedulerService scheduler;
+    /** The PostgreSQL server of its own, when no existing store was given. */
+    private final Optional<EmbeddedPostgresServer> postgres;
+    private final String jobStoreUrl;
     private final Optional<WorkerService> workers;
 
-    private LocalStack(EmbeddedKafkaBroker broker, SchedulerService scheduler, Optional<WorkerService> workers) {
+    private LocalStack(EmbeddedKafkaBroker broker, Optional<EmbeddedPostgresServer> postgres, String jobStoreUrl,
+            SchedulerService scheduler, Optional<WorkerService> workers) {
         this.broker = broker;
+        this.postgres = postgres;
+        this.jobStoreUrl = jobStoreUrl;
         this.scheduler = scheduler;
         this.workers = workers;
     }
@@ -40,12 +50,34 @@ final class LocalStack implements AutoCloseable {
      */
     static LocalStack start(Path dataDir, int kafkaPort, Function<String, SchedulerConfig> schedulerConfig,
             Function<String, Optional<WorkerConfig>> workerConfig) throws Exception {
+        return start(dataDir, kafkaPort, schedulerConfig, workerConfig, UnaryOperator.identity());
+    }
+
+    /**
+     * As above; when the scheduler's config names no job store, a PostgreSQL server of its own runs
+     * with its data in {@code dataDir/postgres} (kept across restarts), its credentials written to
+     * {@code dataDir/job-store.properties} (owner-only) for a second replica to join, and
+     * {@code tuneStore} applied to its config (retention).
+     */
+    static LocalStack start(Path dataDir, int kafkaPort, Function<String, SchedulerConfig> schedulerConfig,
+            Function<String, Optional<WorkerConfig>> workerConfig, UnaryOperator<JobStoreConfig> tuneStore) throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort);
         SchedulerService scheduler = null;
+        Optional<EmbeddedPostgresServer> postgres = Optional.empty();
         try {
-            scheduler = SchedulerService.start(schedulerConfig.apply(broker.bootstrapServers()), metrics);
+            SchedulerConfig config = schedulerConfig.apply(broker.bootstrapServers());
+            if (config.jobStore() == null) {
+                EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0);
+                postgres = Optional.of(server);
+                StoreCredentials credentials = server.database("dispatcher");
+                credentials.writeTo(dataDir.resolve(JOB_STORE_FILE), "the job store of `dispatcher up` (" + dataDir.toAbsolutePath()
+                        + "): dispatcher scheduler --job-store-config this-file joins it");
+                config = config.withJobStore(tuneStore.apply(JobStoreConfig.of(credentials.asProperties())));
+            }
+            scheduler = SchedulerService.start(config, metrics);
+            String storeUrl = config.jobStore().url();
             // The scheduler already probes this broker: the broker's health reads the same probe.
             scheduler.health().add(new BrokerHealth(scheduler.clusterProbe()));
             Optional<WorkerConfig> workers = workerConfig.apply(broker.bootstrapServers());
@@ -55,10 +87,13 @@ final class LocalStack implements AutoCloseable {
             if (started.isPresent()) {
                 started.get().healthComponents().forEach(scheduler.health()::add);
             }
-            return new LocalStack(broker, scheduler, started);
+            return new LocalStack(broker, postgres, storeUrl, scheduler, started);
         } catch (Exception e) {
             if (scheduler != null) {
                 scheduler.close();
+            }
+            if (postgres.isPresent()) {
+                postgres.get().close();
             }
             broker.close();
             throw e;
@@ -97,6 +132,14 @@ final class LocalStack implements AutoCloseable {
         return scheduler.port();
     }
 
+    /** The file `up` writes the credentials of its own job store to, in its data directory. */
+    static final String JOB_STORE_FILE = "job-store.properties";
+
+    /** The job store's JDBC URL (no credentials). */
+    String jobStoreUrl() {
+        return jobStoreUrl;
+    }
+
     boolean hasWorkers() {
         return workers.isPresent();
     }
@@ -113,7 +156,17 @@ final class LocalStack implements AutoCloseable {
             try {
                 scheduler.close();
             } finally {
-                broker.close();
+                try {
+                    broker.close();
+                } finally {
+                    postgres.ifPresent(server -> {
+                        try {
+                            server.close();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException("stopping PostgreSQL failed", e);
+                        }
+                    });
+                }
             }
         }
     }

@@ -41,7 +41,7 @@ final class SchedulerCommand implements Callable<Integer> {
     KafkaClientOptions kafkaClientOptions;
 
     @Mixin
-    StatusIndexOptions statusIndexOptions;
+    JobStoreOptions jobStoreOptions;
 
     @Mixin
     ApiAccessOptions apiAccessOptions;
@@ -55,6 +55,13 @@ final class SchedulerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (jobStoreOptions.jobStoreConfig == null) {
+            spec.commandLine().getErr().println("--job-store-config FILE is required: the scheduler keeps job history in"
+                    + " PostgreSQL (a file with url, user, password; `dispatcher up` writes one to <data-dir>/"
+                    + LocalStack.JOB_STORE_FILE + ")");
+            spec.commandLine().getErr().flush();
+            return Dispatcher.EXIT_INVALID_INPUT;
+        }
         dev.edgedispatcher.scheduler.auth.ApiAccess access = apiAccessOptions.access(accountsFile);
         if (!access.enforced() && !ApiAccessOptions.isLoopback(host)) {
             spec.commandLine().getErr().println("WARNING: /v1 is open (no API keys) and listens on " + host
@@ -65,7 +72,7 @@ final class SchedulerCommand implements Callable<Integer> {
         SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(kafkaClientOptions.connection(bootstrap),
                         resolverOptions.build())
                 .withPort(port).withHost(host).withLayout(kafkaOptions.layout())
-                .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
+                .withJobStore(jobStoreOptions.load())
                 .withAccess(access).withFrontDoor(frontDoorOptions.limits())
                 .withKnownAccounts(accountsFile == null ? java.util.Set.of()
                         : dev.edgedispatcher.worker.sign.Accounts.load(accountsFile, "unused").names()));
@@ -77,6 +84,7 @@ final class SchedulerCommand implements Callable<Integer> {
         out.println("http: http://" + host + ":" + scheduler.port());
         out.println("health: http://" + host + ":" + scheduler.port() + "/health/live, /health/ready");
         out.println("status page: http://" + host + ":" + scheduler.port() + "/");
+        out.println("job store: " + jobStoreOptions.load().url());
         out.println(ApiAccessOptions.describe(access));
         out.println("kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null ? ""
                 : ", client settings: " + kafkaClientOptions.kafkaConfig));

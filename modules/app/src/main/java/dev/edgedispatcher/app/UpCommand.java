@@ -52,7 +52,7 @@ final class UpCommand implements Callable<Integer> {
     KafkaOptions kafkaOptions;
 
     @Mixin
-    StatusIndexOptions statusIndexOptions;
+    JobStoreOptions jobStoreOptions;
 
     @Mixin
     WorkerOptions workerOptions;
@@ -97,14 +97,18 @@ final class UpCommand implements Callable<Integer> {
                     + " sets security.protocol " + local.clientProperties().get("security.protocol") + ", but the broker of"
                     + " `up` is plaintext on loopback: use the file with `dispatcher scheduler` and `dispatcher worker`");
         }
+        // With --job-store-config, an existing store; without, LocalStack runs PostgreSQL of its own.
+        dev.edgedispatcher.store.JobStoreConfig existingStore = jobStoreOptions.jobStoreConfig == null ? null
+                : jobStoreOptions.load();
         LocalStack stack = LocalStack.start(data, kafkaPort, bootstrap -> SchedulerConfig
                 .defaults(local.withBootstrap(bootstrap), resolverOptions.build()).withPort(port).withHost(host)
                 .withLayout(kafkaOptions.layout())
-                .withStatusRetentionJobs(statusIndexOptions.statusRetentionJobs)
+                .withJobStore(existingStore)
                 .withAccess(access).withFrontDoor(frontDoorOptions.limits())
                 .withKnownAccounts(accounts == null ? java.util.Set.of() : accounts.names()),
                 bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(local.withBootstrap(bootstrap),
-                        EnumSet.allOf(Region.class), accounts, workerOptions.allowed(LOCAL_ALLOWED), -1)));
+                        EnumSet.allOf(Region.class), accounts, workerOptions.allowed(LOCAL_ALLOWED), -1)),
+                jobStoreOptions::tune);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("edge-dispatcher: stopping...");
@@ -133,6 +137,7 @@ final class UpCommand implements Callable<Integer> {
         out.println(access.enforced() ? ApiAccessOptions.describe(access)
                 : "api keys: none: /v1 is open, to this machine only (listening on loopback " + host + ")");
         out.println("kafka bootstrap: " + stack.bootstrapServers());
+        out.println("job store: " + stack.jobStoreUrl());
         out.println("workers: " + (noWorkers ? "none (--no-workers): run `dispatcher worker --bootstrap "
                 + stack.bootstrapServers() + (kafkaClientOptions.kafkaConfig == null ? ""
                         : " --kafka-config " + kafkaClientOptions.kafkaConfig.toAbsolutePath())

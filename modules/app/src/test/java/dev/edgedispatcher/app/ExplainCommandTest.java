@@ -90,7 +90,7 @@ class ExplainCommandTest {
         assertThat(broker.out()).contains("--data-dir").contains("--kafka-port");
         for (String command : new String[] {"scheduler", "up"}) {
             CommandRun run = CommandRun.dispatcher(command, "--help");
-            assertThat(run.out()).as(command).contains("--status-retention-jobs");
+            assertThat(run.out()).as(command).contains("--job-store-config");
         }
         CommandRun explain = CommandRun.dispatcher("explain", "--help");
         assertThat(explain.exitCode()).isZero();

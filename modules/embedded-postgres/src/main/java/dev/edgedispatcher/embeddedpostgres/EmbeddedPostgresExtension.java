@@ -38,15 +38,33 @@ public final class EmbeddedPostgresExtension implements BeforeAllCallback {
         return server().database("test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
     }
 
-    /** The shared server; the extension must be registered on the test class. */
+    /**
+     * The shared server: started by the extension, or on first use by a test that did not register
+     * it (then stopped when the JVM exits).
+     */
     public static synchronized EmbeddedPostgresServer server() {
         if (server == null) {
-            throw new IllegalStateException("register @ExtendWith(EmbeddedPostgresExtension.class) on the test class");
+            try {
+                dataDir = Files.createTempDirectory("embedded-postgres-test");
+                server = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start the test PostgreSQL server", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    stop();
+                } catch (Exception e) {
+                    // the JVM is exiting
+                }
+            }));
         }
         return server;
     }
 
     private static synchronized void stop() throws Exception {
+        if (server == null) {
+            return;
+        }
         server.close();
         server = null;
         try (Stream<Path> paths = Files.walk(dataDir)) {

@@ -6,7 +6,16 @@ import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.explain.PolicyJson;
 import dev.edgedispatcher.backbone.job.ValidatedJob;
-import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.scheduler.store.InDoubtException;
+import dev.edgedispatcher.scheduler.store.RecentAccepts;
+import dev.edgedispatcher.scheduler.store.StoreCalls;
+import dev.edgedispatcher.store.AcceptedJob;
+import dev.edgedispatcher.store.ClaimOutcome;
+import dev.edgedispatcher.store.JobStore;
+import java.util.List;
+import java.util.concurrent.CompletionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,15 +28,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Accepts a validated job: resolves its region, publishes it to the region topic and answers with
- * the accept document only once Kafka has acknowledged it. The same id is published once: repeats
- * get the first accept's document (also after a restart, through the status index).
+ * the accept document only once Kafka has acknowledged it. An id that may come again (a client's)
+ * is first claimed in the job store, so it is published once across every replica
+ * (docs/job-store.md, "Claims"); a generated id needs no claim, so such jobs flow while the store
+ * is away.
  */
 public final class JobAcceptor {
 
     /**
      * The result of an accept; {@code duplicate} when the id had been accepted before. {@code owner}
-     * is the account of the job that holds the id ({@code default} when it named none); empty for
-     * an evicted job, whose account is forgotten (its document says nothing of it either).
+     * is the account of the job that holds the id ({@code default} when it named none).
      */
     public record Accepted(ObjectNode document, boolean duplicate, Optional<String> owner) {
     }
@@ -39,19 +49,29 @@ public final class JobAcceptor {
     private record Published(JobRecord record, RecordMetadata metadata) {
     }
 
+    private record Claimed(JobRecord record, ClaimOutcome claim) {
+    }
+
     private final RegionResolver resolver;
     private final JobPublisher publisher;
-    private final JobStatusIndex index;
+    private final JobStore store;
+    private final StoreCalls calls;
+    private final RecentAccepts recent;
+    private final String owner;
     private final MeterRegistry metrics;
     private final Timer publishLatency;
     private final Map<String, Pending> inProgress = new ConcurrentHashMap<>();
     private final Map<String, Counter> acceptedByRegion = new ConcurrentHashMap<>();
     private final Counter publishFailures;
 
-    public JobAcceptor(RegionResolver resolver, JobPublisher publisher, JobStatusIndex index, MeterRegistry metrics) {
+    public JobAcceptor(RegionResolver resolver, JobPublisher publisher, JobStore store, StoreCalls calls,
+            RecentAccepts recent, String owner, MeterRegistry metrics) {
         this.resolver = resolver;
         this.publisher = publisher;
-        this.index = index;
+        this.store = store;
+        this.calls = calls;
+        this.recent = recent;
+        this.owner = owner;
         this.metrics = metrics;
         this.publishLatency = Timer.builder("dispatcher_scheduler_publish").description("accept to Kafka ack")
                 .publishPercentileHistogram().register(metrics);
@@ -59,82 +79,107 @@ public final class JobAcceptor {
                 .description("jobs Kafka did not acknowledge (answered 503)").register(metrics);
     }
 
-    /** Completes with the accept document, or fails when Kafka did not acknowledge the record. */
+    /**
+     * Completes with the accept document; fails with {@link dev.edgedispatcher.store.StoreUnavailableException}
+     * when an id that must be claimed cannot be, with {@link InDoubtException} when another replica
+     * holds the claim unconfirmed, or with Kafka's error when it did not acknowledge the record.
+     */
     public CompletableFuture<Accepted> accept(ValidatedJob job) {
-        Optional<JobStatusIndex.AcceptedJob> known = index.accepted(job.id());
-        if (known.isPresent()) {
-            return CompletableFuture.completedFuture(
-                    new Accepted(known.get().document(), true, Optional.of(known.get().account())));
-        }
-        if (index.wasEvicted(job.id())) {
-            // Accepted long ago, final, and evicted from the index: never published twice. Its
-            // first accept document is gone; say so instead.
-            ObjectNode document = JsonNodeFactory.instance.objectNode();
-            document.put("id", job.id());
-            document.put("evicted", true);
-            document.put("detail", "job " + job.id() + " was accepted before, reached a final state and was evicted"
-                    + " from the status index (it keeps the newest " + index.retainedFinalJobs() + " final jobs);"
-                    + " it was not published again");
-            return CompletableFuture.completedFuture(new Accepted(document, true, Optional.empty()));
-        }
-        String account = job.account().orElse(JobStatusIndex.DEFAULT_ACCOUNT);
+        String account = job.account().orElse(JobStore.DEFAULT_ACCOUNT);
         CompletableFuture<ObjectNode> mine = new CompletableFuture<>();
         Pending first = inProgress.putIfAbsent(job.id(), new Pending(account, mine));
         if (first != null) {
             return first.document().thenApply(document -> new Accepted(document.deepCopy(), true, Optional.of(first.account())));
         }
         long started = System.nanoTime();
+        CompletableFuture<Accepted> answer = new CompletableFuture<>();
         resolver.resolve(job.primary().policy().edgeRegion(), job.primary().url().host(), job.mediaServer())
-                .thenCompose(resolution -> {
-                    JobRecord record = new JobRecord(job.id(), job.rawUrl(), job.primary().kind().wireName(), job.method(),
-                            job.params(), job.body().orElse(null), job.contentType().orElse(null),
-                            job.rawFallbackUrl().orElse(null), job.mediaServer().orElse(null),
-                            job.orderingKey().orElse(null), job.account().orElse(null), resolution.region().wireName(),
-                            PolicyJson.resolution(resolution), PolicyJson.policy(job.primary().policy()),
-                            System.currentTimeMillis());
-                    index.publishing(record.id());
-                    return publisher.publish(record).thenApply(metadata -> new Published(record, metadata));
+                .thenApply(resolution -> new JobRecord(job.id(), job.rawUrl(), job.primary().kind().wireName(), job.method(),
+                        job.params(), job.body().orElse(null), job.contentType().orElse(null),
+                        job.rawFallbackUrl().orElse(null), job.mediaServer().orElse(null),
+                        job.orderingKey().orElse(null), job.account().orElse(null), resolution.region().wireName(),
+                        PolicyJson.resolution(resolution), PolicyJson.policy(job.primary().policy()),
+                        System.currentTimeMillis()))
+                .thenCompose(record -> !job.idMayRepeat()
+                        ? CompletableFuture.completedFuture(new Claimed(record, null))
+                        : calls.call(() -> new Claimed(record, store.claim(record.id(), account,
+                                Topics.region(Region.fromWireName(record.region()).orElseThrow()), acceptDocument(record), owner))))
+                .thenCompose(claimed -> {
+                    ClaimOutcome claim = claimed.claim();
+                    if (claim != null && !claim.mayPublish()) {
+                        if (claim.kind() == ClaimOutcome.Kind.IN_DOUBT) {
+                            throw new InDoubtException(job.id());
+                        }
+                        // A repeat: published before (by any replica), never again.
+                        answer.complete(new Accepted(claim.document(), true, Optional.of(claim.account())));
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return publisher.publish(claimed.record()).handle((metadata, error) -> {
+                        if (error != null) {
+                            if (claim != null) {
+                                calls.fireAndForget(() -> store.releaseClaim(job.id(), owner));
+                            }
+                            throw error instanceof CompletionException c ? c : new CompletionException(error);
+                        }
+                        if (claim != null) {
+                            calls.fireAndForget(() -> store.confirmPublished(List.of(job.id())));
+                        }
+                        return new Published(claimed.record(), metadata);
+                    });
                 })
                 .whenComplete((published, error) -> {
+                    inProgress.remove(job.id());
                     if (error != null) {
-                        index.notPublished(job.id());
-                        inProgress.remove(job.id());
-                        publishFailures.increment();
-                        mine.completeExceptionally(error);
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        if (!(cause instanceof InDoubtException) && !(cause instanceof dev.edgedispatcher.store.StoreUnavailableException)) {
+                            publishFailures.increment();
+                        }
+                        mine.completeExceptionally(cause);
+                        answer.completeExceptionally(cause);
                         return;
                     }
-                    ObjectNode document = published(published.record(), published.metadata());
-                    inProgress.remove(job.id());
+                    if (published == null) {
+                        // Answered as a repeat above; same-replica waiters get the same document.
+                        mine.complete(answer.join().document());
+                        return;
+                    }
+                    ObjectNode document = published(published.record());
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     mine.complete(document);
+                    answer.complete(new Accepted(document.deepCopy(), false, Optional.of(account)));
                 });
-        return mine.thenApply(document -> new Accepted(document, false, Optional.of(account)));
+        return answer;
     }
 
     /**
-     * Publishes a job built here (a retry of an earlier one: new id, same delivery id) and records
-     * it in the index; completes with its accept document once Kafka has it.
+     * Publishes a job built here (a retry of an earlier one: new id, same delivery id); completes
+     * with its accept document once Kafka has it and the store has its row, so that a redrive right
+     * after sees it (and leaves its original out). Its id is new and generated: no claim. Should the
+     * store write fail, the sink writes the row from the topic as for any job.
      */
     public CompletableFuture<ObjectNode> publishRetry(JobRecord record) {
-        index.publishing(record.id());
         return publisher.publish(record).handle((metadata, error) -> {
             if (error != null) {
-                index.notPublished(record.id());
                 publishFailures.increment();
-                throw error instanceof java.util.concurrent.CompletionException c ? c
-                        : new java.util.concurrent.CompletionException(error);
+                throw error instanceof CompletionException c ? c : new CompletionException(error);
             }
-            return published(record, metadata);
-        });
+            return metadata;
+        }).thenCompose(metadata -> calls.call(() -> {
+            store.write(List.of(new AcceptedJob(record, metadata.topic(), metadata.partition(), metadata.offset())), List.of());
+            return metadata;
+        }).handle((written, storeError) -> published(record)));
     }
 
-    /** Kafka has {@code record}: the index learns it and where it is, and its accept document is built. */
-    private ObjectNode published(JobRecord record, RecordMetadata metadata) {
-        index.recordAccepted(record);
-        index.recordLocated(record.id(), metadata.topic(), metadata.partition(), metadata.offset());
+    /** Kafka has {@code record}: this replica remembers it until the sink has stored it, and its accept document is built. */
+    private ObjectNode published(JobRecord record) {
+        recent.accepted(record);
         acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
                 .tag("region", region).register(metrics)).increment();
-        // From the record's own trees: reading the index back would re-parse what it stored.
+        return acceptDocument(record);
+    }
+
+    /** The {@code 202} document: {id, region, resolution, policy}. */
+    static ObjectNode acceptDocument(JobRecord record) {
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         document.put("id", record.id());
         document.put("region", record.region());

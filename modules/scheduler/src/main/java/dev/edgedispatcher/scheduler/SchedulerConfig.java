@@ -5,7 +5,7 @@ import dev.edgedispatcher.backbone.TopicLayout;
 import dev.edgedispatcher.frontdoor.FrontDoorLimits;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.auth.ApiAccess;
-import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.store.JobStoreConfig;
 import java.util.Objects;
 import java.util.Set;
 
@@ -21,12 +21,12 @@ import java.util.Set;
  * @param maxBatchBytes largest body of {@code POST /v1/jobs:batch}
  * @param httpInstances HTTP verticle instances (one per event loop)
  * @param knownAccounts account names jobs may use; empty accepts any (workers then fail unknown ones)
- * @param statusRetentionJobs final jobs the status index keeps with their full status (older ones are evicted)
+ * @param jobStore the job store (PostgreSQL) every replica reads and writes
  * @param frontDoor header, body and idle deadlines and the connection cap of the HTTP server
  * @param access API keys and rate limits of {@code /v1}
  */
 public record SchedulerConfig(KafkaConnection kafka, String host, int port, TopicLayout layout, RegionResolver resolver,
-        int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, int statusRetentionJobs,
+        int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, JobStoreConfig jobStore,
         FrontDoorLimits frontDoor, ApiAccess access) {
 
     public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
@@ -45,20 +45,23 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         Objects.requireNonNull(frontDoor, "frontDoor");
         Objects.requireNonNull(access, "access");
         knownAccounts = Set.copyOf(knownAccounts);
-        if (statusRetentionJobs < 1) {
-            throw new IllegalArgumentException("the status index must keep at least 1 final job, not " + statusRetentionJobs);
-        }
+        // May be null while a config is being put together (LocalStack adds the store it starts).
     }
 
     /** Defaults against a plaintext, unauthenticated cluster. */
+    /** Defaults without a job store yet: {@link #withJobStore} must add one before the scheduler starts. */
     public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver) {
-        return defaults(KafkaConnection.plaintext(bootstrapServers), resolver);
+        return defaults(KafkaConnection.plaintext(bootstrapServers), resolver, null);
     }
 
-    public static SchedulerConfig defaults(KafkaConnection kafka, RegionResolver resolver) {
+    public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver, JobStoreConfig jobStore) {
+        return defaults(KafkaConnection.plaintext(bootstrapServers), resolver, jobStore);
+    }
+
+    public static SchedulerConfig defaults(KafkaConnection kafka, RegionResolver resolver, JobStoreConfig jobStore) {
         return new SchedulerConfig(kafka, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
                 DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of(),
-                JobStatusIndex.DEFAULT_RETAINED_FINAL_JOBS, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN);
+                jobStore, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN);
     }
 
     /** Jobs a redrive sends again per second ({@value #REDRIVE_JOBS_PER_SECOND}). */
@@ -68,37 +71,37 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
 
     public SchedulerConfig withPort(int newPort) {
         return new SchedulerConfig(kafka, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                statusRetentionJobs, frontDoor, access);
+                jobStore, frontDoor, access);
     }
 
     public SchedulerConfig withHost(String newHost) {
         return new SchedulerConfig(kafka, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                statusRetentionJobs, frontDoor, access);
+                jobStore, frontDoor, access);
     }
 
     public SchedulerConfig withKnownAccounts(Set<String> accounts) {
         return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                accounts, statusRetentionJobs, frontDoor, access);
+                accounts, jobStore, frontDoor, access);
     }
 
-    public SchedulerConfig withStatusRetentionJobs(int jobs) {
+    public SchedulerConfig withJobStore(JobStoreConfig store) {
         return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                knownAccounts, jobs, frontDoor, access);
+                knownAccounts, store, frontDoor, access);
     }
 
     public SchedulerConfig withLayout(TopicLayout newLayout) {
         return new SchedulerConfig(kafka, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                statusRetentionJobs, frontDoor, access);
+                jobStore, frontDoor, access);
     }
 
     public SchedulerConfig withFrontDoor(FrontDoorLimits limits) {
         return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                statusRetentionJobs, limits, access);
+                jobStore, limits, access);
     }
 
     public SchedulerConfig withAccess(ApiAccess newAccess) {
         return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                statusRetentionJobs, frontDoor, newAccess);
+                jobStore, frontDoor, newAccess);
     }
 
     /** Kafka's bootstrap address. */

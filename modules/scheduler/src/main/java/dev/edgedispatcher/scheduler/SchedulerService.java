@@ -9,7 +9,15 @@ import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
 import dev.edgedispatcher.scheduler.intake.KafkaIntake;
 import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
-import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.scheduler.store.JobReads;
+import dev.edgedispatcher.scheduler.store.JobStoreSink;
+import dev.edgedispatcher.scheduler.store.RecentAccepts;
+import dev.edgedispatcher.scheduler.store.StoreCalls;
+import dev.edgedispatcher.scheduler.store.StoreHealth;
+import dev.edgedispatcher.store.JobStore;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.UUID;
 import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.backbone.health.HealthChecks;
 import dev.edgedispatcher.scheduler.health.KafkaClusterProbe;
@@ -31,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler process: provisions topics, rebuilds the status index from Kafka, then serves the
- * HTTP API and the Kafka intake. {@link #close()} stops everything in reverse order.
+ * The scheduler process: provisions topics, opens the job store (migrating it) and starts its sink
+ * from Kafka, then serves the HTTP API and the Kafka intake. Any number run side by side against one
+ * Kafka cluster and one store. {@link #close()} stops everything in reverse order.
  */
 public final class SchedulerService implements AutoCloseable {
 
@@ -40,7 +49,10 @@ public final class SchedulerService implements AutoCloseable {
 
     private final Vertx vertx;
     private final JobPublisher publisher;
-    private final JobStatusIndex index;
+    private final JobStore store;
+    private final JobStoreSink sink;
+    private final StoreHealth storeHealth;
+    private final StoreCalls calls;
     private final KafkaIntake intake;
     private final KafkaClusterProbe probe;
     private final RegionLag regionLag;
@@ -48,12 +60,16 @@ public final class SchedulerService implements AutoCloseable {
     private final int port;
     private final Replayer replayer;
 
-    private SchedulerService(Vertx vertx, JobPublisher publisher, JobStatusIndex index, KafkaIntake intake,
-            KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port, Replayer replayer) {
+    private SchedulerService(Vertx vertx, JobPublisher publisher, JobStore store, JobStoreSink sink, StoreHealth storeHealth,
+            StoreCalls calls, KafkaIntake intake, KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port,
+            Replayer replayer) {
         this.replayer = replayer;
         this.vertx = vertx;
         this.publisher = publisher;
-        this.index = index;
+        this.store = store;
+        this.sink = sink;
+        this.storeHealth = storeHealth;
+        this.calls = calls;
         this.intake = intake;
         this.probe = probe;
         this.regionLag = regionLag;
@@ -72,29 +88,32 @@ public final class SchedulerService implements AutoCloseable {
         try (Admin admin = Admin.create(KafkaClientSettings.admin(config.kafka()))) {
             new TopicProvisioner(admin).ensure(config.layout(), Duration.ofSeconds(60));
         }
-        JobStatusIndex index = new JobStatusIndex(config.kafka(), config.statusRetentionJobs());
-        index.start(Duration.ofSeconds(120));
-        Gauge.builder("dispatcher_status_index_jobs", index, JobStatusIndex::size)
-                .description("jobs the status index holds, final and not").register(metrics);
-        Gauge.builder("dispatcher_status_index_final_jobs", index, JobStatusIndex::finalJobs)
-                .description("final jobs the status index holds (bounded by --status-retention-jobs)").register(metrics);
-        FunctionCounter.builder("dispatcher_status_index_evicted", index, JobStatusIndex::evictedJobs)
-                .description("final jobs evicted from the status index").register(metrics);
+        if (config.jobStore() == null) {
+            throw new IllegalArgumentException("the scheduler needs a job store: --job-store-config FILE");
+        }
+        // The store must be reachable at start (migrations run now); later outages are survived.
+        JobStore store = JobStore.open(config.jobStore(), Clock.systemUTC(), metrics);
+        String replica = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        JobStoreSink sink = new JobStoreSink(config.kafka(), store, metrics, "scheduler-store-sink-" + replica).start();
+        StoreHealth storeHealth = new StoreHealth(store, sink, metrics).start();
+        StoreCalls calls = new StoreCalls(config.jobStore().poolSize(), 10_000);
+        RecentAccepts recent = new RecentAccepts(RecentAccepts.DEFAULT_CAPACITY);
+        JobReads reads = new JobReads(store, calls, recent);
         KafkaClusterProbe probe = new KafkaClusterProbe(config.kafka(), "scheduler-health").start();
         ProducerHealth producerHealth = new ProducerHealth(probe);
         JobPublisher publisher = new JobPublisher(config.kafka(), "scheduler", producerHealth);
         JobValidator validator = new JobValidator(config.knownAccounts());
-        JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, index, metrics);
+        JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, store, calls, recent, replica, metrics);
         KafkaIntake intake = new KafkaIntake(config.kafka(), validator, acceptor, publisher);
-        Replayer replayer = new Replayer(config.kafka(), index, acceptor, validator, metrics, config.redrivePerSecond());
-        HealthChecks health = new HealthChecks().add(intake.health()).add(index.health()).add(producerHealth);
+        Replayer replayer = new Replayer(config.kafka(), store, recent, acceptor, validator, metrics, config.redrivePerSecond());
+        HealthChecks health = new HealthChecks().add(intake.health()).add(sink.health()).add(storeHealth).add(producerHealth);
 
         Vertx vertx = Vertx.vertx();
         int port = config.port() == 0 ? freePort() : config.port();
         ConnectionGuard guard = new ConnectionGuard(config.frontDoor(), metrics, "scheduler");
         RegionLag regionLag = new RegionLag(config.kafka(), "scheduler-region-lag");
         Optional<KeyRateLimiter> rateLimiter = config.access().rateLimit().map(limit -> new KeyRateLimiter(limit, System::nanoTime));
-        SchedulerHttpVerticle.Services services = new SchedulerHttpVerticle.Services(validator, acceptor, index,
+        SchedulerHttpVerticle.Services services = new SchedulerHttpVerticle.Services(validator, acceptor, reads, sink,
                 new Explainer(config.resolver()), metrics, health, port, config.host(), config.maxJobBytes(),
                 config.maxBatchBytes(), guard, config.access(), rateLimiter, replayer, regionLag);
         try {
@@ -106,7 +125,10 @@ public final class SchedulerService implements AutoCloseable {
             regionLag.close();
             replayer.close();
             publisher.close();
-            index.close();
+            sink.close();
+            storeHealth.close();
+            calls.close();
+            store.close();
             probe.close();
             throw new IllegalStateException("the scheduler could not listen on " + config.host() + ":" + port + ": "
                     + e.getMessage(), e);
@@ -121,7 +143,8 @@ public final class SchedulerService implements AutoCloseable {
                         : "/v1 is open: no API keys", config.frontDoor().headerTimeout().toMillis(),
                 config.frontDoor().bodyTimeout().toMillis(), config.frontDoor().idleTimeout().toMillis(),
                 config.frontDoor().maxConnections());
-        return new SchedulerService(vertx, publisher, index, intake, probe, regionLag, health, port, replayer);
+        return new SchedulerService(vertx, publisher, store, sink, storeHealth, calls, intake, probe, regionLag, health, port,
+                replayer);
     }
 
     private static int freePort() {
@@ -142,7 +165,7 @@ public final class SchedulerService implements AutoCloseable {
     }
 
     /**
-     * What {@code /health/live} and {@code /health/ready} ask: intake, status index and producer; a
+     * What {@code /health/live} and {@code /health/ready} ask: intake, the store sink, the store and the producer; a
      * process that embeds more (such as {@code up}: the broker, the workers) adds its components here.
      */
     public HealthChecks health() {
@@ -174,7 +197,18 @@ public final class SchedulerService implements AutoCloseable {
             errors.add(e);
         }
         try {
-            index.close();
+            sink.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
+        try {
+            storeHealth.close();
+            calls.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
+        try {
+            store.close();
         } catch (Exception e) {
             errors.add(e);
         }

@@ -80,7 +80,7 @@ class OpenApiContractTest {
     @BeforeAll
     static void start() throws Exception {
         open = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
-                SchedulerApiTest.resolver()).withPort(0));
+                SchedulerApiTest.resolver()).withJobStore(TestStores.fresh()).withPort(0));
         Path accounts = dir.resolve("accounts.json");
         Files.writeString(accounts, """
                 {"acme": {"auth_token": "MAacmeacmeacmeacme01"}, "globex": {"auth_token": "MAglobexglobexglob01"}}""");
@@ -89,7 +89,7 @@ class OpenApiContractTest {
         limited = ApiKeys.create(accounts, "acme").key();
         acmeOps = ApiKeys.create(accounts, "acme").key();
         keyed = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
-                SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
+                SchedulerApiTest.resolver()).withJobStore(TestStores.fresh()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
                 .withAccess(new ApiAccess(ApiKeys.load(accounts), false, Optional.of(new RateLimit(0.1, 200)))));
         vertx = Vertx.vertx();
         HttpResponse<String> served = HTTP.send(HttpRequest.newBuilder(URI.create(base(open) + "/openapi.json")).build(),
@@ -283,6 +283,9 @@ class OpenApiContractTest {
                     + "\"}", acmeOps)).get("id").asText());
             check("submitJob", 202, call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/g" + i + "\"}", globex));
         }
+        // Listings read the job store, which the sink fills within a second.
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(call(keyed, "GET", "/v1/jobs?host=" + host
+                + "&limit=10", null, acmeOps).body()).get("jobs").size() == 3);
         // Page by page, one job a page, through the host's six jobs: only acme's three.
         Set<String> seen = new TreeSet<>();
         String cursor = null;

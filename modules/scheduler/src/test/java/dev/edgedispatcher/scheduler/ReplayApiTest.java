@@ -45,7 +45,7 @@ class ReplayApiTest {
     @BeforeAll
     static void start() throws Exception {
         scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
-                SchedulerApiTest.resolver()).withPort(0));
+                SchedulerApiTest.resolver()).withJobStore(TestStores.fresh()).withPort(0));
         base = "http://127.0.0.1:" + scheduler.port();
         producer = new KafkaProducer<>(KafkaClientSettings.producer(
                 KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "replay-test"));

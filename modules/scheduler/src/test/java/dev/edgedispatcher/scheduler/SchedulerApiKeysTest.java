@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SchedulerApiKeysTest {
 
+    /** One store for the class: a second scheduler started by a test reads what the first wrote. */
+    private static final dev.edgedispatcher.store.JobStoreConfig STORE = TestStores.fresh();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final RateLimit RATE = new RateLimit(0.5, 10);
@@ -59,7 +62,7 @@ class SchedulerApiKeysTest {
         acmeForRates = ApiKeys.create(accounts, "acme").key();
         globex = ApiKeys.create(accounts, "globex").key();
         scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
-                SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
+                SchedulerApiTest.resolver()).withJobStore(STORE).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
                 .withAccess(new ApiAccess(ApiKeys.load(accounts), false, Optional.empty())));
         keys = ApiKeys.load(accounts);
         base = "http://127.0.0.1:" + scheduler.port();
@@ -219,7 +222,7 @@ class SchedulerApiKeysTest {
     @Test
     void aKeyPastItsRateGets429WithRetryAfterAndOtherKeysDoNot() throws Exception {
         try (SchedulerService limited = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
-                SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
+                SchedulerApiTest.resolver()).withJobStore(STORE).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
                 .withAccess(new ApiAccess(keys, false, Optional.of(RATE))))) {
             String unlimitedBase = base;
             base = "http://127.0.0.1:" + limited.port();
@@ -274,7 +277,7 @@ class SchedulerApiKeysTest {
                 send("GET", "/v1/jobs?state=failed&host=" + host, null, acme).body().get("jobs").size() == 12);
         // A fresh scheduler (fresh buckets) that has read them all at start: burst 10 at 0.5/s.
         try (SchedulerService limited = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
-                SchedulerApiTest.resolver()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
+                SchedulerApiTest.resolver()).withJobStore(STORE).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
                 .withAccess(new ApiAccess(keys, false, Optional.of(RATE))))) {
             String unlimitedBase = base;
             base = "http://127.0.0.1:" + limited.port();
@@ -306,7 +309,7 @@ class SchedulerApiKeysTest {
     @Test
     void requireApiKeyWithoutAnyKeyLocksV1() throws Exception {
         try (SchedulerService locked = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
-                SchedulerApiTest.resolver()).withPort(0).withAccess(new ApiAccess(ApiKeys.none(), true, Optional.empty())))) {
+                SchedulerApiTest.resolver()).withJobStore(STORE).withPort(0).withAccess(new ApiAccess(ApiKeys.none(), true, Optional.empty())))) {
             String lockedBase = "http://127.0.0.1:" + locked.port();
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(lockedBase + "/v1/jobs"))
                     .POST(HttpRequest.BodyPublishers.ofString(job(id(), null))).build(), HttpResponse.BodyHandlers.ofString());

@@ -50,7 +50,7 @@ class SchedulerApiTest {
 
     @BeforeAll
     static void startScheduler() throws Exception {
-        scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(), resolver()).withPort(0));
+        scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(), resolver()).withJobStore(TestStores.fresh()).withPort(0));
         base = "http://127.0.0.1:" + scheduler.port();
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.store.JobStoreConfig;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
 import dev.edgedispatcher.embeddedkafka.TopicContents;
@@ -33,8 +34,12 @@ class SchedulerDurabilityTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static SchedulerService startScheduler(String bootstrap) throws Exception {
+        return startScheduler(bootstrap, TestStores.fresh());
+    }
+
+    private static SchedulerService startScheduler(String bootstrap, JobStoreConfig store) throws Exception {
         RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed here").homeRegion(Region.N_VIRGINIA).build();
-        return SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withPort(0));
+        return SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withJobStore(store).withPort(0));
     }
 
     private static HttpResponse<String> post(SchedulerService scheduler, String body) throws Exception {
@@ -53,12 +58,13 @@ class SchedulerDurabilityTest {
     @Test
     void statusAndIdempotencySurviveARestartOfSchedulerAndBroker(@TempDir Path dataDir) throws Exception {
         String job = "{\"id\": \"restart-1\", \"url\": \"https://example.com/a#er=frankfurt\"}";
+        JobStoreConfig store = TestStores.fresh();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
-                SchedulerService scheduler = startScheduler(broker.bootstrapServers())) {
+                SchedulerService scheduler = startScheduler(broker.bootstrapServers(), store)) {
             assertThat(post(scheduler, job).statusCode()).isEqualTo(202);
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
-                SchedulerService scheduler = startScheduler(broker.bootstrapServers())) {
+                SchedulerService scheduler = startScheduler(broker.bootstrapServers(), store)) {
             JsonNode status = status(scheduler, "restart-1");
             assertThat(status.get("state").asText()).isEqualTo("queued");
             assertThat(status.get("region").asText()).isEqualTo("frankfurt");

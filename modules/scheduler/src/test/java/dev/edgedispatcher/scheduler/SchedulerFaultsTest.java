@@ -47,8 +47,8 @@ class SchedulerFaultsTest {
 
     private static SchedulerService startScheduler(String bootstrap, int retainedFinalJobs) throws Exception {
         RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed here").homeRegion(Region.N_VIRGINIA).build();
-        return SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withPort(0)
-                .withStatusRetentionJobs(retainedFinalJobs));
+        return SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withJobStore(TestStores.fresh()).withPort(0)
+                );
     }
 
     private static Response send(SchedulerService scheduler, String method, String path, String body) throws Exception {
@@ -98,11 +98,10 @@ class SchedulerFaultsTest {
             assertThat(ready.status()).as(ready.body().toString()).isEqualTo(200);
             assertThat(ready.body().get("status").asText()).isEqualTo("up");
             assertThat(ready.body().get("components").fieldNames()).toIterable()
-                    .containsExactly("intake", "status-index", "producer");
+                    .containsExactly("intake", "store-sink", "job-store", "producer");
             Response health = get(scheduler, "/health");
             assertThat(health.status()).isEqualTo(200);
-            assertThat(health.body().get("components").size()).isEqualTo(3);
-            assertThat(health.body().has("jobs_indexed")).isTrue();
+            assertThat(health.body().get("components").size()).isEqualTo(4);
             assertThat(post(scheduler, "before-outage").status()).isEqualTo(202);
 
             broker.close();
@@ -110,9 +109,11 @@ class SchedulerFaultsTest {
                 Response down = get(scheduler, "/health/ready");
                 assertThat(down.status()).isEqualTo(503);
                 assertThat(down.body().get("status").asText()).isEqualTo("down");
-                for (String component : List.of("intake", "status-index", "producer")) {
+                for (String component : List.of("intake", "producer")) {
                     assertThat(down.body().at("/components/" + component + "/status").asText()).as(component).isEqualTo("down");
                 }
+                // The sink cannot read either; history lags, the replica is not taken out for that.
+                assertThat(down.body().at("/components/store-sink/status").asText()).isEqualTo("degraded");
                 assertThat(get(scheduler, "/health").status()).isEqualTo(503);
             });
             // The loops keep retrying: alive, only not ready.
@@ -166,77 +167,4 @@ class SchedulerFaultsTest {
         }
     }
 
-    @Test
-    void finalJobsBeyondTheRetentionAreEvictedAndAnsweredAsSuchAlsoAfterARestart(@TempDir Path dataDir) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
-            String bootstrap = broker.bootstrapServers();
-            List<String> finals = List.of("r-1", "r-2", "r-3", "r-4", "r-5", "r-6");
-            try (SchedulerService scheduler = startScheduler(bootstrap, 3)) {
-                assertThat(post(scheduler, "r-open").status()).isEqualTo(202);
-                for (String id : finals) {
-                    assertThat(post(scheduler, id).status()).isEqualTo(202);
-                }
-                List<ResultEvent> events = new ArrayList<>();
-                events.add(ResultEvent.started("r-open", "frankfurt"));
-                finals.forEach(id -> events.add(delivered(id)));
-                writeResults(bootstrap, events);
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertThat(get(scheduler, "/v1/jobs/r-6").body().get("state").asText()).isEqualTo("delivered"));
-
-                for (String id : List.of("r-1", "r-2", "r-3")) {
-                    Response evicted = get(scheduler, "/v1/jobs/" + id);
-                    assertThat(evicted.status()).isEqualTo(404);
-                    assertThat(evicted.body().get("error").asText()).isEqualTo("evicted");
-                    assertThat(evicted.body().get("field").asText()).isEqualTo("id");
-                    assertThat(evicted.body().get("detail").asText()).contains("job " + id + " reached a final state")
-                            .contains("newest 3 final jobs");
-                }
-                for (String id : List.of("r-4", "r-5", "r-6")) {
-                    assertThat(get(scheduler, "/v1/jobs/" + id).body().get("state").asText()).isEqualTo("delivered");
-                }
-                // Not final: never evicted, however old.
-                assertThat(get(scheduler, "/v1/jobs/r-open").body().get("state").asText()).isEqualTo("in_flight");
-                Response unknown = get(scheduler, "/v1/jobs/never-seen");
-                assertThat(unknown.status()).isEqualTo(404);
-                assertThat(unknown.body().get("error").asText()).isEqualTo("not_found");
-
-                // Idempotency outlives eviction: a repeat is not published again.
-                Response repeat = post(scheduler, "r-1");
-                assertThat(repeat.status()).isEqualTo(202);
-                assertThat(repeat.body().get("duplicate").asBoolean()).isTrue();
-                assertThat(repeat.body().get("evicted").asBoolean()).isTrue();
-                assertThat(get(scheduler, "/metrics").body().asText()).contains("dispatcher_status_index_evicted_total 3.0")
-                        .contains("dispatcher_status_index_final_jobs 3.0");
-            }
-
-            // The rebuild applies the same bound: three final jobs kept (which three depends on the
-            // order the results partitions are read in), three evicted, none back as "queued".
-            try (SchedulerService scheduler = startScheduler(bootstrap, 3)) {
-                List<String> kept = new ArrayList<>();
-                List<String> evicted = new ArrayList<>();
-                for (String id : finals) {
-                    Response status = get(scheduler, "/v1/jobs/" + id);
-                    if (status.status() == 200) {
-                        assertThat(status.body().get("state").asText()).as(id).isEqualTo("delivered");
-                        kept.add(id);
-                    } else {
-                        assertThat(status.status()).isEqualTo(404);
-                        assertThat(status.body().get("error").asText()).as(id).isEqualTo("evicted");
-                        evicted.add(id);
-                    }
-                }
-                assertThat(kept).hasSize(3);
-                assertThat(evicted).hasSize(3);
-                assertThat(get(scheduler, "/v1/jobs/r-open").body().get("state").asText()).isEqualTo("in_flight");
-                Response repeat = post(scheduler, evicted.get(0));
-                assertThat(repeat.status()).isEqualTo(202);
-                assertThat(repeat.body().get("duplicate").asBoolean()).isTrue();
-            }
-            for (String id : finals) {
-                long published = TopicContents.readAll(bootstrap, Topics.region(Region.FRANKFURT)).stream()
-                        .filter(record -> id.equals(record.key())).count();
-                assertThat(published).as(id).isEqualTo(1);
-            }
-        }
-    }
 }

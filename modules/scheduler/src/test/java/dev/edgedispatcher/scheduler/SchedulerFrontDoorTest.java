@@ -81,7 +81,7 @@ class SchedulerFrontDoorTest {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         FrontDoorLimits limits = new FrontDoorLimits(HEADER_TIMEOUT, BODY_TIMEOUT, Duration.ofSeconds(2), 10_000);
         try (SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
-                SchedulerApiTest.resolver()).withPort(0).withFrontDoor(limits), metrics);
+                SchedulerApiTest.resolver()).withJobStore(TestStores.fresh()).withPort(0).withFrontDoor(limits), metrics);
                 Selector selector = Selector.open()) {
             String base = "http://127.0.0.1:" + scheduler.port();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

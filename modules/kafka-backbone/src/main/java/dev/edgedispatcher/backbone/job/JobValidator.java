@@ -40,11 +40,20 @@ public final class JobValidator {
         this.knownAccounts = Set.copyOf(knownAccounts);
     }
 
+    /** A submitted job: an id it names must be claimed (it may be repeated), a generated one is unique. */
     public ParseResult<ValidatedJob> validate(JsonNode job) {
-        return validate(job, idGenerator);
+        return validate(job, idGenerator, false);
     }
 
+    /**
+     * A job read from somewhere that may be read again (the Kafka intake): ids from {@code ids} are
+     * derived from where it was read, so they are claimed too.
+     */
     public ParseResult<ValidatedJob> validate(JsonNode job, Supplier<String> ids) {
+        return validate(job, ids, true);
+    }
+
+    private ParseResult<ValidatedJob> validate(JsonNode job, Supplier<String> ids, boolean derivedIdsRepeat) {
         if (job == null || !job.isObject()) {
             return reject("body", job == null ? "" : job.getNodeType().name().toLowerCase(), "a JSON object",
                     "the job must be a JSON object with at least \"url\"");
@@ -56,6 +65,7 @@ public final class JobValidator {
             }
         }
         String id;
+        boolean idMayRepeat = derivedIdsRepeat || job.hasNonNull("id");
         if (job.hasNonNull("id")) {
             if (!job.get("id").isTextual() || !JobIds.isValid(job.get("id").asText())) {
                 return reject("id", text(job.get("id")), "1–200 characters of letters, digits and . _ : -",
@@ -145,7 +155,7 @@ public final class JobValidator {
         }
         return ParseResult.accepted(new ValidatedJob(id, primary.orElseThrow(), fallback, rawUrl, rawFallback, method,
                 params, body, contentType, optionalText(job, "media_server"), optionalText(job, "ordering_key"),
-                optionalText(job, "account")));
+                optionalText(job, "account"), idMayRepeat));
     }
 
     private static Optional<String> optionalText(JsonNode job, String field) {

@@ -10,6 +10,8 @@ import java.util.Optional;
  *
  * @param rawUrl the URL as submitted (fragment included), published as is
  * @param rawFallbackUrl the fallback URL as submitted, when given
+ * @param idMayRepeat whether the id may come again (a client's id, or one derived from where the job
+ *     was read): it is then claimed in the job store before it is published; a generated id is not
  */
 public record ValidatedJob(
         String id,
@@ -23,7 +25,8 @@ public record ValidatedJob(
         Optional<String> contentType,
         Optional<String> mediaServer,
         Optional<String> orderingKey,
-        Optional<String> account) {
+        Optional<String> account,
+        boolean idMayRepeat) {
 
     public ValidatedJob {
         Objects.requireNonNull(id, "id");

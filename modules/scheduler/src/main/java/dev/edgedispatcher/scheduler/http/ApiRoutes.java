@@ -45,21 +45,19 @@ public final class ApiRoutes {
                 .handler(new SubmitJobHandler(services.validator(), services.acceptor(), rejections));
         router.postWithRegex(regex(BATCH)).handler(new BodyLimit(services.maxBatchBytes()))
                 .handler(new BatchHandler(services.validator(), services.acceptor(), rejections, keys));
-        router.get(JOBS).handler(new ListJobsHandler(services.index()));
-        router.get(JOBS + "/:id").handler(new JobStatusHandler(services.index()));
-        router.postWithRegex(regex(JOBS + "/") + "(?<id>[^/]+):retry").handler(new RetryHandler(services.replayer(),
-                services.index()));
+        router.get(JOBS).handler(new ListJobsHandler(services.reads()));
+        router.get(JOBS + "/:id").handler(new JobStatusHandler(services.reads()));
+        router.postWithRegex(regex(JOBS + "/") + "(?<id>[^/]+):retry").handler(new RetryHandler(services.replayer()));
         router.postWithRegex(regex(REDRIVE)).handler(new BodyLimit(services.maxJobBytes()))
                 .handler(new RedriveHandler(services.replayer(), keys));
         router.get("/v1/explain").handler(new ExplainHandler(services.explainer()));
-        router.get("/v1/regions").handler(new RegionsHandler(services.index().counts(), services.index().deliveryRate(),
-                services.regionLag()));
+        router.get("/v1/regions").handler(new RegionsHandler(services.reads(), services.regionLag(), services.sink()));
 
         router.get("/openapi.json").handler(new OpenApiHandler());
 
-        router.get("/health").handler(new HealthHandler(services.health(), services.index(), Probe.READY, true));
-        router.get("/health/ready").handler(new HealthHandler(services.health(), services.index(), Probe.READY, false));
-        router.get("/health/live").handler(new HealthHandler(services.health(), services.index(), Probe.LIVE, false));
+        router.get("/health").handler(new HealthHandler(services.health(), Probe.READY));
+        router.get("/health/ready").handler(new HealthHandler(services.health(), Probe.READY));
+        router.get("/health/live").handler(new HealthHandler(services.health(), Probe.LIVE));
         router.get("/metrics").handler(new MetricsHandler(services.metrics()));
         // The status page: public (it holds no data), its scripts call /v1 with the user's key.
         StatusPageHandler page = new StatusPageHandler();

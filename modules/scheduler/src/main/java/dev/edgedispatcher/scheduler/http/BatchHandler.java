@@ -77,7 +77,8 @@ final class BatchHandler implements Handler<RoutingContext> {
             entries.add(acceptor.accept(validated.orElseThrow()).handle((accepted, failure) -> {
                 if (failure != null) {
                     ObjectNode entry = JsonNodeFactory.instance.objectNode().put("index", index);
-                    entry.setAll(JsonReplies.kafkaUnavailable(failure));
+                    entry.put("status", 503);
+                    entry.setAll(JsonReplies.acceptFailure(failure));
                     return entry;
                 }
                 Optional<ObjectNode> taken = AccountClaims.idTaken(accepted, key);

@@ -8,27 +8,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.health.HealthChecks;
 import dev.edgedispatcher.backbone.health.HealthReport;
 import dev.edgedispatcher.backbone.health.Probe;
-import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.scheduler.store.JobReads;
+import dev.edgedispatcher.scheduler.store.JobStoreSink;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code /health/live} and {@code /health/ready} (SPEC §6); {@code /health} answers as ready and
- * keeps its older {@code jobs_indexed} field. Components may be embedded ones ({@code up}'s
+ * {@code /health/live} and {@code /health/ready}; {@code /health} answers as ready. A degraded
+ * component (the job store away) shows as {@code degraded} and leaves the answer 200. Components may be embedded ones ({@code up}'s
  * workers) whose checks are not ours to trust with an event loop: asked on a worker thread.
  */
 final class HealthHandler implements Handler<RoutingContext> {
 
     private final HealthChecks health;
-    private final JobStatusIndex index;
     private final Probe probe;
-    private final boolean withIndexSize;
 
-    HealthHandler(HealthChecks health, JobStatusIndex index, Probe probe, boolean withIndexSize) {
+    HealthHandler(HealthChecks health, Probe probe) {
         this.health = health;
-        this.index = index;
         this.probe = probe;
-        this.withIndexSize = withIndexSize;
     }
 
     @Override
@@ -40,13 +37,12 @@ final class HealthHandler implements Handler<RoutingContext> {
             }
             HealthReport report = result.result();
             ObjectNode body = JsonNodeFactory.instance.objectNode();
-            body.put("status", report.up() ? "up" : "down");
+            boolean degraded = report.components().values().stream().anyMatch(c -> c.degraded());
+            body.put("status", !report.up() ? "down" : degraded ? "degraded" : "up");
             ObjectNode components = body.putObject("components");
             report.components().forEach((name, status) -> components.putObject(name)
-                    .put("status", status.up() ? "up" : "down").put("detail", status.detail()));
-            if (withIndexSize) {
-                body.put("jobs_indexed", index.size());
-            }
+                    .put("status", status.degraded() ? "degraded" : status.up() ? "up" : "down")
+                    .put("detail", status.detail()));
             respond(ctx, report.httpStatus(), body);
         });
     }

@@ -3,8 +3,8 @@ package dev.edgedispatcher.scheduler.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.scheduler.status.JobQuery;
-import dev.edgedispatcher.scheduler.status.ListCursor;
+import dev.edgedispatcher.store.JobQuery;
+import dev.edgedispatcher.store.ListCursor;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -63,6 +63,37 @@ public final class JsonReplies {
         }
     }
 
+    /**
+     * The answer to an accept that failed: 503 with a snake_case reason ({@code store_unavailable},
+     * {@code in_doubt} with the job's id, {@code kafka unavailable}) and {@code Retry-After}.
+     */
+    static void acceptFailed(RoutingContext ctx, Throwable failure) {
+        ctx.response().putHeader("Retry-After", "1");
+        respond(ctx, 503, acceptFailure(failure));
+    }
+
+    /** The error document of a failed accept (also one entry of a batch). */
+    static ObjectNode acceptFailure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof dev.edgedispatcher.store.StoreUnavailableException) {
+            return error("store_unavailable", "id", "the job store cannot check this id now (" + cause.getMessage()
+                    + "); the job was NOT accepted: retry with the same id, or submit without an id");
+        }
+        if (cause instanceof dev.edgedispatcher.scheduler.store.InDoubtException inDoubt) {
+            ObjectNode node = error("in_doubt", "id", cause.getMessage());
+            node.put("id", inDoubt.id());
+            return node;
+        }
+        return kafkaUnavailable(failure);
+    }
+
+    /** 503 store_unavailable for a read: the store cannot be asked now (never a 404). */
+    static void storeUnavailable(RoutingContext ctx, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        ctx.response().putHeader("Retry-After", "2");
+        respond(ctx, 503, error("store_unavailable", null, "the job store cannot be read now: " + cause.getMessage()));
+    }
+
     static ObjectNode kafkaUnavailable(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return error("kafka unavailable", null, "Kafka did not acknowledge the job (" + cause.getClass().getSimpleName()

@@ -6,8 +6,10 @@ import static dev.edgedispatcher.scheduler.http.JsonReplies.respond;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgedispatcher.scheduler.status.JobQuery;
-import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.store.JobQuery;
+import dev.edgedispatcher.scheduler.store.JobReads;
+import io.vertx.core.Future;
+import dev.edgedispatcher.scheduler.store.JobStoreSink;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -17,7 +19,7 @@ import java.util.Set;
 
 /**
  * {@code GET /v1/jobs?state=&region=&account=&host=&outcome=&since=&until=&limit=&cursor=}: the
- * jobs the status index holds, newest accept first, {@value #DEFAULT_LIMIT} a page by default (at
+ * jobs of the job store (the whole retention), newest accept first, {@value #DEFAULT_LIMIT} a page by default (at
  * most {@value #MAX_LIMIT}). With API keys, a caller sees its own account's jobs only.
  */
 final class ListJobsHandler implements Handler<RoutingContext> {
@@ -25,10 +27,10 @@ final class ListJobsHandler implements Handler<RoutingContext> {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
 
-    private final JobStatusIndex index;
+    private final JobReads reads;
 
-    ListJobsHandler(JobStatusIndex index) {
-        this.index = index;
+    ListJobsHandler(JobReads reads) {
+        this.reads = reads;
     }
 
     @Override
@@ -59,10 +61,10 @@ final class ListJobsHandler implements Handler<RoutingContext> {
             query = query.forAccount(caller.get());
         }
         JobQuery filters = query;
-        // A page may pass many entries that do not match: off the event loop.
-        ctx.vertx().executeBlocking(() -> index.list(filters, parsed.cursor(), parsed.limit()), false).onComplete(done -> {
+        Future.fromCompletionStage(reads.list(filters, parsed.cursor(), parsed.limit()), ctx.vertx().getOrCreateContext())
+                .onComplete(done -> {
             if (done.failed()) {
-                ctx.fail(done.cause());
+                JsonReplies.storeUnavailable(ctx, done.cause());
                 return;
             }
             ObjectNode body = JsonNodeFactory.instance.objectNode();

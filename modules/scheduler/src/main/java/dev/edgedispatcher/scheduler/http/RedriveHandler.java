@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.scheduler.auth.ApiKeys;
 import dev.edgedispatcher.scheduler.replay.Replayer;
-import dev.edgedispatcher.scheduler.status.JobQuery;
+import dev.edgedispatcher.store.JobQuery;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

@@ -6,7 +6,8 @@ import static dev.edgedispatcher.scheduler.http.JsonReplies.respond;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.scheduler.replay.Replayer.RetryOutcome;
-import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.scheduler.store.JobReads;
+import dev.edgedispatcher.scheduler.store.JobStoreSink;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -20,11 +21,9 @@ import java.util.Optional;
 final class RetryHandler implements Handler<RoutingContext> {
 
     private final Replayer replayer;
-    private final JobStatusIndex index;
 
-    RetryHandler(Replayer replayer, JobStatusIndex index) {
+    RetryHandler(Replayer replayer) {
         this.replayer = replayer;
-        this.index = index;
     }
 
     @Override
@@ -35,6 +34,10 @@ final class RetryHandler implements Handler<RoutingContext> {
             if (done.failed()) {
                 Throwable cause = done.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                         ? c.getCause() : done.cause();
+                if (cause instanceof dev.edgedispatcher.store.StoreUnavailableException) {
+                    JsonReplies.storeUnavailable(ctx, cause);
+                    return;
+                }
                 // Nothing was sent either way; a retry has no id of its own to repeat: POST it again.
                 respond(ctx, 503, error("kafka unavailable", null, cause instanceof Replayer.ReadBackFailed
                         ? "job " + id + " was not sent again: " + cause.getMessage() + "; POST the retry again"
@@ -52,7 +55,7 @@ final class RetryHandler implements Handler<RoutingContext> {
             } else if (outcome instanceof RetryOutcome.NotRedrivable not) {
                 respond(ctx, 422, error("not redrivable", "id", "job " + id + " cannot be sent again: " + not.reason()));
             } else {
-                respond(ctx, 404, JobStatusHandler.notFound(index, id, account.isEmpty()));
+                respond(ctx, 404, JobStatusHandler.notFound(id));
             }
         });
     }

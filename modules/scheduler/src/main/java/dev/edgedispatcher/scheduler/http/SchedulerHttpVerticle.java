@@ -7,7 +7,8 @@ import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
-import dev.edgedispatcher.scheduler.status.JobStatusIndex;
+import dev.edgedispatcher.scheduler.store.JobReads;
+import dev.edgedispatcher.scheduler.store.JobStoreSink;
 import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.backbone.health.HealthChecks;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,7 +26,7 @@ import java.util.Optional;
 public final class SchedulerHttpVerticle extends VerticleBase {
 
     /** What the verticle serves; shared by all instances. */
-    public record Services(JobValidator validator, JobAcceptor acceptor, JobStatusIndex index, Explainer explainer,
+    public record Services(JobValidator validator, JobAcceptor acceptor, JobReads reads, JobStoreSink sink, Explainer explainer,
             PrometheusMeterRegistry metrics, HealthChecks health, int port, String host, int maxJobBytes, int maxBatchBytes,
             ConnectionGuard guard, ApiAccess access, Optional<KeyRateLimiter> rateLimiter, Replayer replayer,
             RegionLag regionLag) {

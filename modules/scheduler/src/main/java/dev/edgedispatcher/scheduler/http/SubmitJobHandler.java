@@ -48,7 +48,7 @@ final class SubmitJobHandler implements Handler<RoutingContext> {
         Future.fromCompletionStage(acceptor.accept(validated.orElseThrow()), ctx.vertx().getOrCreateContext())
                 .onComplete(result -> {
                     if (result.failed()) {
-                        respond(ctx, 503, JsonReplies.kafkaUnavailable(result.cause()));
+                        JsonReplies.acceptFailed(ctx, result.cause());
                         return;
                     }
                     Optional<ObjectNode> taken = AccountClaims.idTaken(result.result(), key);

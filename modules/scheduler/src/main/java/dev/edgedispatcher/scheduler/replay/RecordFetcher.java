@@ -4,7 +4,7 @@ import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
-import dev.edgedispatcher.scheduler.status.RecordLocation;
+import dev.edgedispatcher.store.RecordLocation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -12,9 +12,10 @@ import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.callback.ParseResult;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.scheduler.JobAcceptor;
-import dev.edgedispatcher.scheduler.status.JobQuery;
-import dev.edgedispatcher.scheduler.status.JobStatusIndex;
-import dev.edgedispatcher.scheduler.status.RecordLocation;
+import dev.edgedispatcher.store.JobQuery;
+import dev.edgedispatcher.store.JobStore;
+import dev.edgedispatcher.scheduler.store.RecentAccepts;
+import dev.edgedispatcher.store.RecordLocation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,7 +109,8 @@ public final class Replayer implements AutoCloseable {
         long waitMsFor(int matched);
     }
 
-    private final JobStatusIndex index;
+    private final JobStore store;
+    private final RecentAccepts recent;
     private final JobAcceptor acceptor;
     private final JobValidator validator;
     private final int perSecond;
@@ -124,12 +126,13 @@ public final class Replayer implements AutoCloseable {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong running = new AtomicLong();
 
-    public Replayer(KafkaConnection kafka, JobStatusIndex index, JobAcceptor acceptor, JobValidator validator,
+    public Replayer(KafkaConnection kafka, JobStore store, RecentAccepts recent, JobAcceptor acceptor, JobValidator validator,
             MeterRegistry metrics, int perSecond) {
         if (perSecond < 1) {
             throw new IllegalArgumentException("a redrive must send at least 1 job a second, not " + perSecond);
         }
-        this.index = index;
+        this.store = store;
+        this.recent = recent;
         this.acceptor = acceptor;
         this.validator = validator;
         this.perSecond = perSecond;
@@ -153,7 +156,15 @@ public final class Replayer implements AutoCloseable {
 
     /** Retries one final job; {@code account} restricts it to that account's jobs. */
     public CompletableFuture<RetryOutcome> retry(String id, Optional<String> account) {
-        Optional<JobStatusIndex.Snapshot> job = index.snapshot(id, account);
+        // The store is read off the caller's thread (an event loop); a store failure fails the future.
+        return CompletableFuture.supplyAsync(() -> store.snapshot(id, account)
+                .or(() -> recent.find(id).filter(job -> account.isEmpty()
+                        || account.get().equals(job.account() == null ? JobStore.DEFAULT_ACCOUNT : job.account()))
+                        .map(job -> new JobStore.Snapshot(id, "queued", false, Optional.empty()))), retries)
+                .thenCompose(job -> retryFound(id, job));
+    }
+
+    private CompletableFuture<RetryOutcome> retryFound(String id, Optional<JobStore.Snapshot> job) {
         if (job.isEmpty()) {
             return CompletableFuture.completedFuture(new RetryOutcome.NotFound());
         }
@@ -212,7 +223,7 @@ public final class Replayer implements AutoCloseable {
             LOG.info("redrive of {} not started: the client closed its connection while it waited", describe(query));
             return new RedriveReport(0, 0, 0, 0, dryRun, List.of(), 0, Optional.of("client closed the connection"), 0);
         }
-        List<JobStatusIndex.Match> matches = index.matches(query, limit);
+        List<JobStore.Match> matches = store.matches(query, limit);
         long waitMs = matches.isEmpty() ? 0 : admission.waitMsFor(matches.size());
         if (waitMs > 0) {
             LOG.info("redrive of {} refused: its {} matches exceed the API key's rate limit", describe(query), matches.size());
@@ -242,10 +253,10 @@ public final class Replayer implements AutoCloseable {
                             matches.size(), accepted, stopped.get());
                     break;
                 }
-                List<JobStatusIndex.Match> chunk = matches.subList(from, Math.min(matches.size(), from + CHUNK));
+                List<JobStore.Match> chunk = matches.subList(from, Math.min(matches.size(), from + CHUNK));
                 List<RecordLocation> locations = new ArrayList<>();
                 List<Skipped> skipped = new ArrayList<>();
-                for (JobStatusIndex.Match match : chunk) {
+                for (JobStore.Match match : chunk) {
                     if (!seen.add(match.id())) {
                         continue;
                     }

@@ -1,4 +1,4 @@
-package dev.edgedispatcher.scheduler.status;
+package dev.edgedispatcher.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.edgedispatcher.scheduler.status;
+package dev.edgedispatcher.store;
 
 /**
  * Where a job's region record is: the topic it was actually read from (or published to), partition,

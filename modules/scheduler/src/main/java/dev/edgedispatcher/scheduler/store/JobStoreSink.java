@@ -1,0 +1,292 @@
+package dev.edgedispatcher.scheduler.store;
+
+import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.KafkaAccessDenied;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.backbone.health.ComponentStatus;
+import dev.edgedispatcher.backbone.health.HealthComponent;
+import dev.edgedispatcher.backbone.health.LoopHealth;
+import dev.edgedispatcher.scheduler.health.LoopBackoff;
+import dev.edgedispatcher.store.AcceptedJob;
+import dev.edgedispatcher.store.JobStore;
+import dev.edgedispatcher.store.RecordedResult;
+import dev.edgedispatcher.store.StoreUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the topics into the job store: every scheduler replica runs one, all in one consumer group
+ * (named after the store, see {@link #GROUP_PREFIX}), so each region and results partition is written by one replica at a time. A
+ * batch is written in one transaction and its offsets are committed only after it commits: a crash
+ * re-reads at most the batch in progress, which the store applies idempotently. While the store is
+ * away the sink stops where it is (nothing committed) and retries; when it returns, it catches up
+ * from Kafka, losing nothing. On first start the group has no offsets and reads the topics from
+ * their beginning: the backfill of what Kafka still holds.
+ */
+public final class JobStoreSink implements AutoCloseable {
+
+    /**
+     * The prefix of the sink's consumer group; the group is {@code <prefix>-<first 8 characters of the
+     * store's identity>}: one group for all replicas of one store (ACLs grant the prefix).
+     */
+    public static final String GROUP_PREFIX = "edge-dispatcher-scheduler-store";
+    private static final Logger LOG = LoggerFactory.getLogger(JobStoreSink.class);
+    /** How often the sink tells the store up to when it has read (claim recovery reads it). */
+    private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Read-back margin: a partition is known read up to this long before the poll that found it caught up. */
+    private static final Duration PROGRESS_MARGIN = Duration.ofSeconds(1);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConnection kafka;
+    private final JobStore store;
+    private final Thread thread;
+    private final LoopHealth health = new LoopHealth("store-sink", 60_000);
+    private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
+    private final Counter batches;
+    private final Counter skipped;
+    private volatile boolean running = true;
+    private volatile String storeProblem;
+    private long nextProgress;
+
+    public JobStoreSink(KafkaConnection kafka, JobStore store, MeterRegistry metrics, String clientId) {
+        this.kafka = kafka;
+        this.store = store;
+        Map<String, Object> settings = new HashMap<>(KafkaClientSettings.consumer(kafka, group(store), clientId));
+        settings.putIfAbsent("max.poll.records", 2000);
+        this.consumer = new KafkaConsumer<>(settings);
+        this.thread = new Thread(this::run, "job-store-sink");
+        this.thread.setDaemon(true);
+        this.batches = Counter.builder("dispatcher_store_sink_batches").description("batches the sink wrote to the job store")
+                .register(metrics);
+        this.skipped = Counter.builder("dispatcher_store_sink_skipped_records")
+                .description("records the sink could not read (logged, left out)").register(metrics);
+        Gauge.builder("dispatcher_store_sink_lag_records", this, JobStoreSink::lag)
+                .description("records on the topics the sink has not written to the store yet (this replica's partitions)")
+                .register(metrics);
+    }
+
+    /** The consumer group of {@code store}'s sink. */
+    public static String group(JobStore store) {
+        return GROUP_PREFIX + "-" + store.identity().substring(0, 8);
+    }
+
+    public JobStoreSink start() {
+        thread.start();
+        return this;
+    }
+
+    /**
+     * The {@code store-sink} component: live while its loop makes progress; when it cannot read or
+     * write it is degraded, not down (the replica still accepts and serves; only history lags).
+     */
+    public HealthComponent health() {
+        return new HealthComponent() {
+            @Override
+            public String name() {
+                return health.name();
+            }
+
+            @Override
+            public ComponentStatus liveness() {
+                return health.liveness();
+            }
+
+            @Override
+            public ComponentStatus readiness() {
+                ComponentStatus status = health.readiness();
+                return status.up() ? status : ComponentStatus.degraded(status.detail());
+            }
+        };
+    }
+
+    /** Records not yet in the store, over this replica's partitions. */
+    public long lag() {
+        return lag.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Why the last write failed while it is failing, null while writes work. */
+    public String storeProblem() {
+        return storeProblem;
+    }
+
+    private void run() {
+        LoopBackoff backoff = new LoopBackoff(LOG, "job store sink");
+        List<String> topics = new ArrayList<>(Topics.allRegionTopics());
+        topics.add(Topics.RESULTS);
+        try {
+            consumer.subscribe(topics, new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    partitions.forEach(lag::remove);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                }
+            });
+            while (running) {
+                try {
+                    Instant pollStarted = Instant.now();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+                    health.kafkaOk();
+                    if (!records.isEmpty()) {
+                        write(records);
+                        consumer.commitSync(offsetsAfter(records));
+                        batches.increment();
+                    }
+                    storeProblem = null;
+                    updateLag();
+                    recordProgress(pollStarted);
+                    health.beat();
+                    backoff.succeeded();
+                } catch (WakeupException e) {
+                    if (!running) {
+                        break;
+                    }
+                } catch (StoreUnavailableException e) {
+                    // Nothing was committed: go back to the last commit and try again once the store answers.
+                    storeProblem = e.getMessage();
+                    health.beat();
+                    rewind();
+                    backoff.failed("writing to the job store", e);
+                } catch (RuntimeException e) {
+                    var denied = KafkaAccessDenied.of(e, "reading the region and results topics (job store sink)");
+                    if (denied.isPresent()) {
+                        health.stopped(denied.get().getMessage());
+                        kafka.accessDenied(denied.get());
+                        return;
+                    }
+                    health.kafkaFailing(LoopBackoff.describe(e));
+                    rewind();
+                    backoff.failed("reading the region and results topics", e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            health.stoppedUnlessAlready(running ? "interrupted" : "closed");
+            try {
+                consumer.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the job store sink's consumer: {}", e.toString());
+            }
+        }
+    }
+
+    private void write(ConsumerRecords<String, byte[]> records) {
+        List<AcceptedJob> jobs = new ArrayList<>();
+        List<RecordedResult> results = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                if (record.topic().equals(Topics.RESULTS)) {
+                    ResultEvent event = RecordJson.read(record.value(), ResultEvent.class);
+                    if (event.id() != null) {
+                        results.add(new RecordedResult(event, record.partition(), record.offset(), record.timestamp()));
+                    }
+                } else {
+                    JobRecord job = RecordJson.read(record.value(), JobRecord.class);
+                    jobs.add(new AcceptedJob(job, record.topic(), record.partition(), record.offset()));
+                }
+            } catch (IOException | RuntimeException e) {
+                // A poison record: the worker dead-letters it and writes its failed outcome; here it has no job to store.
+                skipped.increment();
+                LOG.warn("job store sink: skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+            }
+        }
+        store.write(jobs, results);
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> offsetsAfter(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> of = records.records(partition);
+            offsets.put(partition, new OffsetAndMetadata(of.get(of.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    /** Back to the committed offsets (the start of the batch that failed), or the beginning when none. */
+    private void rewind() {
+        try {
+            Set<TopicPartition> assigned = consumer.assignment();
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, Duration.ofSeconds(5));
+            for (TopicPartition partition : assigned) {
+                OffsetAndMetadata at = committed.get(partition);
+                if (at == null) {
+                    consumer.seekToBeginning(List.of(partition));
+                } else {
+                    consumer.seek(partition, at.offset());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("job store sink: could not rewind yet ({}); the next turn tries again", e.toString());
+        }
+    }
+
+    private void updateLag() {
+        for (TopicPartition partition : consumer.assignment()) {
+            OptionalLong behind = consumer.currentLag(partition);
+            if (behind.isPresent()) {
+                lag.put(partition, behind.getAsLong());
+            }
+        }
+    }
+
+    /**
+     * Tells the store, once a second, which region partitions are read to their end: a claim older
+     * than that whose record is not in the store never reached Kafka (see docs/job-store.md).
+     */
+    private void recordProgress(Instant pollStarted) {
+        long now = System.nanoTime();
+        if (now - nextProgress < 0) {
+            return;
+        }
+        nextProgress = now + PROGRESS_EVERY_NANOS;
+        Map<String, List<Integer>> caughtUp = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            if (partition.topic().equals(Topics.RESULTS)) {
+                continue;
+            }
+            OptionalLong behind = consumer.currentLag(partition);
+            if (behind.isPresent() && behind.getAsLong() == 0) {
+                caughtUp.computeIfAbsent(partition.topic(), t -> new ArrayList<>()).add(partition.partition());
+            }
+        }
+        Instant upTo = pollStarted.minus(PROGRESS_MARGIN);
+        caughtUp.forEach((topic, partitions) -> store.recordProgress(topic, partitions, upTo));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(5000);
+    }
+}
