@@ -344,6 +344,64 @@ let storeCluster, runtimeRole;
     for (const [t, op] of [[TOPIC_JOBS, "Read"], [TOPIC_RESULTS, "Read"], [TOPIC_DLQ, "Write"]]) if (!has("topic", t, op)) fail(tree, `scheduler lacks ${op} on ${t}`);
     if (!has("group", INTAKE_GROUP, "Read")) fail(tree, `scheduler lacks Read on group ${INTAKE_GROUP}`);
     if (!has("topic", REGION_PREFIX, "Write", "prefix") || !has("topic", REGION_PREFIX, "Read", "prefix")) fail(tree, `scheduler lacks Write/Read on ${REGION_PREFIX}*`);
+    if (!has("group", STORE.sinkGroup, "Read")) fail(tree, `scheduler lacks Read on group ${STORE.sinkGroup} (the job store's sink)`);
+
+    // Replicas: at least two, owned by the HorizontalPodAutoscaler, one kept through disruptions.
+    const hpa = only(objects, "HorizontalPodAutoscaler", tree);
+    const pdb = only(objects, "PodDisruptionBudget", tree);
+    if (dep.spec.replicas !== undefined) fail(tree, "the Deployment sets replicas: every apply would undo the HorizontalPodAutoscaler's choice");
+    if (hpa) {
+      if (hpa.spec.scaleTargetRef.kind !== "Deployment" || hpa.spec.scaleTargetRef.name !== dep.metadata.name) fail(tree, "the HorizontalPodAutoscaler does not scale the scheduler's Deployment");
+      if (!(hpa.spec.minReplicas >= 2)) fail(tree, `HorizontalPodAutoscaler minReplicas ${hpa.spec.minReplicas}: the scheduler runs at least two replicas`);
+      if (!(hpa.spec.maxReplicas >= hpa.spec.minReplicas)) fail(tree, "HorizontalPodAutoscaler maxReplicas < minReplicas");
+      if (!(hpa.spec.metrics ?? []).some((m) => m.type === "Resource" && m.resource?.name === "cpu")) fail(tree, "HorizontalPodAutoscaler does not follow CPU");
+      if (pdb && !(pdb.spec.minAvailable >= 1 && pdb.spec.minAvailable < hpa.spec.minReplicas)) fail(tree, "PodDisruptionBudget minAvailable must be >= 1 and below the HorizontalPodAutoscaler's minimum (or no node could ever be drained)");
+    }
+    const podLabels = dep.spec.template.metadata.labels;
+    if (pdb && !Object.entries(pdb.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v)) fail(tree, "PodDisruptionBudget does not select the scheduler's pods");
+    for (const w of Object.values(trees).flat().filter((o) => o.kind === "PodDisruptionBudget" && o !== pdb)) {
+      if (Object.entries(w.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v)) fail(tree, `PodDisruptionBudget ${w.metadata.name} also selects the scheduler's pods`);
+    }
+
+    // The job store: --job-store-config is a mounted ConfigMap of this tree; url to the Cluster's
+    // primary with TLS verified against its CA; credentials from Secrets through the environment.
+    const podSpec = dep.spec.template.spec;
+    const storeConfig = flag(args, "--job-store-config");
+    const from = storeConfig && mountedFrom(podSpec, c, storeConfig);
+    const cm = from?.volume?.configMap && objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === from.volume.configMap.name);
+    const text = cm?.data?.[keyOf(from.volume.configMap, from.name)];
+    if (text === undefined) fail(tree, `--job-store-config ${storeConfig} is not a file of a ConfigMap of the tree mounted in the pod`);
+    else if (storeCluster) {
+      const props = properties(text);
+      const cluster = storeCluster.metadata.name;
+      for (const k of ["user", "password", "migration-user", "migration-password"]) if (props[k] !== undefined) fail(tree, `job store config holds \`${k}\`: credentials come from Secrets through the environment`);
+      const url = props.url?.match(/^jdbc:postgresql:\/\/([^/:?@]+)(?::(\d+))?\/([^?]+)(?:\?(.*))?$/);
+      if (!url) fail(tree, `job store url ${props.url} is not jdbc:postgresql://host[:port]/database?...`);
+      else {
+        const [, host, port, database, query] = url;
+        const params = new URLSearchParams(query ?? "");
+        if (host !== `${cluster}-rw` && !host.startsWith(`${cluster}-rw.edge-dispatcher`)) fail(tree, `job store host ${host} is not ${cluster}-rw (the primary)`);
+        if ((port ?? "5432") !== "5432") fail(tree, `job store port ${port}, CloudNativePG serves 5432`);
+        if (database !== storeCluster.spec.bootstrap?.initdb?.database) fail(tree, `job store database ${database}, the Cluster bootstraps ${storeCluster.spec.bootstrap?.initdb?.database}`);
+        if (params.has("user") || params.has("password")) fail(tree, "job store url carries credentials");
+        if (params.get("sslmode") !== "verify-full") fail(tree, `job store sslmode ${params.get("sslmode")}: verify-full (TLS, CA and host name checked)`);
+        const ca = params.get("sslrootcert") && mountedFrom(podSpec, c, params.get("sslrootcert"));
+        if (ca?.volume?.secret?.secretName !== `${cluster}-ca` || keyOf(ca.volume.secret, ca.name) !== "ca.crt") fail(tree, `job store sslrootcert ${params.get("sslrootcert")} is not ca.crt of Secret ${cluster}-ca mounted in the pod`);
+      }
+    }
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+    const fromSecret = (name, secret, key) => {
+      const ref = env[name]?.valueFrom?.secretKeyRef;
+      if (!ref || ref.name !== secret || ref.key !== key) fail(tree, `${name} is not key ${key} of Secret ${secret}`);
+    };
+    if (runtimeRole) {
+      fromSecret(STORE.env[0], runtimeRole.passwordSecret?.name, "username");
+      fromSecret(STORE.env[1], runtimeRole.passwordSecret?.name, "password");
+    }
+    if (storeCluster) {
+      fromSecret(STORE.env[2], `${storeCluster.metadata.name}-app`, "username");
+      fromSecret(STORE.env[3], `${storeCluster.metadata.name}-app`, "password");
+    }
   }
 }
 { // kafka
