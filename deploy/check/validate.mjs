@@ -430,17 +430,20 @@ let storeCluster, runtimeRole;
 { // monitoring: metric names registered in the code (MonitoringMetricsTest checks them on a running system)
   const tree = "deploy/monitoring";
   const text = JSON.stringify(trees[tree] ?? []);
-  const code = fs.readdirSync(path.join(root, "modules"), { recursive: true })
-    .filter((f) => f.endsWith(".java") && f.includes(`src${path.sep}main`)).map((f) => read(`modules/${f}`)).join("\n");
   const used = new Set(text.match(/\bdispatcher_[a-z0-9_]+/g) ?? []);
   for (const name of used) {
     const base = name.replace(/_(seconds_bucket|seconds_count|seconds_sum|seconds_max|bucket|count|sum|max|total)$/, "");
-    if (!code.includes(`"${base}"`)) fail(tree, `metric ${name} (${base}) is not registered anywhere in the code`);
+    if (inCode(base)) continue;
+    if (STORE.metrics.includes(base)) notes.push(`metric ${name} (${base}): not in the code on this branch yet (issue 16, the job store)`);
+    else fail(tree, `metric ${name} (${base}) is not registered anywhere in the code`);
   }
-  for (const m of ["dispatcher_deliveries_total", "dispatcher_attempt_seconds_bucket", "dispatcher_partition_lag", "dispatcher_in_flight", "dispatcher_poison_records_total"]) {
-    if (!used.has(m)) fail(tree, `${m} is not used (deliveries by outcome, latency, lag, in-flight, DLQ)`);
+  for (const m of ["dispatcher_deliveries_total", "dispatcher_attempt_seconds_bucket", "dispatcher_partition_lag", "dispatcher_in_flight", "dispatcher_poison_records_total",
+    "dispatcher_store_up", "dispatcher_store_sink_lag_records", "dispatcher_store_partitions_ahead_days", "dispatcher_store_claim_recoveries_total"]) {
+    if (!used.has(m)) fail(tree, `${m} is not used (deliveries by outcome, latency, lag, in-flight, DLQ; the job store's health, sink lag, partitions ahead, claim recoveries)`);
   }
-  for (const job of ["edge-dispatcher-workers", "edge-dispatcher-scheduler"]) if (!text.includes(job)) fail(tree, `no scrape job ${job}`);
+  const scrape = (trees[tree] ?? []).find((o) => o.kind === "ConfigMap" && o.data?.["prometheus.yml"]);
+  const jobs = scrape ? YAML.parse(scrape.data["prometheus.yml"]).scrape_configs.map((j) => j.job_name) : [];
+  for (const job of ["edge-dispatcher-workers", "edge-dispatcher-scheduler", "edge-store"]) if (!jobs.includes(job)) fail(tree, `no scrape job ${job}`);
 }
 
 for (const n of [...new Set(notes)]) console.log(`check-deploy: note: ${n}`);
