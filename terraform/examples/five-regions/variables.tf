@@ -47,3 +47,45 @@ variable "image" {
   type        = string
   default     = "edge-dispatcher:0.1.0-SNAPSHOT"
 }
+
+variable "job_store_mode" {
+  description = "\"cloudnativepg\": run the job store in the cluster (deploy/postgres; needs the CloudNativePG operator, the Barman Cloud Plugin and the postgresql-minimal-trixie ClusterImageCatalog); \"external\": use an existing PostgreSQL, job_store_external."
+  type        = string
+  default     = "cloudnativepg"
+}
+
+variable "job_store_external" {
+  description = "An existing PostgreSQL (job_store_mode = \"external\"): jdbc_url without credentials and with sslmode=verify-full, the names of the Secrets (created out of band) of the runtime role and of the schema owner (keys username, password; migration_secret null if there is one role only), and of the server's CA. See modules/job-store."
+  type = object({
+    jdbc_url         = string
+    runtime_secret   = string
+    migration_secret = optional(string)
+    ca_secret        = string
+    ca_key           = optional(string, "ca.crt")
+  })
+  default = null
+}
+
+variable "job_store_backup_destination_path" {
+  description = "In-cluster store: where its backups go, e.g. s3://my-bucket/edge-store/."
+  type        = string
+  default     = null
+}
+
+variable "job_store_backup_endpoint_url" {
+  description = "In-cluster store: endpoint of an S3-compatible object store other than AWS (null: AWS)."
+  type        = string
+  default     = null
+}
+
+variable "job_store_backup_credentials_secret" {
+  description = "In-cluster store: Secret with ACCESS_KEY_ID and ACCESS_SECRET_KEY for the object store, created out of band; null: workload identity."
+  type        = string
+  default     = "edge-store-backup-s3"
+}
+
+variable "job_store_storage_size" {
+  description = "In-cluster store: data volume per PostgreSQL instance."
+  type        = string
+  default     = "50Gi"
+}

@@ -101,3 +101,20 @@ run "one_region_changes_only_its_own_keys" {
     error_message = "mumbai's ACL keys are its own"
   }
 }
+
+run "scheduler_acls_match_deploy_scheduler" {
+  command = plan
+
+  assert {
+    condition     = output.scheduler_acls["Group/edge-dispatcher-scheduler-store/Read"].pattern == "Literal"
+    error_message = "the job store's sink group (edge-dispatcher-scheduler-store) is readable"
+  }
+  assert {
+    condition     = output.scheduler_acls["Group/edge-dispatcher-workers-/Describe"].pattern == "Prefixed"
+    error_message = "the status page can read the workers' groups' offsets"
+  }
+  assert {
+    condition     = length([for k, a in output.scheduler_acls : k if a.resource_type == "Group" && a.operation == "Read"]) == 2
+    error_message = "the scheduler reads only its intake and store-sink groups"
+  }
+}
