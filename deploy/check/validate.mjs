@@ -344,7 +344,7 @@ let storeCluster, runtimeRole;
     for (const [t, op] of [[TOPIC_JOBS, "Read"], [TOPIC_RESULTS, "Read"], [TOPIC_DLQ, "Write"]]) if (!has("topic", t, op)) fail(tree, `scheduler lacks ${op} on ${t}`);
     if (!has("group", INTAKE_GROUP, "Read")) fail(tree, `scheduler lacks Read on group ${INTAKE_GROUP}`);
     if (!has("topic", REGION_PREFIX, "Write", "prefix") || !has("topic", REGION_PREFIX, "Read", "prefix")) fail(tree, `scheduler lacks Write/Read on ${REGION_PREFIX}*`);
-    if (!has("group", STORE.sinkGroup, "Read")) fail(tree, `scheduler lacks Read on group ${STORE.sinkGroup} (the job store's sink)`);
+    if (!has("group", STORE.sinkGroup, "Read", "prefix")) fail(tree, `scheduler lacks Read on group ${STORE.sinkGroup} (the job store's sink)`);
 
     // Replicas: at least two, owned by the HorizontalPodAutoscaler, one kept through disruptions.
     const hpa = only(objects, "HorizontalPodAutoscaler", tree);

@@ -42,8 +42,8 @@ locals {
       { resource_type = "Topic", resource_name = "webhooks.dlq", pattern = "Literal", operation = "Write" },
       # The status page reads each region's committed offsets (lag).
       { resource_type = "Group", resource_name = "edge-dispatcher-workers-", pattern = "Prefixed", operation = "Describe" },
-      # The job store's sink: one consumer group across the scheduler replicas.
-      { resource_type = "Group", resource_name = "edge-dispatcher-scheduler-store", pattern = "Literal", operation = "Read" },
+      # The job store's sink: one consumer group across the scheduler replicas, named after the store.
+      { resource_type = "Group", resource_name = "edge-dispatcher-scheduler-store", pattern = "Prefixed", operation = "Read" },
     ] : "${a.resource_type}/${a.resource_name}/${a.operation}" => a
   }
 }

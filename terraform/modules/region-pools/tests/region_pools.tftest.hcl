@@ -106,7 +106,7 @@ run "scheduler_acls_match_deploy_scheduler" {
   command = plan
 
   assert {
-    condition     = output.scheduler_acls["Group/edge-dispatcher-scheduler-store/Read"].pattern == "Literal"
+    condition     = output.scheduler_acls["Group/edge-dispatcher-scheduler-store/Read"].pattern == "Prefixed"
     error_message = "the job store's sink group (edge-dispatcher-scheduler-store) is readable"
   }
   assert {

@@ -49,10 +49,13 @@ public final class IntakeBenchmark {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         Path dataDir = Files.createTempDirectory("intake-bench");
         System.out.printf("# intake benchmark: %d jobs per throughput phase, single POSTs at %d/s for %d s%n", jobs, rate, seconds);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
+                dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresServer postgres =
+                        dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0)) {
             RegionResolver resolver = RegionResolver.builder().noGeoLocator("explicit regions only").build();
             try (SchedulerService scheduler = SchedulerService.start(
-                    SchedulerConfig.defaults(broker.bootstrapServers(), resolver).withPort(0))) {
+                    SchedulerConfig.defaults(broker.bootstrapServers(), resolver, dev.edgedispatcher.store.JobStoreConfig.of(
+                            postgres.database("bench").asProperties())).withPort(0))) {
                 String base = "http://127.0.0.1:" + scheduler.port();
                 // Warm-up: JIT and connections, not measured.
                 producerCeiling(broker.bootstrapServers(), jobs / 4);

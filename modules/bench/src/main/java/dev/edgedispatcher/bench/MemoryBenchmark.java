@@ -67,7 +67,10 @@ public final class MemoryBenchmark {
             }
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             RegionResolver resolver = RegionResolver.builder().noGeoLocator("explicit regions only").build();
-            try (SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withPort(0),
+            try (dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresServer postgres =
+                        dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0);
+                    SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver,
+                            dev.edgedispatcher.store.JobStoreConfig.of(postgres.database("bench").asProperties())).withPort(0),
                     metrics);
                     WorkerService workers = WorkerService.start(WorkerConfig.defaults(bootstrap, EnumSet.allOf(Region.class),
                             Accounts.withDefault("bench"), List.of(Cidr.parse("127.0.0.0/8"))), metrics)) {
