@@ -35,7 +35,8 @@ CREATE INDEX jobs_not_final ON jobs (region, state) WHERE state IN ('queued', 'i
 CREATE INDEX jobs_retries ON jobs (retry_of) WHERE retry_of IS NOT NULL;
 
 -- One row per attempt (attempt events, and the last attempt a final event carries), keyed by
--- where its results record is: applied twice, it is one row.
+-- where its results record is: applied twice, it is one row. A worker's 'started' event is a row
+-- with started = true (it makes the job in flight even when read before the job's own record).
 CREATE TABLE attempts (
     job_id            text        NOT NULL,
     recorded_at       timestamptz NOT NULL,
@@ -49,6 +50,7 @@ CREATE TABLE attempts (
     reason            text,
     started_at        text,
     duration_ms       bigint,
+    started           boolean     NOT NULL DEFAULT false,
     PRIMARY KEY (recorded_at, results_partition, results_offset)
 ) PARTITION BY RANGE (recorded_at);
 CREATE INDEX attempts_by_job ON attempts (job_id);

@@ -428,7 +428,7 @@ public final class JobStore implements AutoCloseable {
         Map<String, ArrayNode> attempts = new HashMap<>();
         Instant earliest = rows.stream().map(JobRow::acceptedAt).min(Instant::compareTo).orElseThrow().minus(SKEW);
         try (PreparedStatement s = c.prepareStatement("SELECT job_id, url, target, attempt, outcome, status, reason,"
-                + " started_at, duration_ms FROM attempts WHERE job_id = ANY(?) AND recorded_at >= ?"
+                + " started_at, duration_ms FROM attempts WHERE job_id = ANY(?) AND recorded_at >= ? AND NOT started"
                 + " ORDER BY recorded_at, results_partition, results_offset")) {
             Array ids = c.createArrayOf("text", rows.stream().map(JobRow::id).distinct().toArray());
             s.setArray(1, ids);

@@ -103,6 +103,15 @@ final class SinkWriter {
                             ids.add(event.id());
                             if (ResultEvent.STARTED.equals(event.type())) {
                                 started.add(event.id());
+                                try (PreparedStatement begun = c.prepareStatement("INSERT INTO attempts (job_id, recorded_at,"
+                                        + " results_partition, results_offset, started) VALUES (?, ?, ?, ?, true)"
+                                        + " ON CONFLICT DO NOTHING")) {
+                                    begun.setString(1, event.id());
+                                    begun.setTimestamp(2, Timestamp.from(at));
+                                    begun.setInt(3, result.partition());
+                                    begun.setLong(4, result.offset());
+                                    begun.executeUpdate();
+                                }
                             }
                             for (ResultEvent attempt : event.attemptsRecorded()) {
                                 attempts.setString(1, event.id());
@@ -169,9 +178,10 @@ final class SinkWriter {
                          WHERE job_id IN (SELECT id FROM ids) AND recorded_at >= ?
                          ORDER BY job_id, recorded_at, results_partition, results_offset),
                 att AS (SELECT DISTINCT ON (job_id) job_id, outcome FROM attempts
-                         WHERE job_id IN (SELECT id FROM ids) AND recorded_at >= ?
+                         WHERE job_id IN (SELECT id FROM ids) AND recorded_at >= ? AND NOT started
                          ORDER BY job_id, recorded_at DESC, results_partition DESC, results_offset DESC),
-                st AS (SELECT DISTINCT unnest(?::text[]) AS id),
+                st AS (SELECT DISTINCT job_id AS id FROM attempts
+                        WHERE job_id IN (SELECT id FROM ids) AND recorded_at >= ? AND started),
                 change AS (SELECT ids.id, fin.state AS fin_state, fin.delivered_by, fin.reason, fin.recorded_at,
                                   att.outcome, att.job_id IS NOT NULL OR st.id IS NOT NULL AS began
                              FROM ids LEFT JOIN fin ON fin.job_id = ids.id LEFT JOIN att ON att.job_id = ids.id
@@ -196,7 +206,7 @@ final class SinkWriter {
             s.setArray(1, c.createArrayOf("text", ids.toArray()));
             s.setTimestamp(2, from);
             s.setTimestamp(3, from);
-            s.setArray(4, c.createArrayOf("text", started.toArray()));
+            s.setTimestamp(4, from);
             s.setTimestamp(5, Timestamp.from(since.minus(LOOK_BACK)));
             s.executeUpdate();
         }

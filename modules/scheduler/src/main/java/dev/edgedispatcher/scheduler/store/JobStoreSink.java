@@ -73,6 +73,8 @@ public final class JobStoreSink implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String storeProblem;
     private long nextProgress;
+    private long nextProbe;
+    private static final long PROBE_EVERY_MS = 2_000;
 
     public JobStoreSink(KafkaConnection kafka, JobStore store, MeterRegistry metrics, String clientId) {
         this.kafka = kafka;
@@ -154,7 +156,7 @@ public final class JobStoreSink implements AutoCloseable {
                 try {
                     Instant pollStarted = Instant.now();
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
-                    health.kafkaOk();
+                    probeKafka();
                     if (!records.isEmpty()) {
                         write(records);
                         consumer.commitSync(offsetsAfter(records));
@@ -197,6 +199,25 @@ public final class JobStoreSink implements AutoCloseable {
                 LOG.debug("closing the job store sink's consumer: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * A poll does not fail while Kafka is away; asking for end offsets (or metadata, before any
+     * partition is assigned) does, every {@value #PROBE_EVERY_MS} ms, so health tells the truth.
+     */
+    private void probeKafka() {
+        long now = System.nanoTime();
+        if (now - nextProbe < 0) {
+            return;
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            consumer.partitionsFor(Topics.RESULTS, Duration.ofSeconds(2));
+        } else {
+            consumer.endOffsets(assigned, Duration.ofSeconds(2));
+        }
+        health.kafkaOk();
+        nextProbe = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_EVERY_MS);
     }
 
     private void write(ConsumerRecords<String, byte[]> records) {

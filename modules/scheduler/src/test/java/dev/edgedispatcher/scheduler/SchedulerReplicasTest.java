@@ -1,0 +1,116 @@
+package dev.edgedispatcher.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.ResultEvent;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
+import dev.edgedispatcher.embeddedkafka.TopicContents;
+import dev.edgedispatcher.store.JobStoreConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Two scheduler replicas against one Kafka cluster and one job store: each answers for the other's jobs; an id is published once. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class SchedulerReplicasTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static SchedulerService replica(JobStoreConfig store) throws Exception {
+        return SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withJobStore(store).withPort(0));
+    }
+
+    private static HttpResponse<String> post(SchedulerService replica, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + "/v1/jobs"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(SchedulerService replica, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aJobAcceptedByOneIsReadFromTheOtherAndOneIdSentToBothIsPublishedOnce() throws Exception {
+        JobStoreConfig store = TestStores.fresh();
+        try (SchedulerService first = replica(store); SchedulerService second = replica(store);
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(
+                        KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "replicas-test"))) {
+            String id = "replica-" + UUID.randomUUID();
+            HttpResponse<String> accepted = post(first, "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=mumbai\"}");
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "mumbai",
+                    "delivered", "primary", List.of(), null)))).get();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                HttpResponse<String> status = get(second, "/v1/jobs/" + id);
+                assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+                assertThat(JSON.readTree(status.body()).get("state").asText()).isEqualTo("delivered");
+            });
+            // A repeat to the other replica: answered as a repeat, nothing published.
+            HttpResponse<String> repeat = post(second, "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=mumbai\"}");
+            assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(202);
+            assertThat(JSON.readTree(repeat.body()).get("duplicate").asBoolean()).isTrue();
+
+            // Twenty ids, each sent to both replicas at the same moment.
+            List<String> ids = new ArrayList<>();
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String raced = "race-" + i + "-" + UUID.randomUUID();
+                ids.add(raced);
+                String body = "{\"id\": \"" + raced + "\", \"url\": \"https://example.com/r#er=singapore\"}";
+                for (SchedulerService replica : List.of(first, second)) {
+                    answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port()
+                            + "/v1/jobs")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+            }
+            int accepts = 0;
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get();
+                JsonNode document = JSON.readTree(response.body());
+                if (response.statusCode() == 202) {
+                    accepts += document.path("duplicate").asBoolean() ? 0 : 1;
+                } else {
+                    // The loser of a race may be told to ask again: never a second publish.
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                    assertThat(document.get("error").asText()).isEqualTo("in_doubt");
+                    assertThat(document.get("id").asText()).isIn(ids);
+                }
+            }
+            assertThat(accepts).isEqualTo(20);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                var records = TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.SINGAPORE));
+                for (String raced : ids) {
+                    assertThat(records.stream().filter(record -> raced.equals(record.key())).count()).as(raced).isEqualTo(1);
+                }
+            });
+            // Every one of them, asked again on either replica, is a repeat.
+            for (String raced : ids) {
+                HttpResponse<String> again = post(second, "{\"id\": \"" + raced + "\", \"url\": \"https://example.com/r#er=singapore\"}");
+                assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+                assertThat(JSON.readTree(again.body()).get("duplicate").asBoolean()).isTrue();
+            }
+        }
+    }
+}
