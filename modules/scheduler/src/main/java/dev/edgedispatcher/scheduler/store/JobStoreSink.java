@@ -82,6 +82,9 @@ public final class JobStoreSink implements AutoCloseable {
         Map<String, Object> settings = new HashMap<>(KafkaClientSettings.consumer(kafka, group(store), clientId));
         settings.putIfAbsent("max.poll.records", 2000);
         this.consumer = new KafkaConsumer<>(settings);
+        // nanoTime may be negative: the first probe and progress are due now, not at an origin of 0.
+        this.nextProbe = System.nanoTime();
+        this.nextProgress = System.nanoTime();
         this.thread = new Thread(this::run, "job-store-sink");
         this.thread.setDaemon(true);
         this.batches = Counter.builder("dispatcher_store_sink_batches").description("batches the sink wrote to the job store")
