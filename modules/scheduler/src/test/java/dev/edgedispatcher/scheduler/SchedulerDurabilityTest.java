@@ -65,6 +65,9 @@ class SchedulerDurabilityTest {
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
                 SchedulerService scheduler = startScheduler(broker.bootstrapServers(), store)) {
+            // The first scheduler may have stopped before its sink stored the job: the second one's
+            // sink catches up from Kafka.
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> status(scheduler, "restart-1"));
             JsonNode status = status(scheduler, "restart-1");
             assertThat(status.get("state").asText()).isEqualTo("queued");
             assertThat(status.get("region").asText()).isEqualTo("frankfurt");
