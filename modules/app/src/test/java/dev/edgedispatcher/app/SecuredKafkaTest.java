@@ -128,8 +128,11 @@ class SecuredKafkaTest {
         acls.add(allow(user, ResourceType.GROUP, "edge-dispatcher-intake", AclOperation.READ));
         acls.add(allow(user, ResourceType.TOPIC, Topics.RESULTS, AclOperation.READ));
         acls.add(allow(user, ResourceType.TOPIC, Topics.DLQ, AclOperation.WRITE));
+        // The job store's sink: its group is named after the store, granted by prefix.
+        acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, "edge-dispatcher-scheduler-store", PatternType.PREFIXED),
+                new AccessControlEntry("User:" + user, "*", AclOperation.READ, AclPermissionType.ALLOW)));
         for (Region region : Region.values()) {
-            // The status index reads accepted jobs back from the region topics.
+            // The job store's sink reads accepted jobs from the region topics.
             acls.add(allow(user, ResourceType.TOPIC, Topics.region(region), AclOperation.READ));
             if (writable.contains(region)) {
                 acls.add(allow(user, ResourceType.TOPIC, Topics.region(region), AclOperation.WRITE));
@@ -175,8 +178,10 @@ class SecuredKafkaTest {
 
     private static ChildProcess scheduler(String name, Path kafkaConfig, int httpPort) throws Exception {
         Path noGeoIp = Files.createDirectories(dir.resolve("no-geoip"));
+        Path store = TestJobStores.newStoreFile(Files.createDirectories(dir.resolve("store-" + name)));
         return ChildProcess.dispatcher(name, logDir.resolve(name + ".log"), 256, "scheduler",
                 "--bootstrap", broker.bootstrapServers(), "--kafka-config", kafkaConfig.toString(),
+                "--job-store-config", store.toString(),
                 "--region-partitions", String.valueOf(REGION_PARTITIONS),
                 "--port", String.valueOf(httpPort), "--geoip-dir", noGeoIp.toString());
     }

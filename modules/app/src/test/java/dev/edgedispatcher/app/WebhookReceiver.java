@@ -39,6 +39,13 @@ final class WebhookReceiver implements AutoCloseable {
         return Set.copyOf(seen.keySet());
     }
 
+    /** How many requests each webhook id arrived with. */
+    Map<String, Integer> counts() {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        seen.forEach((id, n) -> counts.put(id, n.get()));
+        return counts;
+    }
+
     @Override
     public void close() throws Exception {
         vertx.close().await(10, TimeUnit.SECONDS);

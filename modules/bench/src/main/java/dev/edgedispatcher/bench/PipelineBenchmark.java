@@ -88,6 +88,10 @@ public final class PipelineBenchmark {
             arrivals.awaitCount("w", 10_000, Duration.ofMinutes(3));
 
             long cpuBefore = ProcessCpu.millis(up.pid());
+            // up's own job store, when it runs one (PostgreSQL's processes are not up's children).
+            Path postgresData = work.resolve("data").resolve("postgres");
+            boolean ownStore = Files.exists(postgresData.resolve("postmaster.pid"));
+            long postgresBefore = ownStore ? PostgresCpu.millis(postgresData) : 0;
             long[] workerCpuBefore = new long[workers.size()];
             for (int i = 0; i < workers.size(); i++) {
                 workerCpuBefore[i] = ProcessCpu.millis(workers.get(i).pid());
@@ -106,6 +110,12 @@ public final class PipelineBenchmark {
                     cpu / 1000.0, cpu / 1000.0 / ((System.nanoTime() - start) / 1e9), (System.nanoTime() - start) / 1e9,
                     cpu * 1000.0 / jobs);
             double wall = (System.nanoTime() - start) / 1e9;
+            if (ownStore) {
+                long postgres = PostgresCpu.millis(postgresData) - postgresBefore;
+                System.out.printf("  PostgreSQL (up's job store) CPU over the phase: %.1f s = %.2f cores, %.0f us per job;"
+                        + " up and PostgreSQL together %.0f us per job%n", postgres / 1000.0, postgres / 1000.0 / wall,
+                        postgres * 1000.0 / jobs, (cpu + postgres) * 1000.0 / jobs);
+            }
             for (int i = 0; i < workers.size(); i++) {
                 long used = ProcessCpu.millis(workers.get(i).pid()) - workerCpuBefore[i];
                 System.out.printf("  worker process %d CPU over the phase: %.1f s = %.2f cores%n", i + 1, used / 1000.0,
@@ -120,7 +130,7 @@ public final class PipelineBenchmark {
             CpuSplit.print(jfr);
 
             // Latency is measured at a steady state: first let up finish what the throughput
-            // phases left (status index catching up, GC of their garbage, JIT).
+            // phases left (the store's sink catching up, GC of their garbage, JIT).
             System.out.printf("settled before the latency phases: %s%n", settle(up.pid()));
             for (int perSecond : new int[] {500, 1000}) {
                 // The floor: the same open-loop client posting straight to nginx (no dispatcher).

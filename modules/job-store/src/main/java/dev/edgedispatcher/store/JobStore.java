@@ -89,7 +89,8 @@ public final class JobStore implements AutoCloseable {
         hikari.setInitializationFailTimeout(30_000);
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         hikari.addDataSourceProperty("connectTimeout", "3");
-        hikari.addDataSourceProperty("socketTimeout", "30");
+        // A hung server (frozen, partitioned) ends a call after this; callers answer 503 sooner (5 s).
+        hikari.addDataSourceProperty("socketTimeout", "10");
         hikari.addDataSourceProperty("ApplicationName", "edge-dispatcher-scheduler");
         config.driverProperties().forEach((key, value) -> hikari.addDataSourceProperty((String) key, value));
         hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));

@@ -162,7 +162,7 @@ public final class JobStoreSink implements AutoCloseable {
                     probeKafka();
                     if (!records.isEmpty()) {
                         write(records);
-                        consumer.commitSync(offsetsAfter(records));
+                        consumer.commitSync(offsetsAfter(records), Duration.ofSeconds(5));
                         batches.increment();
                     }
                     storeProblem = null;

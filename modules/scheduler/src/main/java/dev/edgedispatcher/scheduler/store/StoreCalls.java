@@ -26,9 +26,27 @@ public final class StoreCalls implements AutoCloseable {
                 });
     }
 
+    /**
+     * How long a caller waits for a store call: a store that hangs (frozen, partitioned) is answered
+     * 503 after this, while the call itself ends at the driver's socket timeout.
+     */
+    public static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     public <T> CompletableFuture<T> call(Supplier<T> call) {
         try {
-            return CompletableFuture.supplyAsync(call, executor);
+            CompletableFuture<T> result = new CompletableFuture<>();
+            CompletableFuture.supplyAsync(call, executor).whenComplete((value, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error instanceof java.util.concurrent.CompletionException c
+                            && c.getCause() != null ? c.getCause() : error);
+                } else {
+                    result.complete(value);
+                }
+            });
+            java.util.concurrent.CompletableFuture.delayedExecutor(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> result.completeExceptionally(new StoreUnavailableException(
+                            "the job store did not answer within " + CALL_TIMEOUT.toSeconds() + " s", null)));
+            return result;
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new StoreUnavailableException(
                     "the job store is not keeping up: " + executor.getQueue().size() + " calls waiting", e));
