@@ -54,6 +54,11 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         return defaults(KafkaConnection.plaintext(bootstrapServers), resolver, null);
     }
 
+    /** As {@link #defaults(String, RegionResolver)}, against a cluster with client settings of its own. */
+    public static SchedulerConfig defaults(KafkaConnection kafka, RegionResolver resolver) {
+        return defaults(kafka, resolver, null);
+    }
+
     public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver, JobStoreConfig jobStore) {
         return defaults(KafkaConnection.plaintext(bootstrapServers), resolver, jobStore);
     }
