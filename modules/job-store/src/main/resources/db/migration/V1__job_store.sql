@@ -154,6 +154,24 @@ BEGIN
 END
 $$;
 
+-- claim_job() for many ids in one round trip: each id as claim_job() decides. The ids are taken in
+-- sorted order, so two replicas claiming overlapping sets take the per-id locks in the same order
+-- and never deadlock.
+CREATE FUNCTION claim_jobs(p_ids text[], p_accounts text[], p_topics text[], p_documents jsonb[], p_owner text,
+                           p_window interval, p_recover_after interval)
+    RETURNS TABLE (id text, outcome text, account text, document jsonb)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    i integer;
+BEGIN
+    FOR i IN SELECT o.i FROM unnest(p_ids) WITH ORDINALITY AS o(v, i) ORDER BY o.v LOOP
+        RETURN QUERY SELECT p_ids[i], c.outcome, c.account, c.document
+                       FROM claim_job(p_ids[i], p_accounts[i], p_topics[i], p_documents[i], p_owner, p_window,
+                                      p_recover_after) c;
+    END LOOP;
+END
+$$;
+
 -- Creates the day partitions from (today - keep_days) to (today + days_ahead) of every partitioned
 -- table and drops those entirely older than their retention. Runs with the owner's rights (the
 -- runtime role may not change the schema itself); one caller at a time (advisory lock).
@@ -211,6 +229,8 @@ BEGIN
         EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON job_claims TO %I', '${runtime_role}');
         EXECUTE format('GRANT EXECUTE ON FUNCTION claim_job(text, text, text, jsonb, text, interval, interval) TO %I',
                        '${runtime_role}');
+        EXECUTE format('GRANT EXECUTE ON FUNCTION claim_jobs(text[], text[], text[], jsonb[], text, interval, interval)'
+                       ' TO %I', '${runtime_role}');
         EXECUTE format('GRANT EXECUTE ON FUNCTION store_upkeep(integer, integer, integer) TO %I', '${runtime_role}');
     END IF;
 END

@@ -179,6 +179,60 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
+    /** One id to claim: its account, region topic and the accept document it will have. */
+    public record ClaimRequest(String id, String account, String topic, ObjectNode document) {
+    }
+
+    /**
+     * {@link #claim} for many ids in one round trip (one transaction): the outcomes in the order of
+     * {@code requests}. The ids must be distinct.
+     */
+    public List<ClaimOutcome> claimAll(List<ClaimRequest> requests, String owner) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        return timed("claim_batch", () -> {
+            try (Connection c = connection(); PreparedStatement s = c.prepareStatement("SELECT id, outcome, account,"
+                    + " document::text FROM claim_jobs(?, ?, ?, ?::jsonb[], ?, ?::interval, ?::interval)")) {
+                int n = requests.size();
+                String[] ids = new String[n];
+                String[] accounts = new String[n];
+                String[] topics = new String[n];
+                String[] documents = new String[n];
+                for (int i = 0; i < n; i++) {
+                    ClaimRequest request = requests.get(i);
+                    ids[i] = request.id();
+                    accounts[i] = request.account();
+                    topics[i] = request.topic();
+                    documents[i] = RecordJson.MAPPER.writeValueAsString(request.document());
+                }
+                s.setArray(1, c.createArrayOf("text", ids));
+                s.setArray(2, c.createArrayOf("text", accounts));
+                s.setArray(3, c.createArrayOf("text", topics));
+                s.setArray(4, c.createArrayOf("text", documents));
+                s.setString(5, owner);
+                s.setString(6, config.idempotencyWindow().toSeconds() + " seconds");
+                s.setString(7, config.claimRecoveryAfter().toSeconds() + " seconds");
+                Map<String, ClaimOutcome> byId = new HashMap<>(n * 2);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        ClaimOutcome.Kind kind = ClaimOutcome.Kind.valueOf(r.getString(2).toUpperCase(java.util.Locale.ROOT));
+                        if (kind == ClaimOutcome.Kind.RECOVERED) {
+                            claimRecoveries.increment();
+                        }
+                        byId.put(r.getString(1), new ClaimOutcome(kind, r.getString(3),
+                                (ObjectNode) RecordJson.MAPPER.readTree(r.getString(4))));
+                    }
+                }
+                List<ClaimOutcome> outcomes = new ArrayList<>(n);
+                for (String id : ids) {
+                    outcomes.add(byId.get(id));
+                }
+                return outcomes;
+            }
+        });
+    }
+
     /** Kafka acknowledged the record of a claimed id: repeats are answered as repeats at once. */
     public void confirmPublished(List<String> ids) {
         if (ids.isEmpty()) {

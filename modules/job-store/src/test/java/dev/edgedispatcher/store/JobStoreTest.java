@@ -161,6 +161,42 @@ class JobStoreTest {
     }
 
     @Test
+    void batchesOfClaimsFromReplicasAtOnceNeverDeadlockAndGiveEachIdOneClaim() throws Exception {
+        // Four "replicas" claim overlapping sets of 200 ids, in different orders, at the same moment.
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add("b" + i);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<ClaimOutcome>>> answers = new ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                List<String> mine = new ArrayList<>(ids.subList(r * 33, r * 33 + 200));
+                java.util.Collections.shuffle(mine, new java.util.Random(r));
+                String owner = "replica-" + r;
+                answers.add(pool.submit(() -> store.claimAll(mine.stream().map(id -> new JobStore.ClaimRequest(id, "acme",
+                        "webhooks.region.frankfurt", JsonNodeFactory.instance.objectNode().put("id", id))).toList(), owner)));
+            }
+            java.util.Map<ClaimOutcome.Kind, Integer> kinds = new java.util.EnumMap<>(ClaimOutcome.Kind.class);
+            int answered = 0;
+            for (Future<List<ClaimOutcome>> answer : answers) {
+                for (ClaimOutcome outcome : answer.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    kinds.merge(outcome.kind(), 1, Integer::sum);
+                    answered++;
+                }
+            }
+            assertThat(answered).isEqualTo(800);
+            // Each of the 299 distinct ids claimed once; every other answer is "ask again".
+            long distinct = java.util.stream.IntStream.range(0, 4).boxed()
+                    .flatMap(r -> ids.subList(r * 33, r * 33 + 200).stream()).distinct().count();
+            assertThat(kinds.get(ClaimOutcome.Kind.CLAIMED)).isEqualTo((int) distinct);
+            assertThat(kinds.get(ClaimOutcome.Kind.IN_DOUBT)).isEqualTo(800 - (int) distinct);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aClaimWhoseReplicaDiedAfterKafkaTookTheRecordIsARepeatOnceTheSinkHasIt() {
         ObjectNode document = JsonNodeFactory.instance.objectNode().put("id", "c2");
         assertThat(store.claim("c2", "default", "webhooks.region.frankfurt", document, "dead").kind())

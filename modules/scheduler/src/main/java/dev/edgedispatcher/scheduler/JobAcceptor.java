@@ -8,6 +8,7 @@ import dev.edgedispatcher.scheduler.explain.PolicyJson;
 import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.scheduler.store.ClaimBatcher;
 import dev.edgedispatcher.scheduler.store.InDoubtException;
 import dev.edgedispatcher.scheduler.store.RecentAccepts;
 import dev.edgedispatcher.scheduler.store.StoreCalls;
@@ -56,6 +57,7 @@ public final class JobAcceptor {
     private final JobPublisher publisher;
     private final JobStore store;
     private final StoreCalls calls;
+    private final ClaimBatcher claims;
     private final RecentAccepts recent;
     private final String owner;
     private final MeterRegistry metrics;
@@ -65,7 +67,8 @@ public final class JobAcceptor {
     private final Counter publishFailures;
 
     public JobAcceptor(RegionResolver resolver, JobPublisher publisher, JobStore store, StoreCalls calls,
-            RecentAccepts recent, String owner, MeterRegistry metrics) {
+            ClaimBatcher claims, RecentAccepts recent, String owner, MeterRegistry metrics) {
+        this.claims = claims;
         this.resolver = resolver;
         this.publisher = publisher;
         this.store = store;
@@ -102,8 +105,9 @@ public final class JobAcceptor {
                         System.currentTimeMillis()))
                 .thenCompose(record -> !job.idMayRepeat()
                         ? CompletableFuture.completedFuture(new Claimed(record, null))
-                        : calls.call(() -> new Claimed(record, store.claim(record.id(), account,
-                                Topics.region(Region.fromWireName(record.region()).orElseThrow()), acceptDocument(record), owner))))
+                        : claims.claim(new JobStore.ClaimRequest(record.id(), account,
+                                Topics.region(Region.fromWireName(record.region()).orElseThrow()), acceptDocument(record)))
+                                .thenApply(claim -> new Claimed(record, claim)))
                 .thenCompose(claimed -> {
                     ClaimOutcome claim = claimed.claim();
                     if (claim != null && !claim.mayPublish()) {
@@ -122,7 +126,7 @@ public final class JobAcceptor {
                             throw error instanceof CompletionException c ? c : new CompletionException(error);
                         }
                         if (claim != null) {
-                            calls.fireAndForget(() -> store.confirmPublished(List.of(job.id())));
+                            claims.confirm(job.id());
                         }
                         return new Published(claimed.record(), metadata);
                     });

@@ -9,6 +9,7 @@ import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
 import dev.edgedispatcher.scheduler.intake.KafkaIntake;
 import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
+import dev.edgedispatcher.scheduler.store.ClaimBatcher;
 import dev.edgedispatcher.scheduler.store.JobReads;
 import dev.edgedispatcher.scheduler.store.JobStoreSink;
 import dev.edgedispatcher.scheduler.store.RecentAccepts;
@@ -53,6 +54,7 @@ public final class SchedulerService implements AutoCloseable {
     private final JobStoreSink sink;
     private final StoreHealth storeHealth;
     private final StoreCalls calls;
+    private final ClaimBatcher claims;
     private final KafkaIntake intake;
     private final KafkaClusterProbe probe;
     private final RegionLag regionLag;
@@ -61,7 +63,7 @@ public final class SchedulerService implements AutoCloseable {
     private final Replayer replayer;
 
     private SchedulerService(Vertx vertx, JobPublisher publisher, JobStore store, JobStoreSink sink, StoreHealth storeHealth,
-            StoreCalls calls, KafkaIntake intake, KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port,
+            StoreCalls calls, ClaimBatcher claims, KafkaIntake intake, KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port,
             Replayer replayer) {
         this.replayer = replayer;
         this.vertx = vertx;
@@ -70,6 +72,7 @@ public final class SchedulerService implements AutoCloseable {
         this.sink = sink;
         this.storeHealth = storeHealth;
         this.calls = calls;
+        this.claims = claims;
         this.intake = intake;
         this.probe = probe;
         this.regionLag = regionLag;
@@ -103,7 +106,8 @@ public final class SchedulerService implements AutoCloseable {
         ProducerHealth producerHealth = new ProducerHealth(probe);
         JobPublisher publisher = new JobPublisher(config.kafka(), "scheduler", producerHealth);
         JobValidator validator = new JobValidator(config.knownAccounts());
-        JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, store, calls, recent, replica, metrics);
+        ClaimBatcher claims = new ClaimBatcher(store, replica).start();
+        JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, store, calls, claims, recent, replica, metrics);
         KafkaIntake intake = new KafkaIntake(config.kafka(), validator, acceptor, publisher);
         Replayer replayer = new Replayer(config.kafka(), store, recent, acceptor, validator, metrics, config.redrivePerSecond());
         HealthChecks health = new HealthChecks().add(intake.health()).add(sink.health()).add(storeHealth).add(producerHealth);
@@ -127,6 +131,7 @@ public final class SchedulerService implements AutoCloseable {
             publisher.close();
             sink.close();
             storeHealth.close();
+            claims.close();
             calls.close();
             store.close();
             probe.close();
@@ -143,7 +148,7 @@ public final class SchedulerService implements AutoCloseable {
                         : "/v1 is open: no API keys", config.frontDoor().headerTimeout().toMillis(),
                 config.frontDoor().bodyTimeout().toMillis(), config.frontDoor().idleTimeout().toMillis(),
                 config.frontDoor().maxConnections());
-        return new SchedulerService(vertx, publisher, store, sink, storeHealth, calls, intake, probe, regionLag, health, port,
+        return new SchedulerService(vertx, publisher, store, sink, storeHealth, calls, claims, intake, probe, regionLag, health, port,
                 replayer);
     }
 
@@ -203,6 +208,7 @@ public final class SchedulerService implements AutoCloseable {
         }
         try {
             storeHealth.close();
+            claims.close();
             calls.close();
         } catch (Exception e) {
             errors.add(e);

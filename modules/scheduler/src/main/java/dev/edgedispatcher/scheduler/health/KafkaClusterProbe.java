@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler.health;
 
+import dev.edgedispatcher.backbone.loop.Backoff;
 import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
@@ -74,7 +75,7 @@ public final class KafkaClusterProbe implements AutoCloseable {
                 kafka.accessDenied(denied.get());
                 return;
             }
-            String now = "Kafka at " + bootstrapServers + " does not answer: " + LoopBackoff.describe(e);
+            String now = "Kafka at " + bootstrapServers + " does not answer: " + Backoff.describe(e);
             if (problem == null) {
                 LOG.error(now);
             }

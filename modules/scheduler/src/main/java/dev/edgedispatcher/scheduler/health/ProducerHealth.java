@@ -1,5 +1,6 @@
 package dev.edgedispatcher.scheduler.health;
 
+import dev.edgedispatcher.backbone.loop.Backoff;
 import dev.edgedispatcher.backbone.health.ComponentStatus;
 import dev.edgedispatcher.backbone.health.HealthComponent;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ public final class ProducerHealth implements HealthComponent {
 
     public void publishFailed(Throwable error) {
         lastFailureNanos = System.nanoTime();
-        lastFailure = LoopBackoff.describe(error);
+        lastFailure = Backoff.describe(error);
         failedSinceSuccess = true;
     }
 

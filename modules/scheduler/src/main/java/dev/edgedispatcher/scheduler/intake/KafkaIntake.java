@@ -24,14 +24,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import dev.edgedispatcher.backbone.health.LoopHealth;
-import dev.edgedispatcher.scheduler.health.LoopBackoff;
+import dev.edgedispatcher.backbone.loop.Backoff;
+import dev.edgedispatcher.backbone.loop.KafkaLoop;
+import dev.edgedispatcher.backbone.loop.KafkaLoopRunner;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +57,9 @@ public final class KafkaIntake implements AutoCloseable {
     private final JobValidator validator;
     private final JobAcceptor acceptor;
     private final JobPublisher publisher;
-    private final Thread thread;
+    private final KafkaLoopRunner runner;
     private final LoopHealth health = new LoopHealth("intake", 60_000);
     private final CountDownLatch connected = new CountDownLatch(1);
-    private volatile boolean running = true;
 
     public KafkaIntake(KafkaConnection kafka, JobValidator validator, JobAcceptor acceptor, JobPublisher publisher) {
         this.kafka = kafka;
@@ -69,12 +69,12 @@ public final class KafkaIntake implements AutoCloseable {
         this.validator = validator;
         this.acceptor = acceptor;
         this.publisher = publisher;
-        this.thread = new Thread(this::run, "kafka-intake");
-        this.thread.setDaemon(true);
+        this.runner = new KafkaLoopRunner("kafka-intake", LOG, health, new Backoff(LOG, "Kafka intake"),
+                kafka::accessDenied, new Loop());
     }
 
     public void start() {
-        thread.start();
+        runner.start();
     }
 
     /** Liveness and readiness of the intake loop, for {@code /health/*}. */
@@ -87,43 +87,39 @@ public final class KafkaIntake implements AutoCloseable {
         return connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void run() {
-        LoopBackoff backoff = new LoopBackoff(LOG, "Kafka intake");
-        long nextProbe = 0;
-        try {
+    /** The intake's steps, run by {@link KafkaLoopRunner}: subscribe, then probe, poll and hand over. */
+    private final class Loop implements KafkaLoop {
+        private long nextProbe = System.nanoTime();
+
+        @Override
+        public void open() {
             consumer.subscribe(Set.of(Topics.JOBS));
-            while (running) {
-                try {
-                    if (System.nanoTime() - nextProbe >= 0) {
-                        probe();
-                        nextProbe = System.nanoTime() + PROBE_EVERY_NANOS;
-                    }
-                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                    if (!records.isEmpty()) {
-                        handOver(records);
-                    }
-                    health.beat();
-                    backoff.succeeded();
-                } catch (WakeupException e) {
-                    if (!running) {
-                        break;
-                    }
-                } catch (RuntimeException e) {
-                    var denied = KafkaAccessDenied.of(e, "reading " + Topics.JOBS + " as group " + GROUP_ID);
-                    if (denied.isPresent()) {
-                        // No retry fixes credentials or ACLs: stop, and let the process decide (the CLI exits).
-                        health.stopped(denied.get().getMessage());
-                        kafka.accessDenied(denied.get());
-                        return;
-                    }
-                    health.kafkaFailing(LoopBackoff.describe(e));
-                    backoff.failed("reading " + Topics.JOBS, e);
-                }
+        }
+
+        @Override
+        public void turn() throws InterruptedException {
+            if (System.nanoTime() - nextProbe >= 0) {
+                probe();
+                nextProbe = System.nanoTime() + PROBE_EVERY_NANOS;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            health.stoppedUnlessAlready(running ? "interrupted" : "closed");
+            ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+            if (!records.isEmpty()) {
+                handOver(records);
+            }
+        }
+
+        @Override
+        public String doing() {
+            return "reading " + Topics.JOBS + " as group " + GROUP_ID;
+        }
+
+        @Override
+        public void wakeup() {
+            consumer.wakeup();
+        }
+
+        @Override
+        public void close() {
             try {
                 consumer.commitSync(Duration.ofSeconds(2));
             } catch (RuntimeException e) {
@@ -176,7 +172,7 @@ public final class KafkaIntake implements AutoCloseable {
                 first.forEach(consumer::seek);
                 throw denied.get(); // the loop stops without committing
             }
-            String problem = LoopBackoff.describe(e);
+            String problem = Backoff.describe(e);
             health.kafkaFailing("could not hand records to Kafka: " + problem);
             LOG.error("intake could not hand {} records to Kafka ({}); reading them again in 1 s", records.count(), problem);
             first.forEach(consumer::seek);
@@ -227,8 +223,6 @@ public final class KafkaIntake implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(5000);
+        runner.close();
     }
 }

@@ -1,7 +1,6 @@
 package dev.edgedispatcher.scheduler.store;
 
 import dev.edgedispatcher.backbone.JobRecord;
-import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -10,7 +9,10 @@ import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.health.ComponentStatus;
 import dev.edgedispatcher.backbone.health.HealthComponent;
 import dev.edgedispatcher.backbone.health.LoopHealth;
-import dev.edgedispatcher.scheduler.health.LoopBackoff;
+import dev.edgedispatcher.backbone.loop.Backoff;
+import dev.edgedispatcher.backbone.loop.KafkaLoop;
+import dev.edgedispatcher.backbone.loop.KafkaLoopRunner;
+
 import dev.edgedispatcher.store.AcceptedJob;
 import dev.edgedispatcher.store.JobStore;
 import dev.edgedispatcher.store.RecordedResult;
@@ -36,7 +38,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,12 +66,11 @@ public final class JobStoreSink implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaConnection kafka;
     private final JobStore store;
-    private final Thread thread;
+    private final KafkaLoopRunner runner;
     private final LoopHealth health = new LoopHealth("store-sink", 60_000);
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final Counter batches;
     private final Counter skipped;
-    private volatile boolean running = true;
     private volatile String storeProblem;
     private long nextProgress;
     private long nextProbe;
@@ -85,8 +85,8 @@ public final class JobStoreSink implements AutoCloseable {
         // nanoTime may be negative: the first probe and progress are due now, not at an origin of 0.
         this.nextProbe = System.nanoTime();
         this.nextProgress = System.nanoTime();
-        this.thread = new Thread(this::run, "job-store-sink");
-        this.thread.setDaemon(true);
+        this.runner = new KafkaLoopRunner("job-store-sink", LOG, health, new Backoff(LOG, "job store sink"),
+                kafka::accessDenied, new Loop());
         this.batches = Counter.builder("dispatcher_store_sink_batches").description("batches the sink wrote to the job store")
                 .register(metrics);
         this.skipped = Counter.builder("dispatcher_store_sink_skipped_records")
@@ -102,7 +102,7 @@ public final class JobStoreSink implements AutoCloseable {
     }
 
     public JobStoreSink start() {
-        thread.start();
+        runner.start();
         return this;
     }
 
@@ -140,11 +140,13 @@ public final class JobStoreSink implements AutoCloseable {
         return storeProblem;
     }
 
-    private void run() {
-        LoopBackoff backoff = new LoopBackoff(LOG, "job store sink");
-        List<String> topics = new ArrayList<>(Topics.allRegionTopics());
-        topics.add(Topics.RESULTS);
-        try {
+    /** The sink's steps, run by {@link KafkaLoopRunner}: subscribe, then poll, write, commit. */
+    private final class Loop implements KafkaLoop {
+
+        @Override
+        public void open() {
+            List<String> topics = new ArrayList<>(Topics.allRegionTopics());
+            topics.add(Topics.RESULTS);
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -155,47 +157,46 @@ public final class JobStoreSink implements AutoCloseable {
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 }
             });
-            while (running) {
-                try {
-                    Instant pollStarted = Instant.now();
-                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
-                    probeKafka();
-                    if (!records.isEmpty()) {
-                        write(records);
-                        consumer.commitSync(offsetsAfter(records), Duration.ofSeconds(5));
-                        batches.increment();
-                    }
-                    storeProblem = null;
-                    updateLag();
-                    recordProgress(pollStarted);
-                    health.beat();
-                    backoff.succeeded();
-                } catch (WakeupException e) {
-                    if (!running) {
-                        break;
-                    }
-                } catch (StoreUnavailableException e) {
-                    // Nothing was committed: go back to the last commit and try again once the store answers.
-                    storeProblem = e.getMessage();
-                    health.beat();
-                    rewind();
-                    backoff.failed("writing to the job store", e);
-                } catch (RuntimeException e) {
-                    var denied = KafkaAccessDenied.of(e, "reading the region and results topics (job store sink)");
-                    if (denied.isPresent()) {
-                        health.stopped(denied.get().getMessage());
-                        kafka.accessDenied(denied.get());
-                        return;
-                    }
-                    health.kafkaFailing(LoopBackoff.describe(e));
-                    rewind();
-                    backoff.failed("reading the region and results topics", e);
-                }
+        }
+
+        @Override
+        public void turn() {
+            Instant pollStarted = Instant.now();
+            ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+            probeKafka();
+            if (!records.isEmpty()) {
+                write(records);
+                consumer.commitSync(offsetsAfter(records), Duration.ofSeconds(5));
+                batches.increment();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            health.stoppedUnlessAlready(running ? "interrupted" : "closed");
+            storeProblem = null;
+            updateLag();
+            recordProgress(pollStarted);
+        }
+
+        @Override
+        public String failed(RuntimeException error) {
+            // Nothing was committed: back to the last commit, to write the same records again.
+            rewind();
+            if (error instanceof StoreUnavailableException) {
+                storeProblem = error.getMessage();
+                return null; // the store's, not Kafka's: StoreHealth and this sink's health say so
+            }
+            return Backoff.describe(error);
+        }
+
+        @Override
+        public String doing() {
+            return "reading the region and results topics (job store sink)";
+        }
+
+        @Override
+        public void wakeup() {
+            consumer.wakeup();
+        }
+
+        @Override
+        public void close() {
             try {
                 consumer.close(Duration.ofSeconds(2));
             } catch (RuntimeException e) {
@@ -309,8 +310,6 @@ public final class JobStoreSink implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(5000);
+        runner.close();
     }
 }

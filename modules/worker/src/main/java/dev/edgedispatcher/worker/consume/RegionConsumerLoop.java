@@ -4,6 +4,9 @@ import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.health.LoopHealth;
+import dev.edgedispatcher.backbone.loop.Backoff;
+import dev.edgedispatcher.backbone.loop.KafkaLoop;
+import dev.edgedispatcher.backbone.loop.KafkaLoopRunner;
 import dev.edgedispatcher.callback.Region;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,8 +17,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,14 +32,15 @@ import org.slf4j.LoggerFactory;
  * thread of its own: records go to a {@link RecordDispatcher}; finished offsets come back through
  * {@link FinishedOffsets} and are committed (contiguous ones, the rest in the metadata) every
  * {@value #COMMIT_INTERVAL_MS} ms. Partitions pause while the region holds {@code maxInFlight}
- * unfinished records, or while a partition's window would overflow its commit metadata. A failing
- * turn is logged and retried with backoff; the loop reports each turn to its {@link LoopHealth}.
+ * unfinished records, or while a partition's window would overflow its commit metadata. Run by
+ * kafka-backbone's {@link KafkaLoopRunner}: a failing turn is logged and retried with backoff (100 ms
+ * doubling to 5 s); the loop reports each turn to its {@link LoopHealth}.
  */
 public final class RegionConsumerLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionConsumerLoop.class);
     static final long COMMIT_INTERVAL_MS = 100;
-    private static final long MAX_BACKOFF_MS = 5000;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final Region region;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -52,9 +54,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
     private final PartitionProgress progress = new PartitionProgress();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final KafkaLoopRunner runner;
     private volatile int inFlight;
     private volatile int waiting;
     private long lastHealthCheck;
@@ -87,56 +87,56 @@ public final class RegionConsumerLoop implements AutoCloseable {
         Gauge.builder("dispatcher_waiting_to_start", () -> waiting).tag("region", region.wireName())
                 .description("jobs of this region read but not started (behind their ordering key, destination or a slot)")
                 .register(metrics);
-        this.thread = new Thread(this::run, "region-worker-" + region.wireName());
+        this.runner = new KafkaLoopRunner("region-worker-" + region.wireName(), LOG, health,
+                new Backoff(LOG, "region " + region.wireName() + " consumer loop", Backoff.DEFAULT_FIRST, MAX_BACKOFF),
+                onAccessDenied, new Loop());
     }
 
     public void start() {
-        thread.start();
+        runner.start();
     }
 
     public LoopHealth health() {
         return health;
     }
 
-    private void run() {
-        String why = "closed";
-        try {
+    /** The region loop's steps, run by {@link KafkaLoopRunner}. */
+    private final class Loop implements KafkaLoop {
+
+        @Override
+        public void open() {
             consumer.subscribe(Set.of(Topics.region(region)), new Rebalance());
-            long backoff = 0;
-            while (running) {
+        }
+
+        @Override
+        public void turn() {
+            RegionConsumerLoop.this.turn();
+            reportKafkaHealth();
+        }
+
+        @Override
+        public String doing() {
+            return "reading " + Topics.region(region) + " as group " + groupId;
+        }
+
+        @Override
+        public void wakeup() {
+            // Nothing to wake: a turn polls for 10 ms. A wakeup would instead make the final commit throw.
+        }
+
+        /** In-flight jobs finish (up to 10 s), their offsets are committed, the consumer closes. */
+        @Override
+        public void close() {
+            try {
+                drainUntilIdle(Duration.ofSeconds(10));
+                commitSync(progress.committable());
+            } finally {
                 try {
-                    turn();
-                    reportKafkaHealth();
-                    backoff = 0;
+                    consumer.close(Duration.ofSeconds(5));
                 } catch (RuntimeException e) {
-                    var denied = KafkaAccessDenied.of(e, "reading " + Topics.region(region) + " as group " + groupId);
-                    if (denied.isPresent()) {
-                        // No retry fixes credentials or ACLs: stop, and let the process decide (the CLI exits).
-                        why = denied.get().getMessage();
-                        health.stoppedUnlessAlready(why);
-                        onAccessDenied.accept(denied.get());
-                        return;
-                    }
-                    // Kafka timeouts, a broker going away: in-flight jobs are unaffected; retry.
-                    health.kafkaFailing(e.getClass().getSimpleName() + ": " + e.getMessage());
-                    backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
-                    LOG.error("region {}: consumer loop failed, retrying in {} ms: {}", region.wireName(), backoff, e.toString());
-                    sleep(backoff);
+                    LOG.warn("region {}: consumer did not close cleanly: {}", region.wireName(), e.toString());
                 }
             }
-            drainUntilIdle(Duration.ofSeconds(10));
-            commitSync(progress.committable());
-        } catch (RuntimeException e) {
-            why = e.toString();
-            LOG.error("region {} consumer loop stopped", region.wireName(), e);
-        } finally {
-            health.stoppedUnlessAlready(why);
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.warn("region {}: consumer did not close cleanly: {}", region.wireName(), e.toString());
-            }
-            stopped.countDown();
         }
     }
 
@@ -313,7 +313,6 @@ public final class RegionConsumerLoop implements AutoCloseable {
     /** Stops reading, lets in-flight jobs finish (up to 10 s) and commits. */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        stopped.await(30, TimeUnit.SECONDS);
+        runner.stop(Duration.ofSeconds(30));
     }
 }
