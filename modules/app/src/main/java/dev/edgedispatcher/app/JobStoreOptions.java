@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 final class JobStoreOptions {
 
     @Option(names = "--job-store-config", paramLabel = "FILE",
-            description = {"Properties file of the job store (PostgreSQL): url (JDBC, without credentials), user, password,",
-                    "and optionally migration-user, migration-password (the schema's owner); other keys go to the driver"
-                            + " (ssl, sslmode, sslrootcert, ...).",
+            description = {"Properties file of the job store (PostgreSQL): url (JDBC, without credentials), user, password"
+                            + " and optionally migration-user, migration-password (the schema's owner).",
+                    "Other keys go to the JDBC driver (ssl, sslmode, sslrootcert, ...).",
                     "DISPATCHER_JOB_STORE_USER, DISPATCHER_JOB_STORE_PASSWORD, DISPATCHER_JOB_STORE_MIGRATION_USER and"
                             + " DISPATCHER_JOB_STORE_MIGRATION_PASSWORD override the file.",
                     "`scheduler` requires it; `up` without it runs a PostgreSQL server of its own (data in"

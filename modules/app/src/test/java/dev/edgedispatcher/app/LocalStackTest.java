@@ -33,7 +33,7 @@ class LocalStackTest {
                 JsonNode body = new ObjectMapper().readTree(response.body());
                 assertThat(body.get("status").asText()).isEqualTo("up");
                 assertThat(body.get("components").fieldNames()).toIterable()
-                        .containsExactly("intake", "status-index", "producer", "broker");
+                        .containsExactly("intake", "store-sink", "job-store", "producer", "broker");
                 assertThat(body.at("/components/broker/status").asText()).isEqualTo("up");
             }
         }

@@ -142,6 +142,9 @@ public final class SchedulerService implements AutoCloseable {
         if (!intake.awaitConnected(Duration.ofSeconds(30))) {
             LOG.warn("the Kafka intake has not reached Kafka yet; it keeps trying (see /health/ready)");
         }
+        if (!sink.awaitConnected(Duration.ofSeconds(30))) {
+            LOG.warn("the job store's sink has not reached Kafka yet; it keeps trying (see /health)");
+        }
         LOG.info("scheduler listening on http://{}:{} ({}; front door: headers within {} ms, body within {} ms, idle {} ms,"
                 + " at most {} connections)", config.host(), port, config.access().enforced()
                         ? "/v1 needs an API key (" + config.access().keys().size() + " configured)"

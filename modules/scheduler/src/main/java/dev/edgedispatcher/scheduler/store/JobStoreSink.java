@@ -73,6 +73,7 @@ public final class JobStoreSink implements AutoCloseable {
     private final Counter skipped;
     private volatile String storeProblem;
     private long nextProgress;
+    private final java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
     private long nextProbe;
     private static final long PROBE_EVERY_MS = 2_000;
 
@@ -128,6 +129,11 @@ public final class JobStoreSink implements AutoCloseable {
                 return status.up() ? status : ComponentStatus.degraded(status.detail());
             }
         };
+    }
+
+    /** Waits until the sink has reached Kafka once; false when it has not within {@code timeout}. */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        return connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Records not yet in the store, over this replica's partitions. */
@@ -221,6 +227,7 @@ public final class JobStoreSink implements AutoCloseable {
             consumer.endOffsets(assigned, Duration.ofSeconds(2));
         }
         health.kafkaOk();
+        connected.countDown();
         nextProbe = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_EVERY_MS);
     }
 
