@@ -70,6 +70,101 @@ CREATE TABLE outcomes (
 ) PARTITION BY RANGE (recorded_at);
 CREATE INDEX outcomes_by_job ON outcomes (job_id);
 
+-- Results read before their job's record (a backfill, partitions read at different paces): the
+-- job's arrival folds them in. A work list, normally empty; notes older than the retention (results
+-- of a record that never became a job) are forgotten.
+CREATE TABLE orphan_results (
+    job_id   text        PRIMARY KEY,
+    noted_at timestamptz NOT NULL
+);
+
+-- Sets the state of each job of p_ids from what the store holds of it: the first final outcome by
+-- record time (a final job never changes state again, unless p_from_scratch: its row was written
+-- before some of its results were known), else in flight once a worker started or attempted it;
+-- and the outcome of its newest attempt. One id at a time, each lookup by id through an index
+-- (a set-based UPDATE let the planner hash whole partitions). Returns the ids that have no job
+-- row yet (their results were read first).
+CREATE FUNCTION fold_jobs(p_ids text[], p_since timestamptz, p_from_scratch boolean)
+    RETURNS TABLE (missing text)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    v_id       text;
+    v_state    text;
+    v_by       text;
+    v_reason   text;
+    v_at       timestamptz;
+    v_outcome  text;
+    v_began    boolean;
+BEGIN
+    FOREACH v_id IN ARRAY p_ids LOOP
+        v_state := NULL; v_by := NULL; v_reason := NULL; v_at := NULL; v_outcome := NULL;
+        -- OFFSET 0 keeps the lookup by job id: without it, ORDER BY ... LIMIT 1 tempts the planner to walk
+        -- the (recorded_at, ...) key in order until a row of this job turns up, a whole partition.
+        SELECT o.state, o.delivered_by, o.reason, o.recorded_at INTO v_state, v_by, v_reason, v_at
+          FROM (SELECT * FROM outcomes WHERE job_id = v_id AND recorded_at >= p_since OFFSET 0) o
+         ORDER BY o.recorded_at, o.results_partition, o.results_offset LIMIT 1;
+        SELECT a.outcome INTO v_outcome
+          FROM (SELECT * FROM attempts WHERE job_id = v_id AND recorded_at >= p_since AND NOT started OFFSET 0) a
+         ORDER BY a.recorded_at DESC, a.results_partition DESC, a.results_offset DESC LIMIT 1;
+        v_began := FOUND OR EXISTS (SELECT 1 FROM attempts s WHERE s.job_id = v_id AND s.recorded_at >= p_since
+                                                             AND s.started);
+        UPDATE jobs j SET
+            state = CASE WHEN NOT p_from_scratch AND j.state IN ('delivered', 'failed') THEN j.state
+                         WHEN v_state IS NOT NULL THEN v_state
+                         WHEN v_began THEN 'in_flight' ELSE j.state END,
+            delivered_by = CASE WHEN (NOT p_from_scratch AND j.state IN ('delivered', 'failed')) OR v_state IS NULL
+                                THEN j.delivered_by ELSE v_by END,
+            reason = CASE WHEN (NOT p_from_scratch AND j.state IN ('delivered', 'failed')) OR v_state IS NULL
+                          THEN j.reason ELSE v_reason END,
+            finished_at = CASE WHEN (NOT p_from_scratch AND j.state IN ('delivered', 'failed')) OR v_state IS NULL
+                               THEN j.finished_at ELSE v_at END,
+            last_outcome = COALESCE(v_outcome, j.last_outcome)
+         WHERE j.id = v_id AND j.accepted_at >= p_since - interval '1 day'
+           AND (p_from_scratch OR j.state NOT IN ('delivered', 'failed')
+                OR j.last_outcome IS DISTINCT FROM COALESCE(v_outcome, j.last_outcome));
+        IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = v_id
+                                                           AND j.accepted_at >= p_since - interval '1 day') THEN
+            missing := v_id;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Applies what one sink batch says of jobs whose rows already exist (one UPDATE by id each): a
+-- job not yet final takes the batch's final outcome, or becomes in flight once begun; its newest
+-- attempt's outcome is kept. The batch's results of one job are in order (they share a results
+-- partition, keyed by job id), so its first final is the job's first unless the row is final
+-- already (then it stays). Returns the ids that have no job row yet.
+CREATE FUNCTION apply_results(p_ids text[], p_states text[], p_by text[], p_reasons text[],
+                              p_finished timestamptz[], p_outcomes text[], p_began boolean[], p_since timestamptz)
+    RETURNS TABLE (missing text)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    i integer;
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
+        UPDATE jobs j SET
+            state = CASE WHEN j.state IN ('delivered', 'failed') THEN j.state
+                         WHEN p_states[i] IS NOT NULL THEN p_states[i]
+                         WHEN p_began[i] THEN 'in_flight' ELSE j.state END,
+            delivered_by = CASE WHEN j.state IN ('delivered', 'failed') OR p_states[i] IS NULL THEN j.delivered_by
+                                ELSE p_by[i] END,
+            reason = CASE WHEN j.state IN ('delivered', 'failed') OR p_states[i] IS NULL THEN j.reason
+                          ELSE p_reasons[i] END,
+            finished_at = CASE WHEN j.state IN ('delivered', 'failed') OR p_states[i] IS NULL THEN j.finished_at
+                               ELSE p_finished[i] END,
+            last_outcome = COALESCE(p_outcomes[i], j.last_outcome)
+         WHERE j.id = p_ids[i] AND j.accepted_at >= p_since
+           AND (j.state NOT IN ('delivered', 'failed') OR j.last_outcome IS DISTINCT FROM COALESCE(p_outcomes[i], j.last_outcome));
+        IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = p_ids[i] AND j.accepted_at >= p_since) THEN
+            missing := p_ids[i];
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+
 -- The idempotency ledger: a client's id is claimed here before its record is produced, so that
 -- it is published once across every replica (docs/job-store.md, "Claims").
 CREATE TABLE job_claims (
@@ -226,6 +321,10 @@ BEGIN
     IF '${runtime_role}' <> current_user THEN
         EXECUTE format('GRANT SELECT, INSERT, UPDATE ON jobs, attempts, outcomes, sink_progress TO %I', '${runtime_role}');
         EXECUTE format('GRANT SELECT ON store_identity TO %I', '${runtime_role}');
+        EXECUTE format('GRANT SELECT, INSERT, DELETE ON orphan_results TO %I', '${runtime_role}');
+        EXECUTE format('GRANT EXECUTE ON FUNCTION fold_jobs(text[], timestamptz, boolean) TO %I', '${runtime_role}');
+        EXECUTE format('GRANT EXECUTE ON FUNCTION apply_results(text[], text[], text[], text[], timestamptz[], text[],'
+                       ' boolean[], timestamptz) TO %I', '${runtime_role}');
         EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON job_claims TO %I', '${runtime_role}');
         EXECUTE format('GRANT EXECUTE ON FUNCTION claim_job(text, text, text, jsonb, text, interval, interval) TO %I',
                        '${runtime_role}');

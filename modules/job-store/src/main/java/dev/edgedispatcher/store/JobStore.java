@@ -127,6 +127,15 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
+    /** Folds results read before their job whose job has arrived since; returns how many (see {@link SinkWriter}). */
+    public int sweepOrphans() {
+        return timed("sweep_orphans", () -> {
+            try (Connection c = connection()) {
+                return SinkWriter.sweepOrphans(c, config.retention());
+            }
+        });
+    }
+
     /** The sink has read {@code topic}'s {@code partitions} up to {@code caughtUpAt} (for claim recovery). */
     public void recordProgress(String topic, List<Integer> partitions, Instant caughtUpAt) {
         if (partitions.isEmpty()) {

@@ -1,27 +1,38 @@
 package dev.edgedispatcher.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Applies what the sink read to the store, in one transaction per batch, idempotently: jobs,
  * attempts and outcomes are keyed by where their record is (a batch applied twice inserts nothing
- * new), and the fold that sets a job's state takes its first final outcome by record time, never
- * a later one. Jobs and their results may arrive in either order (they are on different topics):
- * whichever comes second completes the fold.
+ * new), and a job's state comes from its first final outcome by record time, never a later one.
+ *
+ * <p>Cheap at steady state: a poll usually holds a job's record together with its results (the
+ * worker delivers within milliseconds), so the job's row is inserted with its state already folded
+ * in from the batch: one row written once. Only results whose job row already exists (or does not
+ * exist yet) are folded by an UPDATE afterwards. Results read before their job (a backfill, or
+ * partitions read at different paces) are noted in {@code orphan_results}; the job's arrival, or
+ * the sweep every second, folds them in.
  */
 final class SinkWriter {
 
@@ -36,6 +47,46 @@ final class SinkWriter {
         this.clock = clock;
     }
 
+    /** What a batch says of one job: its first final event, its newest attempt's outcome, whether it began. */
+    private static final class Folded {
+        RecordedResult firstFinal;
+        RecordedResult newestAttempt;
+        String newestOutcome;
+        boolean began;
+
+        void add(RecordedResult result) {
+            ResultEvent event = result.event();
+            if (ResultEvent.STARTED.equals(event.type())) {
+                began = true;
+            }
+            for (ResultEvent attempt : event.attemptsRecorded()) {
+                began = true;
+                if (newestAttempt == null || order(result, newestAttempt) >= 0) {
+                    newestAttempt = result;
+                    newestOutcome = attempt.outcome();
+                }
+            }
+            if (ResultEvent.FINAL.equals(event.type()) && event.state() != null
+                    && (firstFinal == null || order(result, firstFinal) < 0)) {
+                firstFinal = result;
+            }
+        }
+
+        String state() {
+            return firstFinal != null ? firstFinal.event().state() : began ? "in_flight" : "queued";
+        }
+
+        /** The order the store folds by: record time, then partition, then offset. */
+        private static int order(RecordedResult a, RecordedResult b) {
+            int byTime = Long.compare(a.timestampMs(), b.timestampMs());
+            if (byTime != 0) {
+                return byTime;
+            }
+            int byPartition = Integer.compare(a.partition(), b.partition());
+            return byPartition != 0 ? byPartition : Long.compare(a.offset(), b.offset());
+        }
+    }
+
     void write(List<AcceptedJob> jobs, List<RecordedResult> results) throws SQLException {
         if (jobs.isEmpty() && results.isEmpty()) {
             return;
@@ -45,116 +96,51 @@ final class SinkWriter {
         // future ones (a producer's clock far ahead) in partitions not made yet (they are clamped).
         Instant oldest = now.minus(store.config().retention()).plus(Duration.ofHours(1));
         Instant newest = now.plus(Duration.ofDays(2));
-        Set<String> ids = new LinkedHashSet<>();
-        Set<String> started = new LinkedHashSet<>();
+        Map<String, Folded> folded = new HashMap<>();
+        List<RecordedResult> kept = new ArrayList<>(results.size());
         Instant earliest = now;
+        for (RecordedResult result : results) {
+            if (result.event().id() == null) {
+                continue;
+            }
+            Instant at = clamp(Instant.ofEpochMilli(result.timestampMs()), newest);
+            if (at.isBefore(oldest)) {
+                continue;
+            }
+            earliest = at.isBefore(earliest) ? at : earliest;
+            RecordedResult clamped = at.toEpochMilli() == result.timestampMs() ? result
+                    : new RecordedResult(result.event(), result.partition(), result.offset(), at.toEpochMilli());
+            kept.add(clamped);
+            folded.computeIfAbsent(result.event().id(), id -> new Folded()).add(clamped);
+        }
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                if (!jobs.isEmpty()) {
-                    try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, accepted_at, account, region, host,"
-                            + " retry_of, resolution, policy, topic, kafka_partition, kafka_offset)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                        for (AcceptedJob accepted : jobs) {
-                            JobRecord job = accepted.job();
-                            Instant at = clamp(Instant.ofEpochMilli(job.submittedAtMs()), newest);
-                            if (at.isBefore(oldest)) {
-                                continue; // older than the retention: its day is gone (a backfill of old topics)
-                            }
-                            earliest = at.isBefore(earliest) ? at : earliest;
-                            ids.add(job.id());
-                            s.setString(1, job.id());
-                            s.setTimestamp(2, Timestamp.from(at));
-                            s.setString(3, job.account() == null ? JobStore.DEFAULT_ACCOUNT : job.account());
-                            s.setString(4, job.region());
-                            s.setString(5, hostOf(job.url()));
-                            s.setString(6, job.retryOf());
-                            s.setString(7, job.resolution() == null ? null : RecordJson.MAPPER.writeValueAsString(job.resolution()));
-                            s.setString(8, job.policy() == null ? null : RecordJson.MAPPER.writeValueAsString(job.policy()));
-                            s.setString(9, accepted.topic());
-                            s.setInt(10, accepted.partition());
-                            s.setLong(11, accepted.offset());
-                            s.addBatch();
-                        }
-                        s.executeBatch();
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new IllegalStateException("a record's JSON trees are JSON", e);
+                Set<String> inserted = insertJobs(c, jobs, folded, oldest, newest);
+                for (AcceptedJob job : jobs) {
+                    Instant at = Instant.ofEpochMilli(job.job().submittedAtMs());
+                    earliest = at.isBefore(earliest) ? at : earliest;
+                }
+                insertResults(c, kept);
+                // Results whose job was not inserted just now with them: folded into the existing row, or
+                // noted as orphans when there is no row yet.
+                Set<String> toFold = new LinkedHashSet<>(folded.keySet());
+                toFold.removeAll(inserted);
+                Instant since = earliest.minus(LOOK_BACK);
+                if (!toFold.isEmpty()) {
+                    Set<String> missing = apply(c, toFold, folded, since);
+                    if (!missing.isEmpty()) {
+                        noteOrphans(c, missing);
                     }
                 }
-                if (!results.isEmpty()) {
-                    try (PreparedStatement attempts = c.prepareStatement("INSERT INTO attempts (job_id, recorded_at,"
-                            + " results_partition, results_offset, url, target, attempt, outcome, status, reason, started_at,"
-                            + " duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-                            PreparedStatement outcomes = c.prepareStatement("INSERT INTO outcomes (job_id, recorded_at,"
-                                    + " results_partition, results_offset, region, state, delivered_by, reason)"
-                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                        boolean anyAttempt = false;
-                        boolean anyOutcome = false;
-                        for (RecordedResult result : results) {
-                            ResultEvent event = result.event();
-                            if (event.id() == null) {
-                                continue;
-                            }
-                            Instant at = clamp(Instant.ofEpochMilli(result.timestampMs()), newest);
-                            if (at.isBefore(oldest)) {
-                                continue;
-                            }
-                            earliest = at.isBefore(earliest) ? at : earliest;
-                            ids.add(event.id());
-                            if (ResultEvent.STARTED.equals(event.type())) {
-                                started.add(event.id());
-                                try (PreparedStatement begun = c.prepareStatement("INSERT INTO attempts (job_id, recorded_at,"
-                                        + " results_partition, results_offset, started) VALUES (?, ?, ?, ?, true)"
-                                        + " ON CONFLICT DO NOTHING")) {
-                                    begun.setString(1, event.id());
-                                    begun.setTimestamp(2, Timestamp.from(at));
-                                    begun.setInt(3, result.partition());
-                                    begun.setLong(4, result.offset());
-                                    begun.executeUpdate();
-                                }
-                            }
-                            for (ResultEvent attempt : event.attemptsRecorded()) {
-                                attempts.setString(1, event.id());
-                                attempts.setTimestamp(2, Timestamp.from(at));
-                                attempts.setInt(3, result.partition());
-                                attempts.setLong(4, result.offset());
-                                attempts.setString(5, attempt.url());
-                                attempts.setString(6, attempt.target());
-                                setInteger(attempts, 7, attempt.attempt());
-                                attempts.setString(8, attempt.outcome());
-                                setInteger(attempts, 9, attempt.status());
-                                attempts.setString(10, attempt.reason());
-                                attempts.setString(11, attempt.startedAt());
-                                if (attempt.durationMs() == null) {
-                                    attempts.setNull(12, Types.BIGINT);
-                                } else {
-                                    attempts.setLong(12, attempt.durationMs());
-                                }
-                                attempts.addBatch();
-                                anyAttempt = true;
-                            }
-                            if (ResultEvent.FINAL.equals(event.type()) && event.state() != null) {
-                                outcomes.setString(1, event.id());
-                                outcomes.setTimestamp(2, Timestamp.from(at));
-                                outcomes.setInt(3, result.partition());
-                                outcomes.setLong(4, result.offset());
-                                outcomes.setString(5, event.region());
-                                outcomes.setString(6, event.state());
-                                outcomes.setString(7, event.deliveredBy());
-                                outcomes.setString(8, event.reason());
-                                outcomes.addBatch();
-                                anyOutcome = true;
-                            }
-                        }
-                        if (anyAttempt) {
-                            attempts.executeBatch();
-                        }
-                        if (anyOutcome) {
-                            outcomes.executeBatch();
-                        }
+                // Jobs whose results were read before them.
+                if (!inserted.isEmpty()) {
+                    Set<String> adopted = takeOrphans(c, inserted);
+                    if (!adopted.isEmpty()) {
+                        // From everything stored: an earlier final outcome may have been read before the job.
+                        fold(c, adopted, since, true);
                     }
                 }
-                fold(c, ids, started, earliest.minus(LOOK_BACK));
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -163,65 +149,329 @@ final class SinkWriter {
         }
     }
 
-    /**
-     * Sets the state of the jobs of {@code ids} from what the store holds of them: the first final
-     * outcome by record time (a final job never changes state again), else in flight once a worker
-     * started or attempted it; and the outcome of its newest attempt.
-     */
-    private static void fold(Connection c, Set<String> ids, Set<String> started, Instant since) throws SQLException {
+    /** Inserts the jobs (state folded from the batch), returns the ids actually inserted (not already there). */
+    private static Set<String> insertJobs(Connection c, List<AcceptedJob> jobs, Map<String, Folded> folded, Instant oldest,
+            Instant newest) throws SQLException {
+        if (jobs.isEmpty()) {
+            return Set.of();
+        }
+        int n = jobs.size();
+        List<String> ids = new ArrayList<>(n);
+        List<Timestamp> acceptedAt = new ArrayList<>(n);
+        List<String> accounts = new ArrayList<>(n);
+        List<String> regions = new ArrayList<>(n);
+        List<String> hosts = new ArrayList<>(n);
+        List<String> states = new ArrayList<>(n);
+        List<String> deliveredBy = new ArrayList<>(n);
+        List<String> reasons = new ArrayList<>(n);
+        List<String> lastOutcomes = new ArrayList<>(n);
+        List<Timestamp> finishedAt = new ArrayList<>(n);
+        List<String> retryOf = new ArrayList<>(n);
+        List<String> resolutions = new ArrayList<>(n);
+        List<String> policies = new ArrayList<>(n);
+        List<String> topics = new ArrayList<>(n);
+        List<Integer> partitions = new ArrayList<>(n);
+        List<Long> offsets = new ArrayList<>(n);
+        for (AcceptedJob accepted : jobs) {
+            JobRecord job = accepted.job();
+            Instant at = clamp(Instant.ofEpochMilli(job.submittedAtMs()), newest);
+            if (at.isBefore(oldest)) {
+                continue; // older than the retention: its day is gone (a backfill of old topics)
+            }
+            Folded known = folded.get(job.id());
+            ids.add(job.id());
+            acceptedAt.add(Timestamp.from(at));
+            accounts.add(job.account() == null ? JobStore.DEFAULT_ACCOUNT : job.account());
+            regions.add(job.region());
+            hosts.add(hostOf(job.url()));
+            states.add(known == null ? "queued" : known.state());
+            ResultEvent first = known == null || known.firstFinal == null ? null : known.firstFinal.event();
+            deliveredBy.add(first == null ? null : first.deliveredBy());
+            reasons.add(first == null ? null : first.reason());
+            finishedAt.add(first == null ? null : new Timestamp(known.firstFinal.timestampMs()));
+            lastOutcomes.add(known == null ? null : known.newestOutcome);
+            retryOf.add(job.retryOf());
+            resolutions.add(json(job.resolution()));
+            policies.add(json(job.policy()));
+            topics.add(accepted.topic());
+            partitions.add(accepted.partition());
+            offsets.add(accepted.offset());
+        }
+        Set<String> inserted = new HashSet<>();
         if (ids.isEmpty()) {
+            return inserted;
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, accepted_at, account, region, host, state,"
+                + " delivered_by, reason, last_outcome, finished_at, retry_of, resolution, policy, topic, kafka_partition,"
+                + " kafka_offset) SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[],"
+                + " ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::jsonb[], ?::jsonb[],"
+                + " ?::text[], ?::int[], ?::bigint[]) ON CONFLICT DO NOTHING RETURNING id")) {
+            s.setArray(1, text(c, ids));
+            s.setArray(2, c.createArrayOf("timestamptz", acceptedAt.toArray()));
+            s.setArray(3, text(c, accounts));
+            s.setArray(4, text(c, regions));
+            s.setArray(5, text(c, hosts));
+            s.setArray(6, text(c, states));
+            s.setArray(7, text(c, deliveredBy));
+            s.setArray(8, text(c, reasons));
+            s.setArray(9, text(c, lastOutcomes));
+            s.setArray(10, c.createArrayOf("timestamptz", finishedAt.toArray()));
+            s.setArray(11, text(c, retryOf));
+            s.setArray(12, text(c, resolutions));
+            s.setArray(13, text(c, policies));
+            s.setArray(14, text(c, topics));
+            s.setArray(15, c.createArrayOf("int4", partitions.toArray()));
+            s.setArray(16, c.createArrayOf("int8", offsets.toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    inserted.add(r.getString(1));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    /** Inserts attempts (a started event is a row too) and final outcomes, each keyed by its record. */
+    private static void insertResults(Connection c, List<RecordedResult> results) throws SQLException {
+        if (results.isEmpty()) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("""
-                WITH ids AS (SELECT DISTINCT unnest(?::text[]) AS id),
-                fin AS (SELECT DISTINCT ON (job_id) job_id, state, delivered_by, reason, recorded_at FROM outcomes
-                         WHERE job_id IN (SELECT id FROM ids) AND recorded_at >= ?
-                         ORDER BY job_id, recorded_at, results_partition, results_offset),
-                att AS (SELECT DISTINCT ON (job_id) job_id, outcome FROM attempts
-                         WHERE job_id IN (SELECT id FROM ids) AND recorded_at >= ? AND NOT started
-                         ORDER BY job_id, recorded_at DESC, results_partition DESC, results_offset DESC),
-                st AS (SELECT DISTINCT job_id AS id FROM attempts
-                        WHERE job_id IN (SELECT id FROM ids) AND recorded_at >= ? AND started),
-                change AS (SELECT ids.id, fin.state AS fin_state, fin.delivered_by, fin.reason, fin.recorded_at,
-                                  att.outcome, att.job_id IS NOT NULL OR st.id IS NOT NULL AS began
-                             FROM ids LEFT JOIN fin ON fin.job_id = ids.id LEFT JOIN att ON att.job_id = ids.id
-                             LEFT JOIN st ON st.id = ids.id
-                            WHERE fin.job_id IS NOT NULL OR att.job_id IS NOT NULL OR st.id IS NOT NULL)
-                UPDATE jobs j SET
-                    state = CASE WHEN j.state IN ('delivered', 'failed') THEN j.state
-                                 WHEN change.fin_state IS NOT NULL THEN change.fin_state
-                                 WHEN change.began THEN 'in_flight' ELSE j.state END,
-                    delivered_by = CASE WHEN j.state IN ('delivered', 'failed') OR change.fin_state IS NULL
-                                        THEN j.delivered_by ELSE change.delivered_by END,
-                    reason = CASE WHEN j.state IN ('delivered', 'failed') OR change.fin_state IS NULL
-                                  THEN j.reason ELSE change.reason END,
-                    finished_at = CASE WHEN j.state IN ('delivered', 'failed') OR change.fin_state IS NULL
-                                       THEN j.finished_at ELSE change.recorded_at END,
-                    last_outcome = COALESCE(change.outcome, j.last_outcome)
-                  FROM change
-                 WHERE j.id = change.id AND j.accepted_at >= ?
-                   AND (j.state NOT IN ('delivered', 'failed') OR j.last_outcome IS DISTINCT FROM COALESCE(change.outcome, j.last_outcome))
-                """)) {
-            Timestamp from = Timestamp.from(since);
+        List<String> aJob = new ArrayList<>();
+        List<Timestamp> aAt = new ArrayList<>();
+        List<Integer> aPartition = new ArrayList<>();
+        List<Long> aOffset = new ArrayList<>();
+        List<String> aUrl = new ArrayList<>();
+        List<String> aTarget = new ArrayList<>();
+        List<Integer> aAttempt = new ArrayList<>();
+        List<String> aOutcome = new ArrayList<>();
+        List<Integer> aStatus = new ArrayList<>();
+        List<String> aReason = new ArrayList<>();
+        List<String> aStartedAt = new ArrayList<>();
+        List<Long> aDuration = new ArrayList<>();
+        List<Boolean> aStarted = new ArrayList<>();
+        List<String> oJob = new ArrayList<>();
+        List<Timestamp> oAt = new ArrayList<>();
+        List<Integer> oPartition = new ArrayList<>();
+        List<Long> oOffset = new ArrayList<>();
+        List<String> oRegion = new ArrayList<>();
+        List<String> oState = new ArrayList<>();
+        List<String> oDeliveredBy = new ArrayList<>();
+        List<String> oReason = new ArrayList<>();
+        for (RecordedResult result : results) {
+            ResultEvent event = result.event();
+            Timestamp at = new Timestamp(result.timestampMs());
+            if (ResultEvent.STARTED.equals(event.type())) {
+                aJob.add(event.id());
+                aAt.add(at);
+                aPartition.add(result.partition());
+                aOffset.add(result.offset());
+                aUrl.add(null);
+                aTarget.add(null);
+                aAttempt.add(null);
+                aOutcome.add(null);
+                aStatus.add(null);
+                aReason.add(null);
+                aStartedAt.add(null);
+                aDuration.add(null);
+                aStarted.add(true);
+            }
+            for (ResultEvent attempt : event.attemptsRecorded()) {
+                aJob.add(event.id());
+                aAt.add(at);
+                aPartition.add(result.partition());
+                aOffset.add(result.offset());
+                aUrl.add(attempt.url());
+                aTarget.add(attempt.target());
+                aAttempt.add(attempt.attempt());
+                aOutcome.add(attempt.outcome());
+                aStatus.add(attempt.status());
+                aReason.add(attempt.reason());
+                aStartedAt.add(attempt.startedAt());
+                aDuration.add(attempt.durationMs());
+                aStarted.add(false);
+            }
+            if (ResultEvent.FINAL.equals(event.type()) && event.state() != null) {
+                oJob.add(event.id());
+                oAt.add(at);
+                oPartition.add(result.partition());
+                oOffset.add(result.offset());
+                oRegion.add(event.region());
+                oState.add(event.state());
+                oDeliveredBy.add(event.deliveredBy());
+                oReason.add(event.reason());
+            }
+        }
+        if (!aJob.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO attempts (job_id, recorded_at, results_partition,"
+                    + " results_offset, url, target, attempt, outcome, status, reason, started_at, duration_ms, started)"
+                    + " SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::int[], ?::bigint[], ?::text[], ?::text[],"
+                    + " ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::boolean[])"
+                    + " ON CONFLICT DO NOTHING")) {
+                s.setArray(1, text(c, aJob));
+                s.setArray(2, c.createArrayOf("timestamptz", aAt.toArray()));
+                s.setArray(3, c.createArrayOf("int4", aPartition.toArray()));
+                s.setArray(4, c.createArrayOf("int8", aOffset.toArray()));
+                s.setArray(5, text(c, aUrl));
+                s.setArray(6, text(c, aTarget));
+                s.setArray(7, c.createArrayOf("int4", aAttempt.toArray()));
+                s.setArray(8, text(c, aOutcome));
+                s.setArray(9, c.createArrayOf("int4", aStatus.toArray()));
+                s.setArray(10, text(c, aReason));
+                s.setArray(11, text(c, aStartedAt));
+                s.setArray(12, c.createArrayOf("int8", aDuration.toArray()));
+                s.setArray(13, c.createArrayOf("bool", aStarted.toArray()));
+                s.executeUpdate();
+            }
+        }
+        if (!oJob.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO outcomes (job_id, recorded_at, results_partition,"
+                    + " results_offset, region, state, delivered_by, reason) SELECT * FROM unnest(?::text[],"
+                    + " ?::timestamptz[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                    + " ON CONFLICT DO NOTHING")) {
+                s.setArray(1, text(c, oJob));
+                s.setArray(2, c.createArrayOf("timestamptz", oAt.toArray()));
+                s.setArray(3, c.createArrayOf("int4", oPartition.toArray()));
+                s.setArray(4, c.createArrayOf("int8", oOffset.toArray()));
+                s.setArray(5, text(c, oRegion));
+                s.setArray(6, text(c, oState));
+                s.setArray(7, text(c, oDeliveredBy));
+                s.setArray(8, text(c, oReason));
+                s.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Sets the state of the jobs of {@code ids} from what the store holds of them ({@code fold_jobs()}:
+     * the first final outcome by record time, else in flight once begun; the newest attempt's
+     * outcome). {@code fromScratch}: the row's own state is not trusted (it was written before some
+     * of its results were known). Returns the ids with no job row yet.
+     */
+    static Set<String> fold(Connection c, Set<String> ids, Instant since, boolean fromScratch) throws SQLException {
+        Set<String> missing = new LinkedHashSet<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT missing FROM fold_jobs(?::text[], ?, ?)")) {
             s.setArray(1, c.createArrayOf("text", ids.toArray()));
-            s.setTimestamp(2, from);
-            s.setTimestamp(3, from);
-            s.setTimestamp(4, from);
-            s.setTimestamp(5, Timestamp.from(since.minus(LOOK_BACK)));
+            s.setTimestamp(2, Timestamp.from(since));
+            s.setBoolean(3, fromScratch);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    missing.add(r.getString(1));
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Applies the batch's results to existing rows ({@code apply_results()}); returns the ids with no row yet. */
+    private static Set<String> apply(Connection c, Set<String> ids, Map<String, Folded> folded, Instant since)
+            throws SQLException {
+        int n = ids.size();
+        List<String> states = new ArrayList<>(n);
+        List<String> by = new ArrayList<>(n);
+        List<String> reasons = new ArrayList<>(n);
+        List<Timestamp> finished = new ArrayList<>(n);
+        List<String> outcomes = new ArrayList<>(n);
+        List<Boolean> began = new ArrayList<>(n);
+        for (String id : ids) {
+            Folded known = folded.get(id);
+            ResultEvent first = known.firstFinal == null ? null : known.firstFinal.event();
+            states.add(first == null ? null : first.state());
+            by.add(first == null ? null : first.deliveredBy());
+            reasons.add(first == null ? null : first.reason());
+            finished.add(first == null ? null : new Timestamp(known.firstFinal.timestampMs()));
+            outcomes.add(known.newestOutcome);
+            began.add(known.began);
+        }
+        Set<String> missing = new LinkedHashSet<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT missing FROM apply_results(?::text[], ?::text[], ?::text[],"
+                + " ?::text[], ?::timestamptz[], ?::text[], ?::boolean[], ?)")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            s.setArray(2, text(c, states));
+            s.setArray(3, text(c, by));
+            s.setArray(4, text(c, reasons));
+            s.setArray(5, c.createArrayOf("timestamptz", finished.toArray()));
+            s.setArray(6, text(c, outcomes));
+            s.setArray(7, c.createArrayOf("bool", began.toArray()));
+            s.setTimestamp(8, Timestamp.from(since.minus(LOOK_BACK)));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    missing.add(r.getString(1));
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Notes the ids of results whose job has no row yet: the job's arrival (or the sweep) folds them. */
+    private static void noteOrphans(Connection c, Set<String> ids) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO orphan_results (job_id, noted_at)"
+                + " SELECT id, now() FROM unnest(?::text[]) AS i(id) ON CONFLICT DO NOTHING")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
             s.executeUpdate();
+        }
+    }
+
+    /** Of {@code ids} (jobs just inserted), those with results noted before them; their notes are removed. */
+    private static Set<String> takeOrphans(Connection c, Set<String> ids) throws SQLException {
+        Set<String> taken = new LinkedHashSet<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM orphan_results WHERE job_id = ANY(?::text[]) RETURNING job_id")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    taken.add(r.getString(1));
+                }
+            }
+        }
+        return taken;
+    }
+
+    /**
+     * Folds orphans whose job has arrived since (a job and its results written by two replicas at the
+     * same moment each miss the other's uncommitted rows); forgets orphans older than the retention
+     * (results of a record that never became a job: a poison record). Cheap when there are none.
+     */
+    static int sweepOrphans(Connection c, Duration retention) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            Set<String> found = new LinkedHashSet<>();
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM orphan_results o WHERE EXISTS (SELECT 1 FROM jobs j"
+                    + " WHERE j.id = o.job_id AND j.accepted_at >= o.noted_at - interval '2 days') RETURNING job_id")) {
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        found.add(r.getString(1));
+                    }
+                }
+            }
+            if (!found.isEmpty()) {
+                fold(c, found, Instant.now().minus(retention), true);
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM orphan_results WHERE noted_at < now() - ?::interval")) {
+                s.setString(1, retention.toSeconds() + " seconds");
+                s.executeUpdate();
+            }
+            c.commit();
+            return found.size();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    private static Array text(Connection c, List<String> values) throws SQLException {
+        return c.createArrayOf("text", values.toArray());
+    }
+
+    private static String json(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return node == null ? null : RecordJson.MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a record's JSON trees are JSON", e);
         }
     }
 
     private static Instant clamp(Instant at, Instant newest) {
         return at.isAfter(newest) ? newest : at;
-    }
-
-    private static void setInteger(PreparedStatement s, int index, Integer value) throws SQLException {
-        if (value == null) {
-            s.setNull(index, Types.INTEGER);
-        } else {
-            s.setInt(index, value);
-        }
     }
 
     /** The host of a URL as the {@code host=} filter compares it: lower case, no user info, no port. */

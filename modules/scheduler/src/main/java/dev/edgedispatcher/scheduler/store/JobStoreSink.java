@@ -313,6 +313,8 @@ public final class JobStoreSink implements AutoCloseable {
         }
         Instant upTo = pollStarted.minus(PROGRESS_MARGIN);
         caughtUp.forEach((topic, partitions) -> store.recordProgress(topic, partitions, upTo));
+        // Results written by one replica while another wrote their job: folded here, within a second.
+        store.sweepOrphans();
     }
 
     @Override
