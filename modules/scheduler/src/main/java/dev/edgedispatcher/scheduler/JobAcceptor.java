@@ -94,6 +94,18 @@ public final class JobAcceptor {
         if (first != null) {
             return first.document().thenApply(document -> new Accepted(document.deepCopy(), true, Optional.of(first.account())));
         }
+        if (job.idMayRepeat()) {
+            // Accepted by this replica moments ago: a repeat, answered without asking the store.
+            Optional<JobRecord> recentlyHere = recent.find(job.id());
+            if (recentlyHere.isPresent()) {
+                inProgress.remove(job.id());
+                JobRecord earlier = recentlyHere.get();
+                ObjectNode document = acceptDocument(earlier);
+                mine.complete(document);
+                return CompletableFuture.completedFuture(new Accepted(document.deepCopy(), true,
+                        Optional.of(earlier.account() == null ? JobStore.DEFAULT_ACCOUNT : earlier.account())));
+            }
+        }
         long started = System.nanoTime();
         CompletableFuture<Accepted> answer = new CompletableFuture<>();
         resolver.resolve(job.primary().policy().edgeRegion(), job.primary().url().host(), job.mediaServer())
@@ -124,9 +136,6 @@ public final class JobAcceptor {
                                 calls.fireAndForget(() -> store.releaseClaim(job.id(), owner));
                             }
                             throw error instanceof CompletionException c ? c : new CompletionException(error);
-                        }
-                        if (claim != null) {
-                            claims.confirm(job.id());
                         }
                         return new Published(claimed.record(), metadata);
                     });

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Claims ids in the job store in batches: every claim asked for while the previous batch was in
  * the store goes in the next one, so one round trip serves many jobs under load and a lone job
- * waits for no one. Confirmations (Kafka took the record) are batched the same way, without
- * anyone waiting. Bounded: past {@value #QUEUE} waiting claims, a claim fails at once as
+ * waits for no one. There is no confirmation write once Kafka took the record: claim_job() finds
+ * the job's row (the sink wrote it), and this replica answers repeats from its recent accepts. Bounded: past {@value #QUEUE} waiting claims, a claim fails at once as
  * {@link StoreUnavailableException} (503).
  */
 public final class ClaimBatcher implements AutoCloseable {
@@ -31,9 +31,7 @@ public final class ClaimBatcher implements AutoCloseable {
     private final JobStore store;
     private final String owner;
     private final BlockingQueue<Pending> claims = new ArrayBlockingQueue<>(QUEUE);
-    private final BlockingQueue<String> confirmations = new ArrayBlockingQueue<>(QUEUE);
     private final Thread claimer;
-    private final Thread confirmer;
     private volatile boolean running = true;
 
     public ClaimBatcher(JobStore store, String owner) {
@@ -41,13 +39,10 @@ public final class ClaimBatcher implements AutoCloseable {
         this.owner = owner;
         this.claimer = new Thread(this::claimLoop, "job-store-claims");
         this.claimer.setDaemon(true);
-        this.confirmer = new Thread(this::confirmLoop, "job-store-confirmations");
-        this.confirmer.setDaemon(true);
     }
 
     public ClaimBatcher start() {
         claimer.start();
-        confirmer.start();
         return this;
     }
 
@@ -59,11 +54,6 @@ public final class ClaimBatcher implements AutoCloseable {
                     + " claims waiting", null));
         }
         return outcome;
-    }
-
-    /** Kafka took the record of a claimed id: marked published in a later batch (a lost mark only delays a repeat's answer). */
-    public void confirm(String id) {
-        confirmations.offer(id);
     }
 
     private void claimLoop() {
@@ -118,35 +108,10 @@ public final class ClaimBatcher implements AutoCloseable {
         }
     }
 
-    private void confirmLoop() {
-        List<String> batch = new ArrayList<>(BATCH);
-        while (running) {
-            try {
-                String first = confirmations.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                confirmations.drainTo(batch, BATCH - 1);
-                store.confirmPublished(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                // Unconfirmed claims are settled by claim_job() from the jobs table (the sink has them).
-                LOG.debug("confirming {} claims failed: {}", batch.size(), e.toString());
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
     @Override
     public void close() throws InterruptedException {
         running = false;
         claimer.interrupt();
-        confirmer.interrupt();
         claimer.join(5000);
-        confirmer.join(5000);
     }
 }
