@@ -301,6 +301,7 @@ BEGIN
         END LOOP;
         FOR p IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                   WHERE i.inhparent = t::regclass LOOP
+            CONTINUE WHEN right(p.relname, 8) !~ '^[0-9]{8}$';
             d := to_date(right(p.relname, 8), 'YYYYMMDD');
             -- Dropped once the whole day is older than the retention: rows stay at least that long.
             IF d + 1 <= (now() AT TIME ZONE 'UTC')::date - keep THEN
@@ -309,9 +310,13 @@ BEGIN
             END IF;
         END LOOP;
     END LOOP;
+    -- CASE, not AND: the planner may evaluate a condition on catalogue rows of other relations first,
+    -- and only names ending in a date can be read as one.
     SELECT count(*)::integer - 1 INTO ahead FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = 'jobs'::regclass
-       AND to_date(right(c.relname, 8), 'YYYYMMDD') >= (now() AT TIME ZONE 'UTC')::date;
+       AND CASE WHEN right(c.relname, 8) ~ '^[0-9]{8}$'
+                THEN to_date(right(c.relname, 8), 'YYYYMMDD') >= (now() AT TIME ZONE 'UTC')::date
+                ELSE false END;
     RETURN QUERY SELECT n_new, n_gone, ahead;
 END
 $$;
