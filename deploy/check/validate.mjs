@@ -53,7 +53,7 @@ function optionsOf(cls) {
   return names;
 }
 const COMMANDS = { worker: optionsOf("WorkerCommand"), scheduler: optionsOf("SchedulerCommand") };
-// Flags SPEC §6 gives these commands that other branches add: reported, not failed, while absent
+// Flags docs/ gives these commands that other branches add: reported, not failed, while absent
 // (issue 9: --kafka-config, --require-api-key; issue 16, the job store: --job-store-config).
 const PENDING = { worker: ["--kafka-config"], scheduler: ["--kafka-config", "--require-api-key", "--job-store-config"] };
 const PENDING_ISSUE = { "--kafka-config": 9, "--require-api-key": 9, "--job-store-config": 16 };
@@ -201,7 +201,7 @@ function checkContainer(where, deployment, command, port) {
   if (args[0] !== command) fail(where, `container runs \`dispatcher ${args[0]}\`, expected ${command}`);
   for (const a of args.filter((x) => x.startsWith("--"))) {
     if (!COMMANDS[command].has(a)) {
-      if (PENDING[command].includes(a)) notes.push(`${command} ${a}: not in the code on this branch yet (SPEC §6, issue ${PENDING_ISSUE[a]})`);
+      if (PENDING[command].includes(a)) notes.push(`${command} ${a}: not in the code on this branch yet (issue ${PENDING_ISSUE[a]})`);
       else fail(where, `dispatcher ${command} has no option ${a}`);
     }
   }

@@ -166,26 +166,7 @@ public final class JobStore implements AutoCloseable {
      * goes to; {@code owner} names this replica (logs and recoveries).
      */
     public ClaimOutcome claim(String id, String account, String topic, ObjectNode document, String owner) {
-        return timed("claim", () -> {
-            try (Connection c = connection(); PreparedStatement s = c.prepareStatement(
-                    "SELECT outcome, account, document::text FROM claim_job(?, ?, ?, ?::jsonb, ?, ?::interval, ?::interval)")) {
-                s.setString(1, id);
-                s.setString(2, account);
-                s.setString(3, topic);
-                s.setString(4, RecordJson.MAPPER.writeValueAsString(document));
-                s.setString(5, owner);
-                s.setString(6, config.idempotencyWindow().toSeconds() + " seconds");
-                s.setString(7, config.claimRecoveryAfter().toSeconds() + " seconds");
-                try (ResultSet r = s.executeQuery()) {
-                    r.next();
-                    ClaimOutcome.Kind kind = ClaimOutcome.Kind.valueOf(r.getString(1).toUpperCase(java.util.Locale.ROOT));
-                    if (kind == ClaimOutcome.Kind.RECOVERED) {
-                        claimRecoveries.increment();
-                    }
-                    return new ClaimOutcome(kind, r.getString(2), (ObjectNode) RecordJson.MAPPER.readTree(r.getString(3)));
-                }
-            }
-        });
+        return claimAll(List.of(new ClaimRequest(id, account, topic, document)), owner).get(0);
     }
 
     /** One id to claim: its account, region topic and the accept document it will have. */
@@ -239,23 +220,6 @@ public final class JobStore implements AutoCloseable {
                 }
                 return outcomes;
             }
-        });
-    }
-
-    /** Kafka acknowledged the record of a claimed id: repeats are answered as repeats at once. */
-    public void confirmPublished(List<String> ids) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        timed("claim_confirm", () -> {
-            try (Connection c = connection(); PreparedStatement s = c.prepareStatement(
-                    "UPDATE job_claims SET state = 'published', updated_at = now() WHERE id = ANY(?) AND state = 'claimed'"
-                            + " AND claimed_at > now() - ?::interval")) {
-                s.setArray(1, c.createArrayOf("text", ids.toArray()));
-                s.setString(2, config.idempotencyWindow().toSeconds() + " seconds");
-                s.executeUpdate();
-            }
-            return null;
         });
     }
 

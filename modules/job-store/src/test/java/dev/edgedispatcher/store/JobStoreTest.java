@@ -153,7 +153,8 @@ class JobStoreTest {
         } finally {
             pool.shutdownNow();
         }
-        store.confirmPublished(List.of("c1"));
+        // The claimant's record reached Kafka and the sink stored it: the claim is settled as published.
+        store.write(List.of(accepted(job("c1", "acme", Instant.now()), 40)), List.of());
         ClaimOutcome repeat = store.claim("c1", "acme", "webhooks.region.frankfurt", document, "replica-x");
         assertThat(repeat.kind()).isEqualTo(ClaimOutcome.Kind.REPEAT);
         assertThat(repeat.document().get("region").asText()).isEqualTo("frankfurt");
