@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,31 +93,28 @@ final class SinkWriter {
             return;
         }
         Instant now = clock.instant();
-        // Rows older than the retention would land in partitions already dropped (they are left out);
-        // future ones (a producer's clock far ahead) in partitions not made yet (they are clamped).
-        Instant oldest = now.minus(store.config().retention()).plus(Duration.ofHours(1));
-        Instant newest = now.plus(Duration.ofDays(2));
-        Map<String, Folded> folded = new HashMap<>();
-        List<RecordedResult> kept = new ArrayList<>(results.size());
-        Instant earliest = now;
-        for (RecordedResult result : results) {
-            if (result.event().id() == null) {
-                continue;
-            }
-            Instant at = clamp(Instant.ofEpochMilli(result.timestampMs()), newest);
-            if (at.isBefore(oldest)) {
-                continue;
-            }
-            earliest = at.isBefore(earliest) ? at : earliest;
-            RecordedResult clamped = at.toEpochMilli() == result.timestampMs() ? result
-                    : new RecordedResult(result.event(), result.partition(), result.offset(), at.toEpochMilli());
-            kept.add(clamped);
-            folded.computeIfAbsent(result.event().id(), id -> new Folded()).add(clamped);
-        }
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                Set<String> inserted = insertJobs(c, jobs, folded, oldest, newest);
+                PartitionBounds bounds = PartitionBounds.read(c, store.config().retentionDays());
+                Map<String, Folded> folded = new HashMap<>();
+                List<RecordedResult> kept = new ArrayList<>(results.size());
+                Instant earliest = now;
+                for (RecordedResult result : results) {
+                    if (result.event().id() == null) {
+                        continue;
+                    }
+                    Instant at = bounds.clamp(Instant.ofEpochMilli(result.timestampMs()));
+                    if (at.isBefore(bounds.oldest())) {
+                        continue;
+                    }
+                    earliest = at.isBefore(earliest) ? at : earliest;
+                    RecordedResult clamped = at.toEpochMilli() == result.timestampMs() ? result
+                            : new RecordedResult(result.event(), result.partition(), result.offset(), at.toEpochMilli());
+                    kept.add(clamped);
+                    folded.computeIfAbsent(result.event().id(), id -> new Folded()).add(clamped);
+                }
+                Set<String> inserted = insertJobs(c, jobs, folded, bounds);
                 for (AcceptedJob job : jobs) {
                     Instant at = Instant.ofEpochMilli(job.job().submittedAtMs());
                     earliest = at.isBefore(earliest) ? at : earliest;
@@ -150,8 +148,8 @@ final class SinkWriter {
     }
 
     /** Inserts the jobs (state folded from the batch), returns the ids actually inserted (not already there). */
-    private static Set<String> insertJobs(Connection c, List<AcceptedJob> jobs, Map<String, Folded> folded, Instant oldest,
-            Instant newest) throws SQLException {
+    private static Set<String> insertJobs(Connection c, List<AcceptedJob> jobs, Map<String, Folded> folded,
+            PartitionBounds bounds) throws SQLException {
         if (jobs.isEmpty()) {
             return Set.of();
         }
@@ -174,8 +172,8 @@ final class SinkWriter {
         List<Long> offsets = new ArrayList<>(n);
         for (AcceptedJob accepted : jobs) {
             JobRecord job = accepted.job();
-            Instant at = clamp(Instant.ofEpochMilli(job.submittedAtMs()), newest);
-            if (at.isBefore(oldest)) {
+            Instant at = bounds.clamp(Instant.ofEpochMilli(job.submittedAtMs()));
+            if (at.isBefore(bounds.oldest())) {
                 continue; // older than the retention: its day is gone (a backfill of old topics)
             }
             Folded known = folded.get(job.id());
@@ -470,8 +468,29 @@ final class SinkWriter {
         }
     }
 
-    private static Instant clamp(Instant at, Instant newest) {
-        return at.isAfter(newest) ? newest : at;
+    /**
+     * The times a row may carry and find its day partition, by the server's clock (it makes and
+     * drops the partitions by it, whatever this process's clock says): from the oldest kept day (an
+     * hour of margin for midnight passing mid-batch; older rows, a backfill of old topics, are left
+     * out) to two days ahead (partitions are made three ahead; rows from a producer's clock far ahead
+     * are clamped). A row outside would fail its whole batch, again at every try: a stalled sink.
+     */
+    private record PartitionBounds(Instant oldest, Instant newest) {
+
+        static PartitionBounds read(Connection c, int keepDays) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                    "SELECT date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', now()")) {
+                r.next();
+                Instant today = r.getTimestamp(1).toInstant();
+                Instant now = r.getTimestamp(2).toInstant();
+                return new PartitionBounds(today.minus(Duration.ofDays(keepDays)).plus(Duration.ofHours(1)),
+                        now.plus(Duration.ofDays(2)));
+            }
+        }
+
+        Instant clamp(Instant at) {
+            return at.isAfter(newest) ? newest : at;
+        }
     }
 
     /** The host of a URL as the {@code host=} filter compares it: lower case, no user info, no port. */

@@ -34,7 +34,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedPostgresExtension.class)
 class JobStoreTest {
 
-    private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
+    /**
+     * Noon of today (UTC): the store's clock in these tests. Today's, not a fixed date, because the
+     * server makes its day partitions by its own clock, which the tests cannot fix.
+     */
+    private static final Instant NOW = java.time.LocalDate.now(ZoneOffset.UTC).atTime(12, 0).toInstant(ZoneOffset.UTC);
 
     private StoreCredentials credentials;
     private JobStore store;
@@ -248,6 +252,27 @@ class JobStoreTest {
                 Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.execute("DROP TABLE jobs")).hasMessageContaining("must be owner");
         }
+    }
+
+    @Test
+    void aProcessClockDaysBehindTheServersNeitherFailsTheSinkNorLosesCurrentRows() throws Exception {
+        // The server made and drops its day partitions by its own clock; this process's is two days
+        // behind. A row of its "six days ago" has no partition on the server: it is left out (a
+        // backfill of a day past the retention), the batch still lands, current rows are stored.
+        Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofDays(-2));
+        JobStore skewed = JobStore.open(JobStoreConfig.of(credentials.asProperties()), behind, new SimpleMeterRegistry());
+        try {
+            Instant itsNow = behind.instant();
+            skewed.write(List.of(accepted(job("beyond", null, itsNow.minus(Duration.ofDays(6))), 1),
+                    accepted(job("current", null, Instant.now()), 2)),
+                    List.of(result(ResultEvent.finalOutcome("current", "frankfurt", "delivered", "primary", List.of(), null), 3,
+                            Instant.now())));
+        } finally {
+            skewed.close();
+        }
+        assertThat(store.statusDocument("beyond", Optional.empty())).isEmpty();
+        assertThat(store.statusDocument("current", Optional.empty())).get()
+                .extracting(document -> document.get("state").asText()).isEqualTo("delivered");
     }
 
     private long count(String sql) {
