@@ -11,45 +11,38 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * JUnit 5 extension: one real PostgreSQL server per test JVM ({@link EmbeddedPostgresServer}),
- * started on first use and stopped when the JVM's tests are done. Each test asks for a database of
- * its own with {@link #newDatabase()}, so tests never see each other's rows.
+ * JUnit 5 extension: one real PostgreSQL server per test JVM, started on first use and stopped when
+ * the JVM's tests are done. By default the embedded server ({@link EmbeddedPostgresServer}); with
+ * {@code -Djob.store.server=testcontainers} (or {@code JOB_STORE_TEST_SERVER=testcontainers}) on a
+ * machine with a Docker engine, Testcontainers' {@code PostgreSQLContainer}. The tests do not
+ * change. Each test asks for a database of its own with {@link #newDatabase()}, so tests never see
+ * each other's rows.
  */
 public final class EmbeddedPostgresExtension implements BeforeAllCallback {
 
-    private static EmbeddedPostgresServer server;
+    private static AutoCloseable server;
+    private static PostgresDatabases databases;
     private static Path dataDir;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
+    public void beforeAll(ExtensionContext context) {
         synchronized (EmbeddedPostgresExtension.class) {
             if (server == null) {
-                dataDir = Files.createTempDirectory("embedded-postgres-test");
-                server = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0);
+                start();
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                         .put(EmbeddedPostgresExtension.class.getName(), (AutoCloseable) EmbeddedPostgresExtension::stop);
             }
         }
     }
 
-    /** A new, empty database with its own owner and runtime roles. */
-    public static synchronized StoreCredentials newDatabase() {
-        return server().database("test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
-    }
-
     /**
-     * The shared server: started by the extension, or on first use by a test that did not register
-     * it (then stopped when the JVM exits).
+     * A new, empty database with its own owner and runtime roles, on the shared server (started
+     * here by a test that did not register the extension; then stopped when the JVM exits).
      */
-    public static synchronized EmbeddedPostgresServer server() {
+    public static synchronized StoreCredentials newDatabase() {
         if (server == null) {
-            try {
-                dataDir = Files.createTempDirectory("embedded-postgres-test");
-                server = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not start the test PostgreSQL server", e);
-            }
+            start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     stop();
@@ -58,7 +51,25 @@ public final class EmbeddedPostgresExtension implements BeforeAllCallback {
                 }
             }));
         }
-        return server;
+        return databases.database("test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
+    }
+
+    private static void start() {
+        String choice = System.getProperty("job.store.server", System.getenv().getOrDefault("JOB_STORE_TEST_SERVER", "embedded"));
+        if (choice.equals("testcontainers")) {
+            ContainerPostgres container = ContainerPostgres.start();
+            server = container;
+            databases = container.databases();
+            return;
+        }
+        try {
+            dataDir = Files.createTempDirectory("embedded-postgres-test");
+            EmbeddedPostgresServer embedded = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0);
+            server = embedded;
+            databases = embedded.databases();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the test PostgreSQL server", e);
+        }
     }
 
     private static synchronized void stop() throws Exception {
@@ -67,6 +78,9 @@ public final class EmbeddedPostgresExtension implements BeforeAllCallback {
         }
         server.close();
         server = null;
+        if (dataDir == null) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(dataDir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {
@@ -76,5 +90,6 @@ public final class EmbeddedPostgresExtension implements BeforeAllCallback {
                 }
             });
         }
+        dataDir = null;
     }
 }

@@ -8,16 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -38,7 +31,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final String SUPERUSER = "postgres";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EmbeddedPostgres postgres;
     private final Path home;
@@ -61,7 +53,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         boolean fresh = !Files.exists(data.resolve("postgresql.conf"));
         String superPassword;
         if (fresh) {
-            superPassword = newPassword();
+            superPassword = PostgresDatabases.newPassword();
             writeOwnerOnly(passwordFile, superPassword);
         } else {
             if (!Files.exists(passwordFile)) {
@@ -105,62 +97,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return home;
     }
 
-    /**
-     * The database {@code name} with its owner role ({@code <name>_owner}) and runtime role
-     * ({@code <name>}), created on first use; the roles' passwords are set anew on every call (the
-     * caller writes them where its processes read them).
-     */
+    /** See {@link PostgresDatabases#database(String)}. */
     public StoreCredentials database(String name) {
-        if (!name.matches("[a-z][a-z0-9_]{0,40}")) {
-            throw new IllegalArgumentException("database name must be lower case letters, digits and _, not " + name);
-        }
-        String owner = name + "_owner";
-        String ownerPassword = newPassword();
-        String runtimePassword = newPassword();
-        try (Connection connection = superuser("postgres"); Statement statement = connection.createStatement()) {
-            createOrAlterRole(statement, owner, ownerPassword);
-            createOrAlterRole(statement, name, runtimePassword);
-            var exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
-            if (!exists.next()) {
-                statement.execute("CREATE DATABASE " + name + " OWNER " + owner);
-            }
-            statement.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
-            statement.execute("GRANT CONNECT ON DATABASE " + name + " TO " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not prepare database " + name + ": " + e.getMessage(), e);
-        }
-        try (Connection connection = superuser(name); Statement statement = connection.createStatement()) {
-            // The runtime role reads and writes rows; only the owner changes the schema.
-            statement.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
-            statement.execute("ALTER SCHEMA public OWNER TO " + owner);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not prepare database " + name + ": " + e.getMessage(), e);
-        }
-        return new StoreCredentials("jdbc:postgresql://127.0.0.1:" + port() + "/" + name, name, runtimePassword, owner,
-                ownerPassword);
+        return databases().database(name);
     }
 
     /** Drops a database made by {@link #database(String)} (tests use one per class). */
     public void dropDatabase(String name) {
-        try (Connection connection = superuser("postgres"); Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not drop database " + name + ": " + e.getMessage(), e);
-        }
+        databases().dropDatabase(name);
     }
 
-    private Connection superuser(String database) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", SUPERUSER);
-        properties.setProperty("password", superPassword);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port() + "/" + database, properties);
-    }
-
-    private static void createOrAlterRole(Statement statement, String role, String password) throws SQLException {
-        var exists = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role + "'");
-        String verb = exists.next() ? "ALTER" : "CREATE";
-        // Passwords are generated here from base64url characters: nothing to escape.
-        statement.execute(verb + " ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+    /** Databases on this server, through its superuser login. */
+    public PostgresDatabases databases() {
+        return new PostgresDatabases("127.0.0.1", port(), SUPERUSER, superPassword);
     }
 
     private static void reinitialiseWithPassword(File directory, String superPassword) {
@@ -250,11 +199,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
-    private static String newPassword() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).replace('-', 'x').replace('_', 'y');
-    }
 
     private static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {

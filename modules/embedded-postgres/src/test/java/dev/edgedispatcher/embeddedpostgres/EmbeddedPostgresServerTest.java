@@ -26,26 +26,14 @@ class EmbeddedPostgresServerTest {
         StoreCredentials first;
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data, 0)) {
             first = server.database("dispatcher");
+            assertPostgres17WithRolesApart(first);
             try (Connection owner = connect(first.url(), first.migrationUser(), first.migrationPassword());
                     Statement statement = owner.createStatement()) {
-                ResultSet version = statement.executeQuery("SHOW server_version_num");
-                version.next();
-                assertThat(version.getInt(1)).isBetween(170000, 179999);
                 statement.execute("CREATE TABLE kept (n int)");
                 statement.execute("INSERT INTO kept VALUES (42)");
                 ResultSet listen = statement.executeQuery("SELECT current_setting('listen_addresses')");
                 listen.next();
                 assertThat(listen.getString(1)).isEqualTo("127.0.0.1");
-            }
-            // No login without the password, none with a wrong one.
-            assertThatThrownBy(() -> connect(first.url(), "postgres", "wrong").close())
-                    .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
-            assertThatThrownBy(() -> connect(first.url(), first.user(), "").close()).isInstanceOf(SQLException.class);
-            // The runtime role cannot change the schema.
-            try (Connection runtime = connect(first.url(), first.user(), first.password());
-                    Statement statement = runtime.createStatement()) {
-                assertThatThrownBy(() -> statement.execute("CREATE TABLE nope (n int)"))
-                        .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
             }
         }
         assertThat(Files.readString(data.resolve("pg_hba.conf"))).doesNotContain("trust");
@@ -63,7 +51,31 @@ class EmbeddedPostgresServerTest {
         }
     }
 
-    private static Connection connect(String url, String user, String password) throws SQLException {
+    /**
+     * What every server the tests use must show (the embedded one here, a container's in
+     * {@link PostgresContainerTest}): PostgreSQL 17, no login without the right password, and a
+     * runtime role that cannot change the schema its owner role can.
+     */
+    static void assertPostgres17WithRolesApart(StoreCredentials credentials) throws SQLException {
+        try (Connection owner = connect(credentials.url(), credentials.migrationUser(), credentials.migrationPassword());
+                Statement statement = owner.createStatement()) {
+            ResultSet version = statement.executeQuery("SHOW server_version_num");
+            version.next();
+            assertThat(version.getInt(1)).isBetween(170000, 179999);
+            statement.execute("CREATE TABLE owned (n int)");
+            statement.execute("DROP TABLE owned");
+        }
+        assertThatThrownBy(() -> connect(credentials.url(), "postgres", "wrong").close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+        assertThatThrownBy(() -> connect(credentials.url(), credentials.user(), "").close()).isInstanceOf(SQLException.class);
+        try (Connection runtime = connect(credentials.url(), credentials.user(), credentials.password());
+                Statement statement = runtime.createStatement()) {
+            assertThatThrownBy(() -> statement.execute("CREATE TABLE nope (n int)"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+        }
+    }
+
+    static Connection connect(String url, String user, String password) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
