@@ -1,5 +1,6 @@
 # The per-region logic of the deployment, shared by the Kafka and workload modules: names as the
-# code uses them (Topics.region, RegionWorker's group id) and the least-privilege ACLs (SPEC §6).
+# code uses them (Topics.region, RegionWorker's group id) and the least-privilege ACLs
+# (docs/operations.md, "Kafka security").
 locals {
   pools = {
     for region, p in var.regions : region => {

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** Who may call `/v1` (SPEC §6): API keys of the accounts file, and per-key rate limits; `scheduler` and `up`. */
+/**
+ * Who may call `/v1`: API keys of the accounts file, and per-key rate limits; `scheduler` and `up`.
+ * See docs/operations.md, "Accounts and API keys".
+ */
 final class ApiAccessOptions {
 
     @Option(names = "--require-api-key",

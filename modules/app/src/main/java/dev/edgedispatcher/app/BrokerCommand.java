@@ -18,10 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dispatcher broker}: the embedded single-node KRaft broker as a process of its own (SPEC §6),
- * on a fixed port, keeping its data: restarted on the same data dir and port (also after a kill -9)
- * it serves every topic and record again. It creates the topics, so that scheduler and workers
- * started as separate processes find them. Not the production Kafka.
+ * {@code dispatcher broker}: the embedded single-node KRaft broker as a process of its own
+ * (docs/operations.md), on a fixed port, keeping its data: restarted on the same data dir and port
+ * (also after a kill -9) it serves every topic and record again. It creates the topics, so that
+ * scheduler and workers started as separate processes find them. Not the production Kafka.
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = {"Runs the embedded single-node Kafka broker (KRaft) alone, for development and fault tests.",

@@ -18,7 +18,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Dispatcher {
 
-    /** Exit code for bad input (SPEC §5: explain errors exit 2); picocli uses 2 for usage errors too. */
+    /**
+     * Exit code for bad input (docs/api.md, "Command line": explain errors exit 2); picocli uses 2
+     * for usage errors too.
+     */
     public static final int EXIT_INVALID_INPUT = 2;
     /** Exit code when a command fails at run time (a port in use, Kafka unreachable, ...). */
     public static final int EXIT_FAILURE = 1;

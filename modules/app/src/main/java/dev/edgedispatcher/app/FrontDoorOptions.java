@@ -4,7 +4,7 @@ import dev.edgedispatcher.frontdoor.FrontDoorLimits;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The limits of the scheduler's HTTP server (SPEC §6); shared by `scheduler` and `up`. */
+/** The limits of the scheduler's HTTP server (docs/operations.md); used by `scheduler` and `up`. */
 final class FrontDoorOptions {
 
     @Option(names = "--http-header-timeout-ms", paramLabel = "MS", defaultValue = "10000",

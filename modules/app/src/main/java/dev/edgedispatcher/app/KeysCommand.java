@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dispatcher keys}: API keys of the accounts file (SPEC §6). */
+/**
+ * {@code dispatcher keys}: API keys of the accounts file. See docs/operations.md, "Accounts and API
+ * keys".
+ */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manages the API keys of the accounts file.",
         subcommands = KeysCommand.Create.class)
 final class KeysCommand implements Runnable {

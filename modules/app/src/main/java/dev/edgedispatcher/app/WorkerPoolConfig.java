@@ -13,9 +13,9 @@ import java.util.Optional;
 
 /**
  * How the worker pool of a data dir is configured, so that {@code dispatcher scale} starts workers
- * exactly like the pool they join (SPEC §6): the {@code dispatcher worker} options every member
- * gets (allowed destinations, accounts file, Kafka settings, limits, event loops) and the default
- * account's auth token. Written by {@code up} (or the first {@code scale} of a data dir) to
+ * exactly like the pool they join (docs/operations.md): the {@code dispatcher worker} options every
+ * member gets (allowed destinations, accounts file, Kafka settings, limits, event loops) and the
+ * default account's auth token. Written by {@code up} (or the first {@code scale} of a data dir) to
  * {@code <data-dir>/workers/pool.json}, readable by its owner only (it holds a secret).
  */
 record WorkerPoolConfig(List<String> workerArgs, String defaultAuthToken) {

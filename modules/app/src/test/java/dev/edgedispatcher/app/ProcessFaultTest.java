@@ -122,7 +122,7 @@ class ProcessFaultTest {
         });
         System.out.printf("%d of %d delivered jobs show no attempt in their status: %s%n", withoutAttempts.size(), ids.size(),
                 withoutAttempts.stream().limit(10).toList());
-        // A delivered job's status must list the attempt that delivered it (SPEC §5), also when the
+        // A delivered job's status must list the attempt that delivered it (docs/api.md, "HTTP API"), also when the
         // broker was away as it ended: attempt events are retried like final ones, and written first.
         assertThat(withoutAttempts).as("delivered jobs whose status lists no attempt").isEmpty();
     }

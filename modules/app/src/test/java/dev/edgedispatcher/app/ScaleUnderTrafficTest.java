@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §6: `dispatcher scale` starts workers configured exactly like the pool they join. Under
+ * docs/operations.md, "Scaling a region": `dispatcher scale` starts workers configured exactly like the pool they join. Under
  * continuous traffic to a loopback receiver, `up`'s frankfurt pool goes 1 -> 3 -> 1 members: every
  * job answered 202 is delivered, and every delivery carries a signature made with the pool's auth
  * token (the one `up` generated and printed), whichever member sent it.

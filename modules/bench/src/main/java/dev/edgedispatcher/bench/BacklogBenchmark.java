@@ -35,9 +35,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * A worker that starts (or restarts) with a backlog (issue: faults, SPEC §3 "timers measure the
- * destination"): the jobs are queued on the region topic first, then one worker is started, in one
- * run:
+ * A worker that starts (or restarts) with a backlog (issue: faults; docs/callbacks.md, "Delivery
+ * semantics": timers measure the destination): the jobs are queued on the region topic first, then
+ * one worker is started, in one run:
  * (a) 20,000 jobs with {@code rc=0} for a healthy receiver, with 1,000 jobs for a receiver that never
  *     answers ({@code rt=1000}) mixed in: spurious ct/rt failures among the healthy ones (target 0)
  *     and how late the 1,000 rt timers fired (duration minus rt; target p99 < 50 ms);

@@ -36,12 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Bounded memory (issue: faults, SPEC §5 "Bounded resources"): {@code jobs} jobs to {@code hosts}
- * distinct destinations (127.x.y.z, one receiver process listening on all of them) go through the
- * scheduler's batch API and the workers, both in this JVM (the broker and the receiver run in
- * processes of their own). Submission is paced so that at most 50,000 jobs are accepted and not yet
- * delivered. Every 10% of the jobs the heap is measured after a full GC; with the documented
- * defaults it must stay flat, under the -Xmx this runs with (1 GiB, from scripts/bench-system).
+ * Bounded memory (issue: faults; docs/api.md, "Kafka topics": bounded resources): {@code jobs} jobs
+ * to {@code hosts} distinct destinations (127.x.y.z, one receiver process listening on all of them)
+ * go through the scheduler's batch API and the workers, both in this JVM (the broker and the
+ * receiver run in processes of their own). Submission is paced so that at most 50,000 jobs are
+ * accepted and not yet delivered. Every 10% of the jobs the heap is measured after a full GC; with
+ * the documented defaults it must stay flat, under the -Xmx this runs with (1 GiB, from
+ * scripts/bench-system).
  *
  * <p>Run: {@code scripts/bench-system memory [jobs] [hosts]}.
  */

@@ -10,7 +10,8 @@ import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 /**
- * The effective callback configuration of one URL: timeouts, retries and edge region (SPEC §2).
+ * The effective callback configuration of one URL: timeouts, retries and edge region. See
+ * docs/callbacks.md, "The callback fragment".
  *
  * @param connectTimeoutMs ct: TCP connect plus TLS handshake of one attempt
  * @param readTimeoutMs rt: request sent to first response byte, and the longest gap between packets

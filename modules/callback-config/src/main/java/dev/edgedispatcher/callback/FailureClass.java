@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Why one delivery attempt failed (SPEC §3). Only the first four can be named in {@code rp}; the
- * declaration order is the canonical order used when a policy is printed.
+ * Why one delivery attempt failed (docs/callbacks.md, "Delivery semantics"). Only the first four
+ * can be named in {@code rp}; the declaration order is the canonical order used when a policy is
+ * printed.
  */
 public enum FailureClass {
     HTTP_4XX("4xx", true),

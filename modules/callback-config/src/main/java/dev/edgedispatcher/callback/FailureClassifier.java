@@ -2,7 +2,10 @@ package dev.edgedispatcher.callback;
 
 import java.util.Optional;
 
-/** Classifies how an attempt ended into a {@link FailureClass}, or none for a success (SPEC §3). */
+/**
+ * Classifies how an attempt ended into a {@link FailureClass}, or none for a success. See
+ * docs/callbacks.md, "Delivery semantics".
+ */
 public final class FailureClassifier {
 
     private FailureClassifier() {

@@ -10,10 +10,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Turns (URL, kind) into a {@link CallbackTarget} or a {@link PolicyError} (SPEC §2). Strict: an
- * unknown or repeated key, a missing {@code =}, a non-integer, an out-of-range value or an unknown
- * word rejects the URL. One pass over the input, no regular expressions: hostile input is rejected
- * in linear time.
+ * Turns (URL, kind) into a {@link CallbackTarget} or a {@link PolicyError} (docs/callbacks.md, "The
+ * callback fragment"). Strict: an unknown or repeated key, a missing {@code =}, a non-integer, an
+ * out-of-range value or an unknown word rejects the URL. One pass over the input, no regular
+ * expressions: hostile input is rejected in linear time.
  */
 public final class FragmentParser {
 

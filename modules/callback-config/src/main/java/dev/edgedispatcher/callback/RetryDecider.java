@@ -3,9 +3,9 @@ package dev.edgedispatcher.callback;
 import java.util.OptionalLong;
 
 /**
- * The retry rule of SPEC §3 as one pure function: a failed attempt is retried only if its class is
- * in rp, attempts remain and tt has time left; {@code partial} never; otherwise the job falls back
- * (when a fallback URL is still available) or stops.
+ * The retry rule (docs/callbacks.md, "Delivery semantics") as one pure function: a failed attempt
+ * is retried only if its class is in rp, attempts remain and tt has time left; {@code partial}
+ * never; otherwise the job falls back (when a fallback URL is still available) or stops.
  */
 public final class RetryDecider {
 

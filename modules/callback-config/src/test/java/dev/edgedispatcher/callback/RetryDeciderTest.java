@@ -47,8 +47,9 @@ class RetryDeciderTest {
 
     /**
      * Every class x attempts 1..6 x rc 0..5 x remaining tt (none, expired, short, long) x fallback: the
-     * outcome must follow the SPEC sentence "retried only if its class is in rp and attempts remain
-     * and tt has time left; partial is never retried", and a retry's budget never exceeds what is left.
+     * outcome must follow the retry rule (docs/callbacks.md, "Delivery semantics"): retried only if
+     * its class is in rp and attempts remain and tt has time left; partial is never retried. And a
+     * retry's budget never exceeds what is left.
      */
     @Test
     void exhaustiveOverClassesAttemptsAndRemainingTime() {

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * How long an HTTP server of this process waits for a client, and how many connections it holds
- * (SPEC §6): slow or half-sent requests are closed instead of piling up until the process runs
- * out of file descriptors.
+ * (docs/operations.md): slow or half-sent requests are closed instead of piling up until the
+ * process runs out of file descriptors.
  *
  * @param headerTimeout from accepting a connection until the first request's headers are complete
  * @param bodyTimeout from a request's headers until its body is complete (answered {@code 408})

@@ -4,7 +4,7 @@ import dev.edgedispatcher.callback.Region;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The topic names of SPEC §5. */
+/** The topic names. See docs/api.md, "Kafka topics". */
 public final class Topics {
 
     /** Intake for producers that publish jobs directly. */

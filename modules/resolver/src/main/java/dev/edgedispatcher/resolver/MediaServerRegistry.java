@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where media servers are: ids or IPs mapped to a region name or to coordinates (SPEC §4, the
- * {@code --media-servers FILE} JSON). The built-in registry lists {@code ms-<region>-1} per region.
+ * Where media servers are: ids or IPs mapped to a region name or to coordinates (the
+ * {@code --media-servers FILE} JSON; see docs/callbacks.md, "Edge regions"). The built-in registry
+ * lists {@code ms-<region>-1} per region.
  */
 public final class MediaServerRegistry {
 

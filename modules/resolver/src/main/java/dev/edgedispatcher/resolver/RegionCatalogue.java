@@ -4,7 +4,7 @@ import dev.edgedispatcher.callback.Region;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Where each edge region is (SPEC §1), and which region is closest to a point. */
+/** Where each edge region is (docs/architecture.md), and which region is closest to a point. */
 public final class RegionCatalogue {
 
     private static final Map<Region, GeoPoint> LOCATIONS = new EnumMap<>(Map.of(

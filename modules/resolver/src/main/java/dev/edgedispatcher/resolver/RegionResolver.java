@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks the edge region of a URL (SPEC §4): explicit regions always win; {@code nearest} geolocates
- * the URL host; {@code local} places the call's media server. Anything that cannot be located goes to
- * the home region, and the {@link Resolution} says why. DNS and GeoIP work runs on the given executor
- * and results are cached, so callers on an event loop never block.
+ * Picks the edge region of a URL (docs/callbacks.md, "Edge regions"): explicit regions always win;
+ * {@code nearest} geolocates the URL host; {@code local} places the call's media server. Anything
+ * that cannot be located goes to the home region, and the {@link Resolution} says why. DNS and
+ * GeoIP work runs on the given executor and results are cached, so callers on an event loop never
+ * block.
  */
 public final class RegionResolver {
 

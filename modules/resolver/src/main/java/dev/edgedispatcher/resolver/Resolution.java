@@ -6,7 +6,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Which region a job goes out from, which rule chose it and why (SPEC §4).
+ * Which region a job goes out from, which rule chose it and why. See docs/callbacks.md, "Edge
+ * regions".
  *
  * @param region the chosen region
  * @param rule the rule that chose it: {@code explicit}, {@code nearest}, {@code local} or {@code home}

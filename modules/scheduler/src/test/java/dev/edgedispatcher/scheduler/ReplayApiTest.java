@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Search, retry and redrive (SPEC §6 "Replay and search") against a real embedded broker. */
+/**
+ * Search, retry and redrive (docs/api.md, "Finding and redriving jobs") against a real embedded
+ * broker.
+ */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class ReplayApiTest {
 

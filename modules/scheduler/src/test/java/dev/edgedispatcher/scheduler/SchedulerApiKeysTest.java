@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** API keys on a running scheduler (SPEC §6): 401, 403, 404 for another account's job, 429, and what stays open. */
+/**
+ * API keys on a running scheduler (docs/operations.md, "Accounts and API keys"): 401, 403, 404
+ * for another account's job, 429, and what stays open.
+ */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SchedulerApiKeysTest {
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The scheduler's HTTP contract (SPEC §5) against a real embedded Kafka broker. */
+/** The scheduler's HTTP API (docs/api.md, "HTTP API") against a real embedded Kafka broker. */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SchedulerApiTest {
 

@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A hostile network at the scheduler's front door (SPEC §6): thousands of connections that send
- * nothing, half their headers, headers and no body, or one byte of a 100 kB body are all closed by
- * the server within their deadline, while {@code /health} and real submissions keep answering.
+ * A hostile network at the scheduler's front door (docs/operations.md): thousands of connections
+ * that send nothing, half their headers, headers and no body, or one byte of a 100 kB body are all
+ * closed by the server within their deadline, while {@code /health} and real submissions keep
+ * answering.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SchedulerFrontDoorTest {

@@ -18,7 +18,8 @@ import java.util.Set;
  * @param maxInFlight jobs read but not finished, per region, before partitions are paused
  * @param maxConnectionsPerDestination jobs running at once per destination (host:port), per region,
  *     and attempts in flight per destination in the process
- * @param retryBackoffMs mean jittered wait before a retry; 0 retries at once (SPEC default)
+ * @param retryBackoffMs mean jittered wait before a retry; 0 retries at once (the default;
+ *     docs/callbacks.md, "Delivery semantics")
  * @param metricsPort port of the /health and /metrics server; 0 for a free one, -1 for none
  * @param eventLoops event loops the deliveries are spread over (default: one per core)
  * @param connections open-connection bounds of the process; deliveries running at once are capped

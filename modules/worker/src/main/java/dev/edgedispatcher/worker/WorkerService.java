@@ -105,7 +105,8 @@ public final class WorkerService implements AutoCloseable {
         }
         HttpServer server = null;
         if (config.metricsPort() >= 0) {
-            // Slow or half-sent requests are closed and connections capped, as on the scheduler (SPEC §6).
+            // Slow or half-sent requests are closed and connections capped, as on the scheduler
+            // (docs/operations.md).
             ConnectionGuard guard = new ConnectionGuard(FrontDoorLimits.HEALTH_PORT, metrics, "worker");
             server = guard.createServer(vertx, new HttpServerOptions().setIdleTimeout(HEALTH_IDLE_TIMEOUT_S)
                             .setIdleTimeoutUnit(TimeUnit.SECONDS), request -> serve(request, health, metrics))

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §3: timers measure the destination, never local queueing. A worker that starts with 20,000
- * jobs already queued for one healthy receiver, none of them allowed a retry ({@code rc=0}), must
- * deliver every one: a single ct or rt failure here would be the worker timing its own backlog.
+ * docs/callbacks.md, "Delivery semantics": timers measure the destination, never local queueing. A
+ * worker that starts with 20,000 jobs already queued for one healthy receiver, none of them allowed
+ * a retry ({@code rc=0}), must deliver every one: a single ct or rt failure here would be the
+ * worker timing its own backlog.
  */
 class BacklogRestartTest {
 

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC §5 "Bounded resources": with more distinct destinations than the connection cap, the worker
- * never holds more connections than the cap (counted in the kernel's socket table, from outside),
- * idle ones are closed to make room, every job is still delivered and Kafka keeps working.
+ * Bounded resources (docs/api.md, "Kafka topics"): with more distinct destinations than the
+ * connection cap, the worker never holds more connections than the cap (counted in the kernel's
+ * socket table, from outside), idle ones are closed to make room, every job is still delivered and
+ * Kafka keeps working.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class ConnectionCapTest {

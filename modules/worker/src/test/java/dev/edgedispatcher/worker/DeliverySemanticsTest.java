@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §3 against a real HTTP server with real faults. Timing assertions: a timeout may fire at
- * most 50 ms late (SPEC), and not early.
+ * Delivery semantics (docs/callbacks.md) against a real HTTP server with real faults. Timing
+ * assertions: a timeout may fire at most 50 ms late (as documented there), and not early.
  */
 class DeliverySemanticsTest {
 

@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Records that break the contract, written straight to a region topic with a plain producer between
- * healthy jobs of the same ordering key (SPEC §5 "Poison records"): each goes to the DLQ with its
- * reason, gets a final failed outcome when it has an id, and holds up neither its key nor the
- * partition's offsets.
+ * Records that are not valid jobs, written straight to a region topic with a plain producer between
+ * healthy jobs of the same ordering key (poison records, docs/api.md, "Kafka topics"): each goes
+ * to the DLQ with its reason, gets a final failed outcome when it has an id, and holds up neither
+ * its key nor the partition's offsets.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class PoisonRecordTest {
@@ -78,7 +78,8 @@ class PoisonRecordTest {
             records.add(raw(REGION, 0, key, null));
             records.add(raw(REGION, 0, key, poison("p9-" + run, url, key, "\"params\": {\"n\": 5}")));
             poisonFields.put("p9-" + run, "params.n");
-            // A retry must carry a usable delivery id (SPEC §6): webhook-id is sent as is.
+            // A retry must carry a usable delivery id (docs/api.md, "Finding and redriving jobs"):
+            // webhook-id is sent as is.
             records.add(raw(REGION, 0, key, poison("p10-" + run, url, key, "\"webhook_id\": \"a b\"")));
             poisonFields.put("p10-" + run, "webhook_id");
             records.add(record(REGION, 0, job(healthy.get(4), url, key)));

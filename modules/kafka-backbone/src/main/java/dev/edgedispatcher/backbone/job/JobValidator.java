@@ -15,8 +15,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Validates one job document (SPEC §5) into a {@link ValidatedJob}, or the first error, naming the
- * field, the value and what is allowed. Same rules for the HTTP API and Kafka intake.
+ * Validates one job document (docs/api.md, "HTTP API") into a {@link ValidatedJob}, or the first
+ * error, naming the field, the value and what is allowed. Same rules for the HTTP API and Kafka
+ * intake.
  */
 public final class JobValidator {
 

@@ -4,8 +4,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Who may use {@code /v1} (SPEC §6): open when there are no keys and none is required; otherwise
- * every {@code /v1} request needs {@code Authorization: Bearer <key>}, optionally rate limited per key.
+ * Who may use {@code /v1} (docs/operations.md, "Accounts and API keys"): open when there are no
+ * keys and none is required; otherwise every {@code /v1} request needs
+ * {@code Authorization: Bearer <key>}, optionally rate limited per key.
  */
 public record ApiAccess(ApiKeys keys, boolean requireKey, Optional<RateLimit> rateLimit) {
 

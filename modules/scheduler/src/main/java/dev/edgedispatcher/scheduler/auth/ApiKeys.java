@@ -26,8 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The API keys of the accounts file (SPEC §6: {@code "api_keys": [...]} under an account). A key
- * reads {@code ed_<id>_<secret>}: {@code id} is 16 hex digits (public, for an O(1) lookup), the
+ * The API keys of the accounts file ({@code "api_keys": [...]} under an account; see
+ * docs/operations.md, "Accounts and API keys"). A key reads {@code ed_<id>_<secret>}: {@code id}
+ * is 16 hex digits (public, for an O(1) lookup), the
  * secret 43 base64url characters (256 random bits). The file keeps only
  * {@code {"id", "sha256", "created_at"}}: SHA-256 of the whole key, enough for a key of 256 random
  * bits (a slow password hash protects guessable secrets, which these are not). Hashes are compared

@@ -10,7 +10,10 @@ import dev.edgedispatcher.resolver.Resolution;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** Builds the {@code /v1/explain} document: effective policy and edge region of one URL (SPEC §5). */
+/**
+ * Builds the {@code /v1/explain} document: effective policy and edge region of one URL. See
+ * docs/api.md, "HTTP API".
+ */
 public final class Explainer {
 
     private final RegionResolver resolver;

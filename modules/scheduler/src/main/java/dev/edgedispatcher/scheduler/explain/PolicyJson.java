@@ -7,7 +7,7 @@ import dev.edgedispatcher.callback.PolicyError;
 import dev.edgedispatcher.resolver.GeoLocation;
 import dev.edgedispatcher.resolver.Resolution;
 
-/** The JSON shapes of SPEC §5 for a policy, a resolution and an input error. */
+/** The JSON shapes (docs/api.md, "HTTP API") of a policy, a resolution and an input error. */
 public final class PolicyJson {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;

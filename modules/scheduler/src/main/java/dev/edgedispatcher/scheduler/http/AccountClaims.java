@@ -8,7 +8,10 @@ import dev.edgedispatcher.scheduler.JobAcceptor;
 import dev.edgedispatcher.scheduler.auth.ApiKeys;
 import java.util.Optional;
 
-/** Which account a submitted job belongs to when the caller has an API key (SPEC §6). */
+/**
+ * Which account a submitted job belongs to when the caller has an API key. See docs/operations.md,
+ * "Accounts and API keys".
+ */
 final class AccountClaims {
 
     private AccountClaims() {

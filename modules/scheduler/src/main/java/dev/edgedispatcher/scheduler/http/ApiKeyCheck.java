@@ -11,9 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
 /**
- * The first handler of every {@code /v1} route (SPEC §6): when keys are enforced, a missing or
- * unknown key gets 401 before any body is read, and a request over its key's rate 429. The caller's
- * key is left on the context for the resource handlers ({@link #caller}).
+ * The first handler of every {@code /v1} route (docs/operations.md, "Accounts and API keys"): when
+ * keys are enforced, a missing or unknown key gets 401 before any body is read, and a request over
+ * its key's rate 429. The caller's key is left on the context for the resource handlers
+ * ({@link #caller}).
  */
 final class ApiKeyCheck implements Handler<RoutingContext> {
 

@@ -19,9 +19,9 @@ import io.vertx.core.http.HttpServerOptions;
 import java.util.Optional;
 
 /**
- * The scheduler's HTTP API (SPEC §5, §6). One instance per event loop, serving the routes of
- * {@link ApiRoutes}; nothing here blocks: region resolution and Kafka sends complete on their own
- * threads and come back through futures.
+ * The scheduler's HTTP API (docs/api.md, "HTTP API" and "Finding and redriving jobs"). One instance
+ * per event loop, serving the routes of {@link ApiRoutes}; nothing here blocks: region resolution
+ * and Kafka sends complete on their own threads and come back through futures.
  */
 public final class SchedulerHttpVerticle extends VerticleBase {
 

@@ -14,10 +14,10 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The status page (SPEC §6, {@code GET /}): three files of this module's resources
- * ({@code status-page/}), read once at start and served from memory, so nothing is extracted to a
- * cache directory and no event loop touches a file. The page is public (it holds no data); its
- * scripts read {@code /v1}, with the API key the user pastes when keys are on.
+ * The status page ({@code GET /}, docs/api.md, "Finding and redriving jobs"): three files of this
+ * module's resources ({@code status-page/}), read once at start and served from memory, so nothing
+ * is extracted to a cache directory and no event loop touches a file. The page is public (it holds
+ * no data); its scripts read {@code /v1}, with the API key the user pastes when keys are on.
  */
 public final class StatusPageHandler implements Handler<RoutingContext> {
 

@@ -38,11 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends final jobs again (SPEC §6 "Replay and search"): one by id ({@link #retry}) or every job a
- * filter matches ({@link #redrive}). A new job gets a new id, {@code retry_of} the old one and the
- * old one's delivery id, so receivers see the same {@code webhook-id}. The original is read back
- * from its region topic, so the index keeps no URLs or bodies; a record that is gone (topic
- * retention) or that was never a valid job (a poison record) is reported, not sent.
+ * Sends final jobs again (docs/api.md, "Finding and redriving jobs"): one by id ({@link #retry}) or
+ * every job a filter matches ({@link #redrive}). A new job gets a new id, {@code retry_of} the old
+ * one and the old one's delivery id, so receivers see the same {@code webhook-id}. The original is
+ * read back from its region topic, so the index keeps no URLs or bodies; a record that is gone
+ * (topic retention) or that was never a valid job (a poison record) is reported, not sent.
  *
  * <p>Redrives run one at a time on a thread of their own, in chunks of {@value #CHUNK} at most
  * {@code perSecond} jobs a second, and show their progress in {@code dispatcher_redrive_*} metrics.

@@ -30,10 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Delivers one job (SPEC §3): attempts on the primary URL as its policy allows, then the fallback
- * URL with {@code ErrorCode} and {@code ErrorUrl}, writing an event per attempt. The rules come from
- * callback-config ({@link RetryDecider}, {@link AttemptBudget}); per-destination bulkheads cap
- * concurrency; each attempt is an {@link HttpAttempt}. Runs on the caller's event-loop context.
+ * Delivers one job (docs/callbacks.md, "Delivery semantics"): attempts on the primary URL as its
+ * policy allows, then the fallback URL with {@code ErrorCode} and {@code ErrorUrl}, writing an
+ * event per attempt. The rules come from callback-config ({@link RetryDecider},
+ * {@link AttemptBudget}); per-destination bulkheads cap concurrency; each attempt is an
+ * {@link HttpAttempt}. Runs on the caller's event-loop context.
  */
 public final class DeliveryEngine {
 

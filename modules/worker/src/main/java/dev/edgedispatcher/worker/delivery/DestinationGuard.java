@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Refuses destinations a webhook must never reach (SPEC §3): private, loopback, link-local, multicast
- * and cloud-metadata addresses, unless an operator allow-list covers them. It is applied to the
- * resolved address that is then connected to, so DNS cannot rebind in between.
+ * Refuses destinations a webhook must never reach (docs/callbacks.md, "Delivery semantics"):
+ * private, loopback, link-local, multicast and cloud-metadata addresses, unless an operator
+ * allow-list covers them. It is applied to the resolved address that is then connected to, so DNS
+ * cannot rebind in between.
  */
 public final class DestinationGuard {
 

@@ -29,14 +29,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP attempt with the timeouts of SPEC §3, timed by its own event-loop timers so that each
- * fires on time and is classified by how far the attempt got: ct covers DNS, TCP connect and TLS;
- * rt runs from the request fully sent to the status line, then as the longest gap between body
- * packets (a stall there is {@code partial}); the tt deadline aborts the attempt as ct while
- * connecting, else rt. The destination guard checks the resolved address, and that exact address
- * is connected to. ct runs during DNS and the TCP/TLS connect itself, never while the attempt waits
- * for a connection slot of the {@link ConnectionPool} (that wait counts against tt only). Must be
- * called on a Vert.x event-loop context; completes on it.
+ * One HTTP attempt with the timeouts of docs/callbacks.md, "Delivery semantics", timed by its own
+ * event-loop timers so that each fires on time and is classified by how far the attempt got: ct
+ * covers DNS, TCP connect and TLS; rt runs from the request fully sent to the status line, then as
+ * the longest gap between body packets (a stall there is {@code partial}); the tt deadline aborts
+ * the attempt as ct while connecting, else rt. The destination guard checks the resolved address,
+ * and that exact address is connected to. ct runs during DNS and the TCP/TLS connect itself, never
+ * while the attempt waits for a connection slot of the {@link ConnectionPool} (that wait counts
+ * against tt only). Must be called on a Vert.x event-loop context; completes on it.
  */
 public final class HttpAttempt {
 
@@ -301,7 +301,10 @@ public final class HttpAttempt {
             });
         }
 
-        /** A timer on this event loop that records how late it fired (SPEC §3: within 50 ms). */
+        /**
+         * A timer on this event loop that records how late it fired (within 50 ms:
+         * docs/callbacks.md, "Delivery semantics").
+         */
         private long arm(long delayMs, Runnable fired) {
             long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
             return vertx.setTimer(delayMs, id -> {

@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * Encodes a job's params for one URL (SPEC §3): POST sends them form-encoded, or sends the raw body
- * with its content type (extra params such as a fallback's ErrorCode then go in the query); GET
- * appends them to the query. The URL's own query is kept byte for byte.
+ * Encodes a job's params for one URL (docs/callbacks.md, "Delivery semantics"): POST sends them
+ * form-encoded, or sends the raw body with its content type (extra params such as a fallback's
+ * ErrorCode then go in the query); GET appends them to the query. The URL's own query is kept byte
+ * for byte.
  */
 public final class RequestEncoder {
 

@@ -15,7 +15,8 @@ public sealed interface DecodedRecord {
     }
 
     /**
-     * A record that breaks the contract (SPEC §5 "Poison records").
+     * A record that is not a valid job, or cannot be delivered (poison records, docs/api.md, "Kafka
+     * topics").
      *
      * @param id the job id when the record has a valid one: it then gets a final {@code failed} outcome
      */

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * Admits a job to delivery (its tt starts then) only when it can start: its destination has fewer
  * than {@code perDestination} jobs running, and the process has a free {@link DeliverySlots} slot.
  * Until then it waits here, on the consumer thread, with no timer running: a backlog of tens of
- * thousands of jobs costs queue entries, never spurious ct or rt failures (SPEC §3). Not
- * thread-safe: used by the consumer thread only.
+ * thousands of jobs costs queue entries, never spurious ct or rt failures (docs/callbacks.md,
+ * "Delivery semantics"). Not thread-safe: used by the consumer thread only.
  */
 final class DestinationAdmission<T> {
 

@@ -7,15 +7,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How late each delivery event loop runs its timers, measured by the loop itself: a 10 ms periodic
- * timer notes how far past its due time it fired. Timeouts (SPEC §3: within 50 ms) are only as
- * exact as the loop is punctual, so admission holds new deliveries back while any loop lags more
- * than {@link #OVERLOADED_MS}: a backlog then waits un-started instead of making every running
- * timer late.
+ * timer notes how far past its due time it fired. Timeouts (within 50 ms, docs/callbacks.md,
+ * "Delivery semantics") are only as exact as the loop is punctual, so admission holds new
+ * deliveries back while any loop lags more than {@link #OVERLOADED_MS}: a backlog then waits
+ * un-started instead of making every running timer late.
  */
 public final class EventLoopLag {
 
     static final long PERIOD_MS = 10;
-    /** Half of the 50 ms timer precision SPEC §3 promises. */
+    /** Half of the 50 ms timer precision promised in docs/callbacks.md, "Delivery semantics". */
     static final long OVERLOADED_MS = 25;
 
     private final AtomicLongArray lagMs;

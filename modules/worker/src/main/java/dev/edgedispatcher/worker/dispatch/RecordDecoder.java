@@ -69,7 +69,8 @@ public final class RecordDecoder {
             return new DecodedRecord.Poison(id, "invalid job record", "region", "region " + found
                     + " does not match this topic's region '" + region.wireName() + "' (regions: " + Region.allWireNames() + ")");
         }
-        // A retry carries the delivery id of the job it repeats (SPEC §6): receivers deduplicate on it.
+        // A retry carries the delivery id of the job it repeats (docs/api.md, "Finding and
+        // redriving jobs"): receivers deduplicate on it.
         Optional<String> webhookId = optionalId(root, "webhook_id");
         Optional<String> retryOf = optionalId(root, "retry_of");
         if (webhookId == null || retryOf == null) {

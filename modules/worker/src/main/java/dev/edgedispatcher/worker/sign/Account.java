@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The signing secrets of one account: its Plivo auth tokens and Standard Webhooks secrets, current
  * first. Every delivery is signed with each, so that receivers holding the current or a previous
- * secret all accept it while a secret is rotated (SPEC §6).
+ * secret all accept it while a secret is rotated. See docs/operations.md, "Accounts and API keys".
  */
 public record Account(List<String> authTokens, List<String> webhookSecrets) {
 

@@ -14,10 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Accounts and their secrets (SPEC §5 and §6: {@code --accounts FILE}, {@code {"<account>":
- * {"auth_token" | "auth_tokens": [current, previous...], "webhook_secret" | "webhook_secrets": [...]}}};
- * other fields, such as the scheduler's {@code api_keys}, are not the worker's and are ignored).
- * Jobs without an account use {@code default}.
+ * Accounts and their secrets (docs/api.md, "Command line"; docs/operations.md, "Accounts and API
+ * keys"): {@code --accounts FILE}, {@code {"<account>": {"auth_token" | "auth_tokens": [current,
+ * previous...], "webhook_secret" | "webhook_secrets": [...]}}}; other fields, such as the
+ * scheduler's {@code api_keys}, are not the worker's and are ignored). Jobs without an account use
+ * {@code default}.
  */
 public final class Accounts {
 
