@@ -155,14 +155,20 @@ public final class WorkerService implements AutoCloseable {
         return metricsServer == null ? -1 : metricsServer.actualPort();
     }
 
-    /** Stops consuming, lets in-flight jobs finish briefly, commits, and closes everything. */
+    /**
+     * Stops consuming, lets in-flight jobs finish briefly, commits, and closes everything. The
+     * result writer closes before the HTTP client: a job still running past the drain (a stalled
+     * receiver, a retry waiting its backoff) is cut off by this stop, not by its destination, so it
+     * must end with no outcome at all (its offset stays uncommitted and the next owner delivers
+     * it), never with a final {@code failed} that the closed client would otherwise cause.
+     */
     @Override
     public void close() throws Exception {
         for (RegionWorker worker : workers) {
             worker.close();
         }
+        results.close();
         client.close().await(5, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
-        results.close();
     }
 }

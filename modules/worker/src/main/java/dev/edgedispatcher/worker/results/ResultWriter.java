@@ -137,6 +137,9 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     }
 
     private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the result writer is closed"));
+        }
         return producer.send(new ProducerRecord<>(topic, key, value)).thenApply(metadata -> null);
     }
 
