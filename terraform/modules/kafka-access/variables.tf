@@ -43,7 +43,7 @@ variable "replication_factor" {
 }
 
 variable "retention_ms" {
-  description = "Retention of every topic (the scheduler's status index is rebuilt from what is retained)."
+  description = "Retention of every topic (how far back retry and redrive can read a job's record, and what a new job store backfills from)."
   type        = number
   default     = 604800000
 }

@@ -213,7 +213,7 @@
     const where = state.failures.region ? ' in ' + state.failures.region : '';
     $('failures-status').textContent = jobs.length
       ? 'Newest first; click a failure to see its attempts.'
-      : 'No failed jobs' + where + ' in the status index.';
+      : 'No failed jobs' + where + ' in the job store.';
     // The newest page is fetched again every few seconds: redraw only when something changed, so
     // that a row being pointed at or clicked stays the same element.
     const signature = JSON.stringify([state.failures.region, jobs.map((job) => [job.id, failureReason(job),

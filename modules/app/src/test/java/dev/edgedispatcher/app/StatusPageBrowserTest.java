@@ -234,7 +234,7 @@ class StatusPageBrowserTest {
             // A click on a region lists only its failures.
             page().findElement(By.cssSelector("#regions tbody tr[data-region='frankfurt']")).click();
             browser.await(UI, d -> d.findElement(By.id("failures-status")).getText()
-                    .equals("No failed jobs in frankfurt in the status index."));
+                    .equals("No failed jobs in frankfurt in the job store."));
             assertThat(page().findElements(By.cssSelector("#failures tbody tr"))).isEmpty();
             page().findElement(By.cssSelector("#regions tbody tr[data-region='mumbai']")).click();
             browser.await(UI, d -> d.findElements(By.cssSelector("#failures tbody tr .region")).size() == 20);

@@ -104,10 +104,15 @@ class StoreOutageTest {
                 assertThat(withId.body().get("error").asText()).isEqualTo("store_unavailable");
                 assertThat(withId.raw().headers().firstValue("retry-after")).isPresent();
                 assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
-                // Reads: 503, never 404.
-                Response read = send(base + "/v1/jobs/" + accepted.iterator().next(), null);
-                assertThat(read.status()).as(String.valueOf(read.body())).isEqualTo(503);
-                assertThat(read.body().get("error").asText()).isEqualTo("store_unavailable");
+                // Reads, and retry and redrive (they read first): 503, never 404 and never 500.
+                String known = accepted.iterator().next();
+                for (String[] call : new String[][] {{"/v1/jobs/" + known, null}, {"/v1/jobs?state=delivered", null},
+                        {"/v1/jobs/" + known + ":retry", ""}, {"/v1/jobs:redrive", "{\"state\": \"failed\"}"}}) {
+                    Response read = send(base + call[0], call[1]);
+                    assertThat(read.status()).as(call[0] + ": " + read.body()).isEqualTo(503);
+                    assertThat(read.body().get("error").asText()).isEqualTo("store_unavailable");
+                    assertThat(read.raw().headers().firstValue("retry-after")).as(call[0]).isPresent();
+                }
                 // Ready stays up (a store outage must not empty the load balancer); /health says degraded.
                 assertThat(send(base + "/health/ready", null).status()).isEqualTo(200);
                 Response health = send(base + "/health", null);

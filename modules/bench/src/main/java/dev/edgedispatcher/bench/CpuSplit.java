@@ -25,8 +25,8 @@ final class CpuSplit {
         if (thread.startsWith("kafka-producer-network-thread")) {
             return thread.contains("scheduler") ? "intake: producer I/O" : "workers: results producer I/O";
         }
-        if (thread.contains("status-index")) {
-            return "status index";
+        if (thread.contains("job-store-sink")) {
+            return "store sink";
         }
         if (thread.startsWith("region-worker-")) {
             return "workers: region consumers";

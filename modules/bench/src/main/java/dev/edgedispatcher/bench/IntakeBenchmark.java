@@ -66,7 +66,7 @@ public final class IntakeBenchmark {
                 System.out.printf("producer ceiling (baseline): %,.0f records/s%n", ceiling);
                 System.out.printf("batch API:                   %,.0f jobs/s  = %.2f of the ceiling%n", batch, batch / ceiling);
                 System.out.printf("Kafka intake:                %,.0f jobs/s  = %.2f of the ceiling%n", intake, intake / ceiling);
-                awaitIndexQuiet(base);
+                awaitSinkQuiet(base);
                 singlePostLatency(base, rate, seconds, true);
                 singlePostLatency(base, rate, seconds, false);
             }
@@ -206,8 +206,11 @@ public final class IntakeBenchmark {
                 p.at(50) / 1000.0, p.at(99) / 1000.0, p.at(99.9) / 1000.0, p.at(100) / 1000.0);
     }
 
-    /** Waits until the scheduler's status index stops growing, so the latency phase runs on a quiet system. */
-    private static void awaitIndexQuiet(String base) throws Exception {
+    /**
+     * Waits until {@code /health} stops changing (its job-store detail carries the sink's lag), so the
+     * latency phase runs once the job store's sink has caught up, on a quiet system.
+     */
+    private static void awaitSinkQuiet(String base) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String last = "";
         for (int stable = 0; stable < 3; ) {

@@ -54,6 +54,11 @@ public final class EmbeddedPostgresExtension implements BeforeAllCallback {
         return databases.database("test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
     }
 
+    /** Drops a database made by {@link #newDatabase()}, its sessions ended: the store is gone. */
+    public static synchronized void dropDatabase(StoreCredentials credentials) {
+        databases.dropDatabase(credentials.user());
+    }
+
     private static void start() {
         String choice = System.getProperty("job.store.server", System.getenv().getOrDefault("JOB_STORE_TEST_SERVER", "embedded"));
         if (choice.equals("testcontainers")) {

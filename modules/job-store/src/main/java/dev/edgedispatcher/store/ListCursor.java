@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * Where a listing page ended: the accept time and id of its last job, opaque to clients (base64url
  * of {@code v1:<ms>:<id>}). The next page starts strictly after it in the newest-first order, so
- * jobs accepted meanwhile (newer, so before it) never shift a page, and an evicted last job does not
- * lose the place.
+ * jobs accepted meanwhile (newer, so before it) never shift a page, and a last job dropped past the
+ * retention does not lose the place.
  */
 public record ListCursor(long submittedAtMs, String id) {
 

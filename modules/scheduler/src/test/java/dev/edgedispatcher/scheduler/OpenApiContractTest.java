@@ -336,6 +336,30 @@ class OpenApiContractTest {
     }
 
     @Test
+    void withTheStoreGoneReadsAndIdsAnswer503AsTheDocumentSays() throws Exception {
+        dev.edgedispatcher.embeddedpostgres.StoreCredentials credentials =
+                dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresExtension.newDatabase();
+        try (SchedulerService storeless = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
+                SchedulerApiTest.resolver()).withJobStore(dev.edgedispatcher.store.JobStoreConfig.of(credentials.asProperties()))
+                .withPort(0))) {
+            dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresExtension.dropDatabase(credentials);
+            String url = "{\"url\": \"https://gone.example.com/a#er=frankfurt\"}";
+            // Without an id the store is not asked: accepted.
+            check("submitJob", 202, call(storeless, "POST", "/v1/jobs", url, null));
+            JsonNode unchecked = check("submitJob", 503, call(storeless, "POST", "/v1/jobs",
+                    "{\"id\": \"gone-1\", \"url\": \"https://gone.example.com/a\"}", null));
+            assertThat(unchecked.get("error").asText()).isEqualTo("store_unavailable");
+            for (String[] read : new String[][] {{"getJob", "GET", "/v1/jobs/gone-1", null}, {"listJobs", "GET", "/v1/jobs", null},
+                    {"retryJob", "POST", "/v1/jobs/gone-1:retry", null}, {"listRegions", "GET", "/v1/regions", null},
+                    {"redriveJobs", "POST", "/v1/jobs:redrive", "{\"state\": \"failed\"}"}}) {
+                HttpResponse<String> answer = call(storeless, read[1], read[2], read[3], null);
+                assertThat(check(read[0], 503, answer).get("error").asText()).as(read[0]).isEqualTo("store_unavailable");
+                assertThat(answer.headers().firstValue("retry-after")).as(read[0]).isPresent();
+            }
+        }
+    }
+
+    @Test
     void anUndeclaredStatusOrAMissingRequiredFieldFailsTheCheck() {
         // The validator must be able to fail: a status the document does not declare, a body without a required field.
         assertThatThrownBy(() -> validator.validate(ValidatableResponse.create(418, Map.of(), Buffer.buffer("{}"),

@@ -303,7 +303,7 @@ class ReplayApiTest {
         writeRaw(Region.FRANKFURT, mars, mars, "mars", host);
         String misplaced = "misplaced-" + UUID.randomUUID();
         writeRaw(Region.FRANKFURT, misplaced, misplaced, "mumbai", host);
-        // The header names one job, the body another: the index knows the job by its body's id.
+        // The header names one job, the body another: the store knows the job by its body's id.
         String foreign = "foreign-" + UUID.randomUUID();
         writeRaw(Region.FRANKFURT, "header-" + UUID.randomUUID(), foreign, "frankfurt", host);
         for (String id : List.of(mars, misplaced, foreign)) {

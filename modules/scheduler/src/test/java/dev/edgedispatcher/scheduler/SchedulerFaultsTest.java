@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scheduler under Kafka outages and with a bounded status index: health that says what is
- * wrong, loops that come back by themselves, and eviction of final jobs that is answered clearly.
+ * The scheduler under Kafka outages: health that says what is wrong, and loops (the intake, the
+ * job store's sink) that come back by themselves.
  */
 class SchedulerFaultsTest {
 
@@ -158,7 +158,7 @@ class SchedulerFaultsTest {
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(get(scheduler, "/v1/jobs/via-intake").status()).isEqualTo(200));
-            // The status index loop still works: a final event written now is folded in.
+            // The job store's sink still works: a final event written now reaches the store.
             writeResults(bootstrap, List.of(delivered("after-outage")));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(get(scheduler, "/v1/jobs/after-outage").body().get("state").asText()).isEqualTo("delivered"));

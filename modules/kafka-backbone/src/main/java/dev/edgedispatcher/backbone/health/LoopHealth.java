@@ -4,10 +4,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Health of one long-running loop (a consumer loop, the intake, the status index) as the loop itself
- * reports it: it beats on every turn, says whether its last Kafka call worked, and says when it
- * stopped. Live while it beats within {@code stallAfterMs} and has not died; ready while live and
- * its last Kafka call worked. Written by the loop's thread, read by probes: fields are volatile.
+ * Health of one long-running loop (the intake, the job store's sink, the workers' consumer loops)
+ * as the loop itself reports it: it beats on every turn, says whether its last Kafka call worked,
+ * and says when it stopped. Live while it beats within {@code stallAfterMs} and has not died; ready
+ * while live and its last Kafka call worked. Written by the loop's thread, read by probes: fields
+ * are volatile.
  */
 public final class LoopHealth implements HealthComponent {
 

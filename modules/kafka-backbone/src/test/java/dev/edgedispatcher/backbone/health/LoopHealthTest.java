@@ -47,7 +47,7 @@ class LoopHealthTest {
 
     @Test
     void theReportIsDownWhenAnyComponentIs() {
-        LoopHealth other = new LoopHealth("status-index", 30_000, now::get);
+        LoopHealth other = new LoopHealth("store-sink", 30_000, now::get);
         other.kafkaOk();
         loop.kafkaOk();
         HealthChecks checks = new HealthChecks().add(loop).add(other);
@@ -57,7 +57,7 @@ class LoopHealthTest {
         assertThat(ready.httpStatus()).isEqualTo(503);
         assertThat(new String(ready.toJson())).isEqualTo(
                 "{\"status\":\"down\",\"components\":{\"intake\":{\"status\":\"up\",\"detail\":\"connected\"},"
-                        + "\"status-index\":{\"status\":\"down\",\"detail\":\"timeout\"}}}");
+                        + "\"store-sink\":{\"status\":\"down\",\"detail\":\"timeout\"}}}");
         assertThat(checks.report(Probe.LIVE).httpStatus()).isEqualTo(200);
     }
 }

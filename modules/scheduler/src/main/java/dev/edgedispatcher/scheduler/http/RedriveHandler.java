@@ -113,7 +113,14 @@ final class RedriveHandler implements Handler<RoutingContext> {
                 ctx.vertx().getOrCreateContext())
                 .onComplete(done -> {
                     if (done.failed()) {
-                        ctx.fail(done.cause());
+                        Throwable cause = done.cause() instanceof java.util.concurrent.CompletionException c
+                                && c.getCause() != null ? c.getCause() : done.cause();
+                        if (cause instanceof dev.edgedispatcher.store.StoreUnavailableException) {
+                            // Nothing was sent: the jobs to redrive could not be listed.
+                            JsonReplies.storeUnavailable(ctx, cause);
+                        } else {
+                            ctx.fail(cause);
+                        }
                         return;
                     }
                     Replayer.RedriveReport report = done.result();

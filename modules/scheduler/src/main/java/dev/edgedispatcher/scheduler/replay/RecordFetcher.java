@@ -21,9 +21,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Reads jobs' region records back from Kafka by location, so that the status index need not keep
- * every job's URL, params and body in memory to retry it. Not thread-safe: one caller at a time.
- * Offsets close together are read in one pass; far apart, by seeking.
+ * Reads jobs' region records back from Kafka by location (as the job store recorded it), so that
+ * the store need not keep every job's URL, params and body to retry it. Not thread-safe: one caller
+ * at a time. Offsets close together are read in one pass; far apart, by seeking.
  */
 final class RecordFetcher implements AutoCloseable {
 

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * Sends final jobs again (docs/api.md, "Finding and redriving jobs"): one by id ({@link #retry}) or
  * every job a filter matches ({@link #redrive}). A new job gets a new id, {@code retry_of} the old
  * one and the old one's delivery id, so receivers see the same {@code webhook-id}. The original is
- * read back from its region topic, so the index keeps no URLs or bodies; a record that is gone
+ * read back from its region topic, so the job store keeps no URLs or bodies; a record that is gone
  * (topic retention) or that was never a valid job (a poison record) is reported, not sent.
  *
  * <p>Redrives run one at a time on a thread of their own, in chunks of {@value #CHUNK} at most
@@ -230,7 +230,8 @@ public final class Replayer implements AutoCloseable {
             return new RedriveReport(matches.size(), 0, 0, 0, dryRun, List.of(), matches.size(), Optional.empty(), waitMs);
         }
         Optional<String> stopped = Optional.empty();
-        // The index lists each job once; the set makes "never two for one job in one call" hold by construction.
+        // The store keys jobs by (id, accept time), so an id reused after the idempotency window can
+        // match twice; matches come newest first, and the set sends only the newest: never two for one id.
         Set<String> seen = new LinkedHashSet<>();
         List<Skipped> samples = new ArrayList<>();
         int notRedrivable = 0;

@@ -135,7 +135,7 @@ public final class JobDispatcher implements RecordDispatcher {
         JobRecord job = item.job();
         recorder.delivering(job);
         // Most jobs are delivered within milliseconds: a started event (a results record, and a
-        // status-index update) is worth writing only for those still running after a while.
+        // a job-store update) is worth writing only for those still running after a while.
         Vertx vertx = Vertx.currentContext().owner();
         long startedTimer = vertx.setTimer(STARTED_EVENT_AFTER_MS, id -> {
             try {
