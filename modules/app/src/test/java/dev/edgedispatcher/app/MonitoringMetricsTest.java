@@ -86,6 +86,9 @@ class MonitoringMetricsTest {
                     }
                 }
                 assertThat(names).as("metric names a running scheduler and worker expose").containsAll(used);
+                // Prometheus's own lint: HELP on every series, base units in names, no finding at all.
+                assertPromtoolSilent("the scheduler's /metrics", get(http, server + "/metrics"));
+                assertPromtoolSilent("the worker's /metrics", get(http, workerBase + "/metrics"));
                 // Probes as the kubelet sends them: to the pod's address, not loopback.
                 String podAddress = nonLoopbackAddress().map(a -> "http://" + a + ":" + metricsPort).orElse(workerBase);
                 for (String probe : List.of("/health/live", "/health/ready")) {
@@ -94,6 +97,23 @@ class MonitoringMetricsTest {
                 }
             }
         }
+    }
+
+    /** {@code promtool check metrics} (Debian's package prometheus; .ci/run installs it) finds nothing in {@code page}. */
+    private static void assertPromtoolSilent(String what, String page) throws Exception {
+        Process promtool;
+        try {
+            promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("promtool is needed for this check: apt-get install prometheus (.ci/run installs it)", e);
+        }
+        try (var in = promtool.getOutputStream()) {
+            in.write(page.getBytes(StandardCharsets.UTF_8));
+        }
+        String findings = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(findings).as("promtool check metrics on " + what).isEmpty();
+        assertThat(promtool.exitValue()).as(what).isZero();
     }
 
     /** An IPv4 address of this machine other than loopback, when it has one. */

@@ -187,7 +187,7 @@ public final class JobAcceptor {
     private ObjectNode published(JobRecord record) {
         recent.accepted(record);
         acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
-                .tag("region", region).register(metrics)).increment();
+                .description("jobs accepted and published to their region's topic, by region").tag("region", region).register(metrics)).increment();
         return acceptDocument(record);
     }
 

@@ -39,7 +39,7 @@ public final class StoreHealth implements HealthComponent, AutoCloseable {
         });
         Gauge.builder("dispatcher_store_up", this, health -> health.up ? 1 : 0)
                 .description("1 while the job store answers, 0 while it does not").register(metrics);
-        Gauge.builder("dispatcher_store_partitions_ahead_days", this, health -> health.daysAhead)
+        Gauge.builder("dispatcher_store_partitions_ahead", this, health -> health.daysAhead)
                 .description("day partitions the job store has ahead of today (alert below 1; -1 before the first upkeep)")
                 .register(metrics);
     }

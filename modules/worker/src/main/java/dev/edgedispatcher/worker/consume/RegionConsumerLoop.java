@@ -265,6 +265,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
             OptionalLong current = consumer.currentLag(partition);
             if (current.isPresent() && lag.put(partition, current.getAsLong()) == null) {
                 Gauge.builder("dispatcher_partition_lag", lag, map -> map.getOrDefault(partition, 0L))
+                        .description("records of the region topic's partition not yet read by this worker")
                         .tag("region", region.wireName()).tag("partition", String.valueOf(partition.partition()))
                         .register(metrics);
             }

@@ -61,8 +61,8 @@ public final class HttpAttempt {
         this.client = client;
         this.guard = guard;
         this.pools = pools;
-        this.timerLateness = DistributionSummary.builder("dispatcher_timer_lateness_ms")
-                .description("how late a ct, rt or tt timer fired after its due time, in ms")
+        this.timerLateness = DistributionSummary.builder("dispatcher_timer_lateness_seconds").baseUnit("seconds")
+                .description("how late a ct, rt or tt timer fired after its due time")
                 .publishPercentiles(0.5, 0.99, 0.999).percentilePrecision(3).register(metrics);
         this.dns = vertx.createSharedWorkerExecutor("edge-dns", DNS_THREADS);
     }
@@ -308,7 +308,7 @@ public final class HttpAttempt {
         private long arm(long delayMs, Runnable fired) {
             long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
             return vertx.setTimer(delayMs, id -> {
-                timerLateness.record(Math.max(0, System.nanoTime() - due) / 1e6);
+                timerLateness.record(Math.max(0, System.nanoTime() - due) / 1e9);
                 fired.run();
             });
         }

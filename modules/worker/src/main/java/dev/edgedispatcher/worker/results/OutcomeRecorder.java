@@ -93,6 +93,6 @@ public final class OutcomeRecorder {
 
     private void count(String state) {
         deliveries.computeIfAbsent(state, key -> Counter.builder("dispatcher_deliveries")
-                .tag("region", region).tag("outcome", key).register(metrics)).increment();
+                .description("jobs that reached their final outcome (delivered or failed), by region").tag("region", region).tag("outcome", key).register(metrics)).increment();
     }
 }
