@@ -14,19 +14,17 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "edge-dispatcher 0.1.0",
         description = "Multi-region webhook dispatcher.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:done (accepted; delivered with --wait)",
+            "1:failed at run time, or the job failed (--wait) / a redrive was not all sent",
+            "2:bad input (usage, job, filter, configuration)",
+            "3:Kafka refused this process (authentication or ACL)",
+            "4:scheduler unavailable (no answer, or 503): try again",
+            "5:refused by the scheduler (API key, account, rate limit)",
+            "6:--wait ran out before the job was final"},
         subcommands = {UpCommand.class, BrokerCommand.class, SchedulerCommand.class, WorkerCommand.class, ScaleCommand.class, KeysCommand.class, SubmitCommand.class, RedriveCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dispatcher {
-
-    /**
-     * Exit code for bad input (docs/api.md, "Command line": explain errors exit 2); picocli uses 2
-     * for usage errors too.
-     */
-    public static final int EXIT_INVALID_INPUT = 2;
-    /** Exit code when a command fails at run time (a port in use, Kafka unreachable, ...). */
-    public static final int EXIT_FAILURE = 1;
-    /** Exit code when Kafka refuses the process for good: authentication failed or an ACL is missing. */
-    public static final int EXIT_KAFKA_ACCESS_DENIED = 3;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -59,7 +57,7 @@ public final class Dispatcher {
             if (denied.isPresent()) {
                 err.println("error: " + denied.get().getMessage());
                 err.flush();
-                return EXIT_KAFKA_ACCESS_DENIED;
+                return ExitCode.KAFKA_ACCESS_DENIED;
             }
             StringBuilder message = new StringBuilder("error: ").append(exception.getMessage());
             for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
@@ -72,7 +70,7 @@ public final class Dispatcher {
                 exception.printStackTrace(err);
             }
             err.flush();
-            return EXIT_FAILURE;
+            return ExitCode.FAILED;
         });
         int exitCode = commandLine.execute(args);
         out.flush();

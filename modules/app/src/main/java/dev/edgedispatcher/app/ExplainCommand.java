@@ -58,7 +58,7 @@ final class ExplainCommand implements Callable<Integer> {
             } else {
                 err.println("error: " + rejected.error().detail());
             }
-            return Dispatcher.EXIT_INVALID_INPUT;
+            return ExitCode.INVALID_INPUT;
         }
         ObjectNode document = result.orElseThrow();
         if (json) {

@@ -59,7 +59,7 @@ final class KeysCommand implements Runnable {
                 created = ApiKeys.create(file, account);
             } catch (java.io.IOException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
-                return Dispatcher.EXIT_INVALID_INPUT;
+                return ExitCode.INVALID_INPUT;
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println(created.key());

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
                 + " that keeps the original webhook-id.",
                 "It counts the matches first (a dry run), shows progress on standard error and prints the scheduler's"
                         + " report as JSON on standard output.",
-                "Exit codes: 0 done, 1 some jobs were not accepted by Kafka, 2 bad input, 3 scheduler unavailable."})
+                "Exit codes: 0 done, 1 some jobs were not accepted by Kafka, 2 bad input, 4 scheduler or job store"
+                        + " unavailable, 5 refused (API key, account, rate limit)."})
 final class RedriveCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +92,7 @@ final class RedriveCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             err.println("error: the scheduler at " + server + " is not reachable (" + e.getCause().getMessage()
                     + "); is `dispatcher up` running?");
-            return 3;
+            return ExitCode.UNAVAILABLE;
         }
         if (counted.statusCode() != 200) {
             return refused(counted, err);
@@ -118,7 +119,7 @@ final class RedriveCommand implements Callable<Integer> {
                 err.println();
                 err.println("error: the scheduler at " + server + " stopped answering during the redrive ("
                         + e.getCause().getMessage() + "); the jobs sent so far stay sent: GET /v1/jobs shows them");
-                return 3;
+                return ExitCode.UNAVAILABLE;
             }
         }
         if (done.statusCode() != 200) {
@@ -136,7 +137,7 @@ final class RedriveCommand implements Callable<Integer> {
         }
         err.flush();
         out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-        return report.get("publish_failed").asInt() == 0 ? 0 : 1;
+        return report.get("publish_failed").asInt() == 0 ? ExitCode.OK : ExitCode.FAILED;
     }
 
     private CompletableFuture<HttpResponse<String>> redrive(boolean dry) throws IOException {
@@ -189,7 +190,7 @@ final class RedriveCommand implements Callable<Integer> {
 
     private static int refused(HttpResponse<String> response, PrintWriter err) {
         err.println("error: the scheduler refused the redrive (HTTP " + response.statusCode() + "): " + response.body());
-        return response.statusCode() == 400 ? Dispatcher.EXIT_INVALID_INPUT : 3;
+        return ExitCode.forStatus(response.statusCode());
     }
 
     private static void putIfSet(ObjectNode node, String field, String value) {

@@ -60,7 +60,7 @@ final class SchedulerCommand implements Callable<Integer> {
                     + " PostgreSQL (a file with url, user, password; `dispatcher up` writes one to <data-dir>/"
                     + LocalStack.JOB_STORE_FILE + ")");
             spec.commandLine().getErr().flush();
-            return Dispatcher.EXIT_INVALID_INPUT;
+            return ExitCode.INVALID_INPUT;
         }
         dev.edgedispatcher.scheduler.auth.ApiAccess access = apiAccessOptions.access(accountsFile);
         if (!access.enforced() && !ApiAccessOptions.isLoopback(host)) {

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 /** {@code dispatcher submit}: posts one job to a running scheduler and optionally waits for its outcome. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Submits one job to the scheduler's HTTP API; with --wait, waits for its final outcome.",
-                "Exit codes: 0 accepted (or delivered with --wait), 1 failed, 2 bad input, 3 scheduler or Kafka"
-                        + " unavailable, 4 still not final when --timeout ran out."})
+                "Exit codes: 0 accepted (or delivered with --wait), 1 the job failed, 2 bad input, 4 scheduler,"
+                        + " Kafka or job store unavailable, 5 refused (API key, account, rate limit), 6 still not final"
+                        + " when --timeout ran out."})
 final class SubmitCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,15 +102,11 @@ final class SubmitCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("error: the scheduler at " + server + " is not reachable (" + e.getMessage()
                     + "); is `dispatcher up` running?");
-            return 3;
-        }
-        if (response.statusCode() == 400 || response.statusCode() == 413) {
-            err.println(response.body());
-            return Dispatcher.EXIT_INVALID_INPUT;
+            return ExitCode.UNAVAILABLE;
         }
         if (response.statusCode() != 202) {
             err.println(response.body());
-            return 3;
+            return ExitCode.forStatus(response.statusCode());
         }
         JsonNode accepted = JSON.readTree(response.body());
         out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(accepted));
@@ -126,13 +123,13 @@ final class SubmitCommand implements Callable<Integer> {
                 String state = document.get("state").asText();
                 if (state.equals("delivered") || state.equals("failed")) {
                     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
-                    return state.equals("delivered") ? 0 : 1;
+                    return state.equals("delivered") ? ExitCode.OK : ExitCode.FAILED;
                 }
             }
             Thread.sleep(200);
         }
         err.println("error: job " + jobId + " is not final after " + timeoutSeconds + " s");
-        return 4;
+        return ExitCode.TIMED_OUT;
     }
 
     private static void putIfSet(ObjectNode node, String field, String value) {

@@ -88,7 +88,7 @@ final class UpCommand implements Callable<Integer> {
                     + " listens on loopback only. Create a key (dispatcher keys create --account A) or pass"
                     + " --require-api-key, or drop --host.");
             spec.commandLine().getErr().flush();
-            return Dispatcher.EXIT_INVALID_INPUT;
+            return ExitCode.INVALID_INPUT;
         }
         Accounts accounts = noWorkers ? null : workerOptions.accounts(out);
         KafkaConnection local = kafkaClientOptions.connection("127.0.0.1:0");

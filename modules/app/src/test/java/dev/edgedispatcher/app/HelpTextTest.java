@@ -43,6 +43,19 @@ class HelpTextTest {
     }
 
     @Test
+    void theTopHelpListsEveryExitCodeOnce() throws Exception {
+        String usage = Dispatcher.commandLine().getUsageMessage(Ansi.OFF);
+        assertThat(usage).contains("Exit codes:");
+        for (java.lang.reflect.Field field : ExitCode.class.getDeclaredFields()) {
+            if (field.getType() == int.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                int code = field.getInt(null);
+                assertThat(usage.lines().filter(line -> line.matches("\\s+" + code + "\\s{2,}\\S.*")))
+                        .as("exit code " + code + " (" + field.getName() + ") in dispatcher --help:\n" + usage).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void noPrintedLineEndsMidSentenceOrSplitsAWord() {
         List<String> problems = new ArrayList<>();
         for (CommandLine command : allCommands()) {

@@ -77,12 +77,12 @@ class KeysCommandTest {
 
             CommandRun noKey = CommandRun.dispatcher("submit", "https://example.com/answer#er=mumbai", "--server", server,
                     "--api-key", "");
-            assertThat(noKey.exitCode()).isEqualTo(3);
+            assertThat(noKey.exitCode()).isEqualTo(ExitCode.REFUSED);
             assertThat(noKey.err()).contains("\"error\":\"unauthorized\"");
 
             CommandRun otherAccount = CommandRun.dispatcher("submit", "https://example.com/answer#er=mumbai", "--server", server,
                     "--api-key", other, "--account", "acme");
-            assertThat(otherAccount.exitCode()).isEqualTo(3);
+            assertThat(otherAccount.exitCode()).isEqualTo(ExitCode.REFUSED);
             assertThat(otherAccount.err()).contains("\"error\":\"forbidden\"");
         }
     }
@@ -92,13 +92,13 @@ class KeysCommandTest {
         Path file = dir.resolve("accounts.json");
         Files.writeString(file, ACCOUNTS);
         CommandRun run = CommandRun.dispatcher("keys", "create", "--account", "initech", "--accounts", file.toString());
-        assertThat(run.exitCode()).isEqualTo(Dispatcher.EXIT_INVALID_INPUT);
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(run.err()).contains("account 'initech' is not in").contains("auth_token");
         assertThat(run.out()).isEmpty();
         assertThat(Files.readString(file)).isEqualTo(ACCOUNTS);
 
         CommandRun inDataDir = CommandRun.dispatcher("keys", "create", "--account", "acme", "--data-dir", dir.resolve("none").toString());
-        assertThat(inDataDir.exitCode()).isEqualTo(Dispatcher.EXIT_INVALID_INPUT);
+        assertThat(inDataDir.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(inDataDir.err()).contains("accounts.json does not exist");
     }
 
@@ -113,7 +113,7 @@ class KeysCommandTest {
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void upWithoutKeysRefusesToListenBeyondLoopback(@TempDir Path dir) {
         CommandRun run = CommandRun.dispatcher("up", "--host", "0.0.0.0", "--port", "0", "--data-dir", dir.toString());
-        assertThat(run.exitCode()).isEqualTo(Dispatcher.EXIT_INVALID_INPUT);
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
         assertThat(run.err()).contains("refusing to serve an open /v1 on 0.0.0.0");
     }
 }

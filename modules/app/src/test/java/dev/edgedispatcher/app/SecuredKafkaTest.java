@@ -212,7 +212,7 @@ class SecuredKafkaTest {
         OptionalInt exit = process.awaitExit(EXIT_WITHIN);
         assertThat(exit).as(() -> "the process still runs after " + EXIT_WITHIN + "; its output ends:\n" + process.tail())
                 .isPresent();
-        assertThat(exit.getAsInt()).as(process::tail).isEqualTo(Dispatcher.EXIT_KAFKA_ACCESS_DENIED);
+        assertThat(exit.getAsInt()).as(process::tail).isEqualTo(ExitCode.KAFKA_ACCESS_DENIED);
         return process.lines().stream().filter(line -> line.contains(marker)).toList();
     }
 

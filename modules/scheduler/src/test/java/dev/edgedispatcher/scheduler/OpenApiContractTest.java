@@ -217,7 +217,7 @@ class OpenApiContractTest {
         check("listJobs", 400, call(open, "GET", "/v1/jobs?state=lost", null, null));
         // A query string that does not decode: the JSON error document, not Vert.x's plain text.
         JsonNode undecodable = rawGet(open, "/v1/jobs?host=%ZZ", "listJobs", 400);
-        assertThat(undecodable.get("error").asText()).isEqualTo("bad request");
+        assertThat(undecodable.get("error").asText()).isEqualTo("bad_request");
         check("listJobs", 403, call(keyed, "GET", "/v1/jobs?account=globex", null, acme));
         // redriveJobs: the job retried above is not matched again (its retry stands for it); a second failed one is.
         String second = check("submitJob", 202, call(open, "POST", "/v1/jobs",

@@ -249,7 +249,7 @@ class SchedulerApiKeysTest {
         assertThat(limited.status()).isEqualTo(429);
         long retryAfter = Long.parseLong(limited.raw().headers().firstValue("retry-after").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 2L);
-        assertThat(limited.body().get("error").asText()).isEqualTo("rate limited");
+        assertThat(limited.body().get("error").asText()).isEqualTo("rate_limited");
         assertThat(onFrankfurt(id)).isEmpty();
         // the same account's other key has a bucket of its own
         assertThat(send("GET", "/v1/jobs/x", null, acme).status()).isEqualTo(404);
@@ -290,7 +290,7 @@ class SchedulerApiKeysTest {
                 Response refused = send("POST", "/v1/jobs:redrive", filter + "}", acmeForRates);
                 assertThat(refused.status()).as(String.valueOf(refused.body())).isEqualTo(429);
                 assertThat(refused.raw().headers().firstValue("retry-after")).isPresent();
-                assertThat(refused.body().get("error").asText()).isEqualTo("rate limited");
+                assertThat(refused.body().get("error").asText()).isEqualTo("rate_limited");
                 // A dry run sends nothing and costs only its request (8 left).
                 Response dry = send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}", acmeForRates);
                 assertThat(dry.status()).isEqualTo(200);

@@ -59,7 +59,7 @@ public final class PolicyJson {
     /** {@code {error, field, detail, value, allowed}}: the 400 body and the CLI's error. */
     public static ObjectNode error(PolicyError error) {
         ObjectNode node = JSON.objectNode();
-        node.put("error", "invalid " + error.field());
+        node.put("error", "invalid_field");
         node.put("field", error.field());
         node.put("detail", error.detail());
         node.put("value", error.value());

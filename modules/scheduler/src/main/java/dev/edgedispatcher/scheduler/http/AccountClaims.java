@@ -46,7 +46,7 @@ final class AccountClaims {
                 || accepted.owner().get().equals(key.get().account())) {
             return Optional.empty();
         }
-        return Optional.of(error("id conflict", "id", "the id " + accepted.document().path("id").asText()
+        return Optional.of(error("id_taken", "id", "the id " + accepted.document().path("id").asText()
                 + " is taken: choose another"));
     }
 }

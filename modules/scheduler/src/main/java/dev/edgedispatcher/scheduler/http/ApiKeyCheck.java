@@ -91,7 +91,7 @@ final class ApiKeyCheck implements Handler<RoutingContext> {
     void rateLimited(RoutingContext ctx, ApiKeys.Key key, long waitMs) {
         KeyRateLimiter limiter = rateLimiter.orElseThrow();
         ctx.response().putHeader("retry-after", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
-        respond(ctx, 429, error("rate limited", null, "API key " + key.id() + " may send "
+        respond(ctx, 429, error("rate_limited", null, "API key " + key.id() + " may send "
                 + limiter.limit().perSecond() + " jobs/requests per second (bursts of " + limiter.limit().burst()
                 + "); retry in " + waitMs + " ms"));
     }

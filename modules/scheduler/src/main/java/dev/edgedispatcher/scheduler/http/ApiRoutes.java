@@ -65,11 +65,11 @@ public final class ApiRoutes {
         router.get(StatusPageHandler.ASSETS + "*").handler(page);
 
         // A request Vert.x cannot read (a query string that does not decode, such as ?host=%ZZ).
-        router.errorHandler(400, ctx -> respond(ctx, 400, error("bad request", null, ctx.failure() == null
+        router.errorHandler(400, ctx -> respond(ctx, 400, error("bad_request", null, ctx.failure() == null
                 ? "the request could not be read" : "the request could not be read: " + ctx.failure().getMessage())));
         router.errorHandler(404, ctx -> respond(ctx, 404, error("not_found", "path", "no route for "
                 + ctx.request().method() + " " + ctx.request().path() + ": see " + ROUTE_LIST)));
-        router.errorHandler(405, ctx -> respond(ctx, 405, error("method not allowed", "method", ctx.request().method()
+        router.errorHandler(405, ctx -> respond(ctx, 405, error("method_not_allowed", "method", ctx.request().method()
                 + " is not served on " + ctx.request().path() + ": see " + ROUTE_LIST)));
         router.errorHandler(413, ApiRoutes::tooLarge);
         router.errorHandler(500, ApiRoutes::internalError);
@@ -83,7 +83,7 @@ public final class ApiRoutes {
 
     private static void tooLarge(RoutingContext ctx) {
         Integer limit = ctx.get(BodyLimit.LIMIT);
-        respond(ctx, 413, error("payload too large", "body", "the request body exceeds "
+        respond(ctx, 413, error("payload_too_large", "body", "the request body exceeds "
                 + (limit == null ? "the limit of" : limit + " bytes")));
     }
 

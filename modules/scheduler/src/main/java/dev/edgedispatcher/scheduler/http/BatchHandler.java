@@ -45,11 +45,11 @@ final class BatchHandler implements Handler<RoutingContext> {
         }
         JsonNode jobs = parsed.get();
         if (!jobs.isArray()) {
-            respond(ctx, 400, error("invalid body", "body", "the batch must be a JSON array of jobs"));
+            respond(ctx, 400, error("invalid_body", "body", "the batch must be a JSON array of jobs"));
             return;
         }
         if (jobs.size() > MAX_BATCH) {
-            respond(ctx, 413, error("too many jobs", "body", "a batch holds at most " + MAX_BATCH + " jobs, this one "
+            respond(ctx, 413, error("too_many_jobs", "body", "a batch holds at most " + MAX_BATCH + " jobs, this one "
                     + jobs.size()));
             return;
         }

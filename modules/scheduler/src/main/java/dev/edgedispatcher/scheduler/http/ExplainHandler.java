@@ -25,7 +25,7 @@ final class ExplainHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         String url = ctx.request().getParam("url");
         if (url == null) {
-            respond(ctx, 400, error("invalid url", "url", "url is missing: GET /v1/explain?url=...&kind=..."));
+            respond(ctx, 400, error("invalid_url", "url", "url is missing: GET /v1/explain?url=...&kind=..."));
             return;
         }
         Future.fromCompletionStage(explainer.explain(url, ctx.request().getParam("kind", "answer_url"),

@@ -32,7 +32,7 @@ final class HealthHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         ctx.vertx().executeBlocking(() -> health.report(probe), false).onComplete(result -> {
             if (result.failed()) {
-                respond(ctx, 503, error("health check failed", null, String.valueOf(result.cause())));
+                respond(ctx, 503, error("health_check_failed", null, String.valueOf(result.cause())));
                 return;
             }
             HealthReport report = result.result();

@@ -37,7 +37,7 @@ final class JobFilters {
         }
 
         static Result refused(String field, String detail) {
-            return new Result(Optional.empty(), Optional.of(JsonReplies.error("invalid filter", field, detail)));
+            return new Result(Optional.empty(), Optional.of(JsonReplies.error("invalid_filter", field, detail)));
         }
     }
 

@@ -48,17 +48,17 @@ public final class JsonReplies {
         try {
             JsonNode node = body == null || body.length() == 0 ? null : JSON.readTree(body.getBytes());
             if (node == null || node.isMissingNode()) {
-                respond(ctx, 400, error("malformed json", "body", "the request body is empty: send a JSON document"));
+                respond(ctx, 400, error("malformed_json", "body", "the request body is empty: send a JSON document"));
                 return Optional.empty();
             }
             return Optional.of(node);
         } catch (JsonProcessingException e) {
-            respond(ctx, 400, error("malformed json", "body", "the request body is not valid JSON: "
+            respond(ctx, 400, error("malformed_json", "body", "the request body is not valid JSON: "
                     + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr()));
             return Optional.empty();
         } catch (java.io.IOException e) {
-            respond(ctx, 400, error("malformed json", "body", e.getMessage()));
+            respond(ctx, 400, error("malformed_json", "body", e.getMessage()));
             return Optional.empty();
         }
     }
@@ -96,7 +96,7 @@ public final class JsonReplies {
 
     static ObjectNode kafkaUnavailable(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return error("kafka unavailable", null, "Kafka did not acknowledge the job (" + cause.getClass().getSimpleName()
+        return error("kafka_unavailable", null, "Kafka did not acknowledge the job (" + cause.getClass().getSimpleName()
                 + ": " + cause.getMessage() + "); it was NOT accepted: retry with the same id");
     }
 }

@@ -38,7 +38,7 @@ final class ListJobsHandler implements Handler<RoutingContext> {
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : ctx.queryParams().names()) {
             if (ctx.queryParams().getAll(name).size() > 1) {
-                respond(ctx, 400, error("invalid filter", name, "'" + name + "' is given "
+                respond(ctx, 400, error("invalid_filter", name, "'" + name + "' is given "
                         + ctx.queryParams().getAll(name).size() + " times: give it once"));
                 return;
             }

@@ -55,7 +55,7 @@ final class RedriveHandler implements Handler<RoutingContext> {
         }
         JsonNode body = parsed.get();
         if (!body.isObject()) {
-            respond(ctx, 400, error("invalid body", "body", "the redrive body must be a JSON object:"
+            respond(ctx, 400, error("invalid_body", "body", "the redrive body must be a JSON object:"
                     + " {\"state\": \"failed\", \"region\"?, \"account\"?, \"host\"?, \"outcome\"?, \"since\"?, \"until\"?,"
                     + " \"limit\"?, \"dry_run\"?}"));
             return;
@@ -67,7 +67,7 @@ final class RedriveHandler implements Handler<RoutingContext> {
                 continue;
             }
             if (!field.getValue().isTextual() && !field.getValue().isIntegralNumber()) {
-                respond(ctx, 400, error("invalid filter", field.getKey(), field.getKey() + " must be a string"
+                respond(ctx, 400, error("invalid_filter", field.getKey(), field.getKey() + " must be a string"
                         + (field.getKey().equals("limit") ? " or an integer" : "") + ", not " + field.getValue()));
                 return;
             }
@@ -75,11 +75,11 @@ final class RedriveHandler implements Handler<RoutingContext> {
         }
         JsonNode dryRunNode = body.get("dry_run");
         if (dryRunNode != null && !dryRunNode.isBoolean()) {
-            respond(ctx, 400, error("invalid filter", "dry_run", "dry_run must be true or false, not " + dryRunNode));
+            respond(ctx, 400, error("invalid_filter", "dry_run", "dry_run must be true or false, not " + dryRunNode));
             return;
         }
         if (!values.containsKey("state")) {
-            respond(ctx, 400, error("invalid filter", "state", "state is missing: redrive jobs in a final state,"
+            respond(ctx, 400, error("invalid_filter", "state", "state is missing: redrive jobs in a final state,"
                     + " one of " + String.join(", ", JobFilters.FINAL_STATES)));
             return;
         }

@@ -39,7 +39,7 @@ final class RetryHandler implements Handler<RoutingContext> {
                     return;
                 }
                 // Nothing was sent either way; a retry has no id of its own to repeat: POST it again.
-                respond(ctx, 503, error("kafka unavailable", null, cause instanceof Replayer.ReadBackFailed
+                respond(ctx, 503, error("kafka_unavailable", null, cause instanceof Replayer.ReadBackFailed
                         ? "job " + id + " was not sent again: " + cause.getMessage() + "; POST the retry again"
                         : "Kafka did not acknowledge the new job (" + cause.getClass().getSimpleName() + ": "
                                 + cause.getMessage() + "); job " + id + " was not sent again: POST the retry again"));
@@ -50,10 +50,10 @@ final class RetryHandler implements Handler<RoutingContext> {
                 respond(ctx, 202, JsonNodeFactory.instance.objectNode().put("id", accepted.id())
                         .put("retry_of", accepted.retryOf()));
             } else if (outcome instanceof RetryOutcome.NotFinal notFinal) {
-                respond(ctx, 409, error("not final", "id", "job " + id + " is " + notFinal.state()
+                respond(ctx, 409, error("not_final", "id", "job " + id + " is " + notFinal.state()
                         + ": only a delivered or failed job can be retried"));
             } else if (outcome instanceof RetryOutcome.NotRedrivable not) {
-                respond(ctx, 422, error("not redrivable", "id", "job " + id + " cannot be sent again: " + not.reason()));
+                respond(ctx, 422, error("not_redrivable", "id", "job " + id + " cannot be sent again: " + not.reason()));
             } else {
                 respond(ctx, 404, JobStatusHandler.notFound(id));
             }
