@@ -261,7 +261,7 @@ class OpenApiContractTest {
         call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/a\"}", acme);
         call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/g\"}", globex);
         // Listings read the job store, which the sink fills within a second.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(JSON.readTree(call(open, "GET",
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(JSON.readTree(call(open, "GET",
                 "/v1/jobs?host=" + host, null, null).body()).get("jobs")).hasSize(2));
         JsonNode mine = check("listJobs", 200, call(keyed, "GET", "/v1/jobs?host=" + host, null, acme));
         assertThat(mine.get("jobs")).hasSize(1);
@@ -287,7 +287,7 @@ class OpenApiContractTest {
             check("submitJob", 202, call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/g" + i + "\"}", globex));
         }
         // Listings read the job store, which the sink fills within a second.
-        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(call(keyed, "GET", "/v1/jobs?host=" + host
+        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(call(keyed, "GET", "/v1/jobs?host=" + host
                 + "&limit=10", null, acmeOps).body()).get("jobs").size() == 3);
         // Page by page, one job a page, through the host's six jobs: only acme's three.
         Set<String> seen = new TreeSet<>();

@@ -240,7 +240,7 @@ class SchedulerApiTest {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 KafkaClientSettings.producer(KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "test"))) {
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.started(id, "frankfurt")))).get();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo("in_flight"));
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",
                     "https://example.com/a", "primary", 1, "5xx", 503, "HTTP 503", "2026-11-27T10:00:00Z", 12)))).get();
@@ -249,7 +249,7 @@ class SchedulerApiTest {
                     "delivered", "primary", List.of("5xx"), "HTTP 200").withLastAttempt(ResultEvent.attempt(id, "frankfurt",
                     "https://example.com/a", "primary", 2, "ok", 200, "HTTP 200", "2026-11-27T10:00:01Z", 9))))).get();
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode status = get("/v1/jobs/" + id).body();
             assertThat(status.get("state").asText()).isEqualTo("delivered");
             assertThat(status.get("delivered_by").asText()).isEqualTo("primary");

@@ -106,11 +106,11 @@ class SchedulerRegionsTest {
         JsonNode before = region("singapore").get("jobs");
         String delivered = submit("singapore");
         String failed = submit("singapore");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(region("singapore").at("/jobs/queued").asLong())
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(region("singapore").at("/jobs/queued").asLong())
                 .isEqualTo(before.get("queued").asLong() + 2));
 
         publish(ResultEvent.started(delivered, "singapore"));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode jobs = region("singapore").get("jobs");
             assertThat(jobs.get("queued").asLong()).isEqualTo(before.get("queued").asLong() + 1);
             assertThat(jobs.get("in_flight").asLong()).isEqualTo(before.get("in_flight").asLong() + 1);
@@ -122,7 +122,7 @@ class SchedulerRegionsTest {
         publish(ResultEvent.attempt(failed, "singapore", "https://example.com/cb", "primary", 1, "5xx", 503,
                 "HTTP 503", Instant.now().toString(), 30));
         publish(ResultEvent.finalOutcome(failed, "singapore", "failed", null, List.of("5xx"), "5xx on every attempt"));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode now = region("singapore");
             assertThat(now.at("/jobs/queued").asLong()).isEqualTo(before.get("queued").asLong());
             assertThat(now.at("/jobs/in_flight").asLong()).isEqualTo(before.get("in_flight").asLong());
