@@ -3,6 +3,7 @@ package dev.edgedispatcher.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.backbone.JobState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -120,10 +122,10 @@ final class SubmitCommand implements Callable<Integer> {
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             if (status.statusCode() == 200) {
                 JsonNode document = JSON.readTree(status.body());
-                String state = document.get("state").asText();
-                if (state.equals("delivered") || state.equals("failed")) {
+                Optional<JobState> state = JobState.fromWire(document.get("state").asText()).filter(JobState::isFinal);
+                if (state.isPresent()) {
                     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
-                    return state.equals("delivered") ? ExitCode.OK : ExitCode.FAILED;
+                    return state.get() == JobState.DELIVERED ? ExitCode.OK : ExitCode.FAILED;
                 }
             }
             Thread.sleep(200);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.SchedulerConfig;
@@ -103,7 +104,7 @@ class StatusPageBrowserTest {
             for (dev.edgedispatcher.backbone.ResultEvent event : List.of(
                     dev.edgedispatcher.backbone.ResultEvent.attempt(markupId, "n_california", "https://x.example/" + MARKUP,
                             "primary", 1, "5xx", 503, MARKUP, "2026-12-01T01:00:00Z", 5),
-                    dev.edgedispatcher.backbone.ResultEvent.finalOutcome(markupId, "n_california", "failed", null,
+                    dev.edgedispatcher.backbone.ResultEvent.finalOutcome(markupId, "n_california", JobState.FAILED, null,
                             List.of("5xx"), MARKUP))) {
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.edgedispatcher.backbone.Topics.RESULTS,
                         markupId, dev.edgedispatcher.backbone.RecordJson.write(event))).get();

@@ -2,6 +2,7 @@ package dev.edgedispatcher.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresServer;
 import dev.edgedispatcher.embeddedpostgres.StoreCredentials;
@@ -90,7 +91,7 @@ public final class StoreBenchmark {
                         JsonNodeFactory.instance.objectNode().put("rule", "explicit"),
                         JsonNodeFactory.instance.objectNode().put("ct", 2000).put("rt", 5000), now);
                 accepted.add(new AcceptedJob(job, "webhooks.region.frankfurt", 0, offset++));
-                results.add(new RecordedResult(ResultEvent.finalOutcome(id, "frankfurt", "delivered", "primary", List.of(), null)
+                results.add(new RecordedResult(ResultEvent.finalOutcome(id, "frankfurt", JobState.DELIVERED, "primary", List.of(), null)
                         .withLastAttempt(ResultEvent.attempt(id, "frankfurt", job.url(), "primary", 1, "ok", 200, null,
                                 Instant.ofEpochMilli(now).toString(), 7)), 0, offset++, now));
             }

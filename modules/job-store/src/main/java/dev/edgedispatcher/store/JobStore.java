@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.RecordJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,8 +43,6 @@ public final class JobStore implements AutoCloseable {
 
     /** The account of a job that names none. */
     public static final String DEFAULT_ACCOUNT = "default";
-    /** The states a job goes through, in order. */
-    public static final List<String> STATES = List.of("queued", "in_flight", "delivered", "failed");
     /** Final jobs counted on the status page: those finished within this window. */
     public static final Duration FINAL_COUNT_WINDOW = Duration.ofMinutes(5);
     /** Deliveries per second are averaged over this window. */
@@ -285,7 +284,7 @@ public final class JobStore implements AutoCloseable {
                             }
                         });
                 return rows.stream().findFirst().map(row -> new Snapshot(row.id, row.state,
-                        row.state.equals("delivered") || row.state.equals("failed"),
+                        JobState.fromWire(row.state).map(JobState::isFinal).orElse(false),
                         Optional.of(new RecordLocation(row.id, row.topic, row.partition, row.offset))));
             }
         });
@@ -380,7 +379,7 @@ public final class JobStore implements AutoCloseable {
                                 continue;
                             }
                             byRegion.computeIfAbsent(region, k -> new LinkedHashMap<>()).merge(r.getString(2), r.getLong(3), Long::sum);
-                            if ("delivered".equals(r.getString(2))) {
+                            if (JobState.DELIVERED.wireName().equals(r.getString(2))) {
                                 rates.merge(region, r.getLong(4) / (double) RATE_WINDOW.toSeconds(), Double::sum);
                             }
                         }
@@ -494,7 +493,7 @@ public final class JobStore implements AutoCloseable {
             node.put("submitted_at", row.acceptedAt.toString());
             node.put("last_outcome", row.lastOutcome);
             node.put("retry_of", row.retryOf);
-            if ("failed".equals(row.state) && row.reason != null) {
+            if (JobState.FAILED.wireName().equals(row.state) && row.reason != null) {
                 // Why the job failed as a whole: a poison record has no attempt to carry it.
                 node.put("reason", row.reason);
             }

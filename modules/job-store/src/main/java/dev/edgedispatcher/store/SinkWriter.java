@@ -2,6 +2,7 @@ package dev.edgedispatcher.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import java.sql.Array;
@@ -74,7 +75,8 @@ final class SinkWriter {
         }
 
         String state() {
-            return firstFinal != null ? firstFinal.event().state() : began ? "in_flight" : "queued";
+            return firstFinal != null ? firstFinal.event().state()
+                    : (began ? JobState.IN_FLIGHT : JobState.QUEUED).wireName();
         }
 
         /** The order the store folds by: record time, then partition, then offset. */
@@ -182,7 +184,7 @@ final class SinkWriter {
             accounts.add(job.account() == null ? JobStore.DEFAULT_ACCOUNT : job.account());
             regions.add(job.region());
             hosts.add(hostOf(job.url()));
-            states.add(known == null ? "queued" : known.state());
+            states.add(known == null ? JobState.QUEUED.wireName() : known.state());
             ResultEvent first = known == null || known.firstFinal == null ? null : known.firstFinal.event();
             deliveredBy.add(first == null ? null : first.deliveredBy());
             reasons.add(first == null ? null : first.reason());

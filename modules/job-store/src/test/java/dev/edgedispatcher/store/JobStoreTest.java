@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresExtension;
 import dev.edgedispatcher.embeddedpostgres.StoreCredentials;
@@ -79,12 +80,12 @@ class JobStoreTest {
         JobRecord job = job("j1", null, NOW.minusSeconds(5));
         List<RecordedResult> results = List.of(
                 result(attempt("j1", 1, "5xx"), 10, NOW.minusSeconds(4)),
-                result(ResultEvent.finalOutcome("j1", "frankfurt", "failed", null, List.of("5xx"), "5xx on every attempt"),
+                result(ResultEvent.finalOutcome("j1", "frankfurt", JobState.FAILED, null, List.of("5xx"), "5xx on every attempt"),
                         11, NOW.minusSeconds(3)));
         store.write(List.of(accepted(job, 7)), results);
         store.write(List.of(accepted(job, 7)), results);
         // A re-delivery after a worker crash: a second final outcome, later. It is kept, never applied.
-        store.write(List.of(), List.of(result(ResultEvent.finalOutcome("j1", "frankfurt", "delivered", "primary", List.of(),
+        store.write(List.of(), List.of(result(ResultEvent.finalOutcome("j1", "frankfurt", JobState.DELIVERED, "primary", List.of(),
                 null).withLastAttempt(attempt("j1", 1, "ok")), 12, NOW.minusSeconds(2))));
 
         ObjectNode status = store.statusDocument("j1", Optional.empty()).orElseThrow();
@@ -99,7 +100,7 @@ class JobStoreTest {
 
     @Test
     void resultsReadBeforeTheirJobAreFoldedInWhenTheJobArrives() {
-        store.write(List.of(), List.of(result(ResultEvent.finalOutcome("j2", "frankfurt", "delivered", "primary", List.of(),
+        store.write(List.of(), List.of(result(ResultEvent.finalOutcome("j2", "frankfurt", JobState.DELIVERED, "primary", List.of(),
                 null).withLastAttempt(ResultEvent.attempt("j2", "frankfurt", "https://x/", "primary", 1, "ok", 200, null,
                         NOW.toString(), 3)), 20, NOW.minusSeconds(1))));
         assertThat(store.statusDocument("j2", Optional.empty())).isEmpty();
@@ -265,7 +266,7 @@ class JobStoreTest {
             Instant itsNow = behind.instant();
             skewed.write(List.of(accepted(job("beyond", null, itsNow.minus(Duration.ofDays(6))), 1),
                     accepted(job("current", null, Instant.now()), 2)),
-                    List.of(result(ResultEvent.finalOutcome("current", "frankfurt", "delivered", "primary", List.of(), null), 3,
+                    List.of(result(ResultEvent.finalOutcome("current", "frankfurt", JobState.DELIVERED, "primary", List.of(), null), 3,
                             Instant.now())));
         } finally {
             skewed.close();

@@ -50,10 +50,18 @@ public record ResultEvent(
     }
 
     /** The job's final outcome: {@code delivered} (by primary or fallback) or {@code failed}, with the classes seen. */
-    public static ResultEvent finalOutcome(String id, String region, String state, String deliveredBy, List<String> classes,
+    public static ResultEvent finalOutcome(String id, String region, JobState state, String deliveredBy, List<String> classes,
             String reason) {
-        return new ResultEvent(FINAL, id, region, null, null, null, null, null, reason, null, null, state, deliveredBy,
+        if (!state.isFinal()) {
+            throw new IllegalArgumentException("a final event carries a final state, not " + state);
+        }
+        return new ResultEvent(FINAL, id, region, null, null, null, null, null, reason, null, null, state.wireName(), deliveredBy,
                 List.copyOf(classes), null);
+    }
+
+    /** The final state of a final event (empty for other events, or an unknown name from a newer writer). */
+    public java.util.Optional<JobState> finalState() {
+        return FINAL.equals(type) ? JobState.fromWire(state) : java.util.Optional.empty();
     }
 
     /** This final event carrying the job's last attempt (an attempt event of the same job). */

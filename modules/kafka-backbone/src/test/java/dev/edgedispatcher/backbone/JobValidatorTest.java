@@ -32,4 +32,16 @@ class JobValidatorTest {
         assertThat(new JobValidator().validate(JSON.readTree("{\"url\": \"https://example.com/a\", \"account\": \"globex\"}"))
                 .isAccepted()).isTrue();
     }
+
+    @Test
+    void anErrorsMetricLabelComesFromAFixedSetWhateverTheClientNamed() {
+        assertThat(JobValidator.fieldLabel("url")).isEqualTo("url");
+        assertThat(JobValidator.fieldLabel("ct")).isEqualTo("ct");
+        assertThat(JobValidator.fieldLabel("fallback_url#rt")).isEqualTo("fallback_url#rt");
+        assertThat(JobValidator.fieldLabel("webhook_id")).isEqualTo("webhook_id");
+        assertThat(JobValidator.fieldLabel("params.CallUUID")).isEqualTo("params");
+        // Names a client made up: one label for all of them.
+        assertThat(JobValidator.fieldLabel("x-" + System.nanoTime())).isEqualTo("unknown");
+        assertThat(JobValidator.fieldLabel("fallback_url#made-up")).isEqualTo("unknown");
+    }
 }

@@ -13,7 +13,7 @@ class ResultEventTest {
 
     @Test
     void aFinalEventCarriesItsLastAttemptThroughJson() throws Exception {
-        ResultEvent written = ResultEvent.finalOutcome("j1", "mumbai", "delivered", "primary", List.of("5xx"), "HTTP 200")
+        ResultEvent written = ResultEvent.finalOutcome("j1", "mumbai", JobState.DELIVERED, "primary", List.of("5xx"), "HTTP 200")
                 .withLastAttempt(OK);
 
         String json = new String(RecordJson.write(written), java.nio.charset.StandardCharsets.UTF_8);
@@ -27,13 +27,13 @@ class ResultEventTest {
     @Test
     void attemptsRecordedReadsBothForms() {
         assertThat(OK.attemptsRecorded()).containsExactly(OK);
-        assertThat(ResultEvent.finalOutcome("j1", "mumbai", "failed", null, List.of("rt"), "rt").attemptsRecorded()).isEmpty();
+        assertThat(ResultEvent.finalOutcome("j1", "mumbai", JobState.FAILED, null, List.of("rt"), "rt").attemptsRecorded()).isEmpty();
         assertThat(ResultEvent.started("j1", "mumbai").attemptsRecorded()).isEmpty();
     }
 
     @Test
     void onlyAFinalEventCarriesAnAttemptOfItsOwnJob() {
-        ResultEvent finalEvent = ResultEvent.finalOutcome("j2", "mumbai", "delivered", "primary", List.of(), "HTTP 200");
+        ResultEvent finalEvent = ResultEvent.finalOutcome("j2", "mumbai", JobState.DELIVERED, "primary", List.of(), "HTTP 200");
         assertThatThrownBy(() -> finalEvent.withLastAttempt(OK)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("j1").hasMessageContaining("j2");
         assertThatThrownBy(() -> OK.withLastAttempt(OK)).isInstanceOf(IllegalArgumentException.class);

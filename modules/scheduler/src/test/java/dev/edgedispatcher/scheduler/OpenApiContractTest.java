@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -16,6 +17,9 @@ import dev.edgedispatcher.scheduler.auth.ApiAccess;
 import dev.edgedispatcher.scheduler.auth.ApiKeys;
 import dev.edgedispatcher.scheduler.auth.RateLimit;
 import dev.edgedispatcher.scheduler.http.OpenApiHandler;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -23,9 +27,6 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
-import io.swagger.v3.parser.OpenAPIV3Parser;
-import io.swagger.v3.parser.core.models.ParseOptions;
-import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -374,7 +375,7 @@ class OpenApiContractTest {
             for (ResultEvent event : List.of(ResultEvent.started(id, "frankfurt"),
                     ResultEvent.attempt(id, "frankfurt", "https://x/", "primary", 1, "5xx", 502, "HTTP 502",
                             "2026-12-01T01:00:00Z", 7),
-                    ResultEvent.finalOutcome(id, "frankfurt", "failed", null, List.of("5xx"), "HTTP 502"))) {
+                    ResultEvent.finalOutcome(id, "frankfurt", JobState.FAILED, null, List.of("5xx"), "HTTP 502"))) {
                 producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(event))).get();
             }
         }

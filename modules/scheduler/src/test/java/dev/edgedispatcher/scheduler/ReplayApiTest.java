@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -84,7 +85,7 @@ class ReplayApiTest {
         producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, region,
                 "https://x/", "primary", 1, outcome, status, "HTTP " + status, "2026-12-01T01:00:00Z", 5)))).get();
         producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, region,
-                "failed", null, List.of(outcome), "HTTP " + status)))).get();
+                JobState.FAILED, null, List.of(outcome), "HTTP " + status)))).get();
     }
 
     static void awaitState(String id, String state) {
@@ -357,7 +358,7 @@ class ReplayApiTest {
         }
         for (String id : ids) {
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
-                    "failed", null, List.of("5xx"), "HTTP 500"))));
+                    JobState.FAILED, null, List.of("5xx"), "HTTP 500"))));
         }
         producer.flush();
         String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
@@ -407,7 +408,7 @@ class ReplayApiTest {
         assertThat(ids).hasSize(jobs).doesNotHaveDuplicates();
         for (String id : ids) {
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
-                    "failed", null, List.of("5xx"), "HTTP 500"))));
+                    JobState.FAILED, null, List.of("5xx"), "HTTP 500"))));
         }
         producer.flush();
         String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";

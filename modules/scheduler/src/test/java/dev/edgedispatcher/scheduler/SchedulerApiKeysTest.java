@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
@@ -273,7 +274,7 @@ class SchedulerApiKeysTest {
             for (String id : ids) {
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RESULTS, id,
                         dev.edgedispatcher.backbone.RecordJson.write(dev.edgedispatcher.backbone.ResultEvent.finalOutcome(id,
-                                "frankfurt", "failed", null, List.of("5xx"), "HTTP 500")))).get();
+                                "frankfurt", JobState.FAILED, null, List.of("5xx"), "HTTP 500")))).get();
             }
         }
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->

@@ -1,12 +1,13 @@
 package dev.edgedispatcher.scheduler;
 
-import dev.edgedispatcher.backbone.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
@@ -246,7 +247,7 @@ class SchedulerApiTest {
                     "https://example.com/a", "primary", 1, "5xx", 503, "HTTP 503", "2026-11-27T10:00:00Z", 12)))).get();
             // As a worker writes it: the succeeded attempt travels in the final event.
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
-                    "delivered", "primary", List.of("5xx"), "HTTP 200").withLastAttempt(ResultEvent.attempt(id, "frankfurt",
+                    JobState.DELIVERED, "primary", List.of("5xx"), "HTTP 200").withLastAttempt(ResultEvent.attempt(id, "frankfurt",
                     "https://example.com/a", "primary", 2, "ok", 200, "HTTP 200", "2026-11-27T10:00:01Z", 9))))).get();
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -1,12 +1,13 @@
 package dev.edgedispatcher.scheduler;
 
-import dev.edgedispatcher.backbone.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
@@ -84,7 +85,7 @@ class SchedulerFaultsTest {
     }
 
     private static ResultEvent delivered(String id) {
-        return ResultEvent.finalOutcome(id, "frankfurt", "delivered", "primary", List.of(), null);
+        return ResultEvent.finalOutcome(id, "frankfurt", JobState.DELIVERED, "primary", List.of(), null);
     }
 
     @Test

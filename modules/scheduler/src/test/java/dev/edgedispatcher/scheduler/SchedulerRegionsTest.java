@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -118,10 +119,10 @@ class SchedulerRegionsTest {
 
         publish(ResultEvent.attempt(delivered, "singapore", "https://example.com/cb", "primary", 1, "ok", 200, null,
                 Instant.now().toString(), 12));
-        publish(ResultEvent.finalOutcome(delivered, "singapore", "delivered", "primary", List.of(), "delivered"));
+        publish(ResultEvent.finalOutcome(delivered, "singapore", JobState.DELIVERED, "primary", List.of(), "delivered"));
         publish(ResultEvent.attempt(failed, "singapore", "https://example.com/cb", "primary", 1, "5xx", 503,
                 "HTTP 503", Instant.now().toString(), 30));
-        publish(ResultEvent.finalOutcome(failed, "singapore", "failed", null, List.of("5xx"), "5xx on every attempt"));
+        publish(ResultEvent.finalOutcome(failed, "singapore", JobState.FAILED, null, List.of("5xx"), "5xx on every attempt"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode now = region("singapore");
             assertThat(now.at("/jobs/queued").asLong()).isEqualTo(before.get("queued").asLong());

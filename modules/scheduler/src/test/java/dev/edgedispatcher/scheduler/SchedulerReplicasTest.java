@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -61,7 +62,7 @@ class SchedulerReplicasTest {
             HttpResponse<String> accepted = post(first, "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=mumbai\"}");
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "mumbai",
-                    "delivered", "primary", List.of(), null)))).get();
+                    JobState.DELIVERED, "primary", List.of(), null)))).get();
             // A fresh store's sink first backfills all the shared test broker holds (every earlier test's
             // records): generous bounds here; the 1 s visibility at a steady rate is a benchmark's.
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

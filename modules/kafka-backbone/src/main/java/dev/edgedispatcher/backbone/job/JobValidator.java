@@ -26,6 +26,24 @@ public final class JobValidator {
     private static final String FIELD_LIST =
             "id, url, kind, method, params, body, content_type, fallback_url, media_server, ordering_key, account";
     private static final int MAX_SHORT_TEXT = 200;
+    /** Fields of a region record that a worker checks besides the job's own. */
+    private static final Set<String> RECORD_FIELDS = Set.of("region", "webhook_id", "retry_of");
+    private static final String FALLBACK_PREFIX = "fallback_url#";
+
+    /**
+     * The metric label for an error's field: a job or record field, a fragment key (maybe of the
+     * fallback URL), {@code params} for any parameter, {@code unknown} for anything else. A field
+     * name as a client sent it would let one client grow every scraper's series without bound.
+     */
+    public static String fieldLabel(String field) {
+        if (field.startsWith("params.")) {
+            return "params";
+        }
+        String key = field.startsWith(FALLBACK_PREFIX) ? field.substring(FALLBACK_PREFIX.length()) : field;
+        boolean fragmentKey = key.equals("fragment")
+                || java.util.Arrays.stream(dev.edgedispatcher.callback.PolicyKey.values()).anyMatch(known -> known.key().equals(key));
+        return FIELDS.contains(field) || RECORD_FIELDS.contains(field) || fragmentKey ? field : "unknown";
+    }
 
     private final Supplier<String> idGenerator;
     private final Set<String> knownAccounts;

@@ -1,7 +1,7 @@
 package dev.edgedispatcher.scheduler.http;
 
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.store.JobQuery;
 import dev.edgedispatcher.store.ListCursor;
@@ -21,8 +21,8 @@ import java.util.Set;
  */
 final class JobFilters {
 
-    static final List<String> STATES = List.of("queued", "in_flight", "delivered", "failed");
-    static final List<String> FINAL_STATES = List.of("delivered", "failed");
+    static final List<String> STATES = JobState.wireNames();
+    static final List<String> FINAL_STATES = JobState.finalWireNames();
     static final List<String> OUTCOMES = List.of("ok", "ct", "rt", "4xx", "5xx", "3xx", "partial");
     static final Set<String> FILTERS = Set.of("state", "region", "account", "host", "outcome", "since", "until");
 

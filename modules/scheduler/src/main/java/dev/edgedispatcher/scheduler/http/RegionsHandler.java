@@ -3,17 +3,18 @@ package dev.edgedispatcher.scheduler.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.scheduler.store.JobReads;
 import dev.edgedispatcher.scheduler.store.JobStoreSink;
 import dev.edgedispatcher.store.JobStore;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import dev.edgedispatcher.scheduler.status.RegionLag;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /v1/regions}: per region, jobs by state from the job store (queued and in flight: all
@@ -58,7 +59,7 @@ final class RegionsHandler implements Handler<RoutingContext> {
             entry.put("region", region.wireName());
             ObjectNode jobs = entry.putObject("jobs");
             Map<String, Long> counted = summary.jobsByRegion().getOrDefault(region.wireName(), Map.of());
-            for (String state : JobStore.STATES) {
+            for (String state : JobState.wireNames()) {
                 jobs.put(state, counted.getOrDefault(state, 0L));
             }
             entry.put("deliveries_per_second", summary.deliveriesPerSecond().getOrDefault(region.wireName(), 0.0));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobIds;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
@@ -12,9 +13,9 @@ import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.callback.ParseResult;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.scheduler.JobAcceptor;
+import dev.edgedispatcher.scheduler.store.RecentAccepts;
 import dev.edgedispatcher.store.JobQuery;
 import dev.edgedispatcher.store.JobStore;
-import dev.edgedispatcher.scheduler.store.RecentAccepts;
 import dev.edgedispatcher.store.RecordLocation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -160,7 +161,7 @@ public final class Replayer implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> store.snapshot(id, account)
                 .or(() -> recent.find(id).filter(job -> account.isEmpty()
                         || account.get().equals(job.account() == null ? JobStore.DEFAULT_ACCOUNT : job.account()))
-                        .map(job -> new JobStore.Snapshot(id, "queued", false, Optional.empty()))), retries)
+                        .map(job -> new JobStore.Snapshot(id, JobState.QUEUED.wireName(), false, Optional.empty()))), retries)
                 .thenCompose(job -> retryFound(id, job));
     }
 

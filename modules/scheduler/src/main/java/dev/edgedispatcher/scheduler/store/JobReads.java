@@ -3,6 +3,7 @@ package dev.edgedispatcher.scheduler.store;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.store.JobQuery;
 import dev.edgedispatcher.store.JobStore;
 import dev.edgedispatcher.store.ListCursor;
@@ -78,7 +79,7 @@ public final class JobReads {
     private static ObjectNode queuedDocument(JobRecord job) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("id", job.id());
-        node.put("state", "queued");
+        node.put("state", JobState.QUEUED.wireName());
         node.put("region", job.region());
         node.set("resolution", job.resolution());
         node.putNull("delivered_by");

@@ -1,5 +1,6 @@
 package dev.edgedispatcher.worker.delivery;
 
+import dev.edgedispatcher.backbone.JobState;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +14,7 @@ public record DeliveryOutcome(boolean delivered, Optional<String> deliveredBy, L
         classesSeen = List.copyOf(classesSeen);
     }
 
-    public String state() {
-        return delivered ? "delivered" : "failed";
+    public JobState state() {
+        return delivered ? JobState.DELIVERED : JobState.FAILED;
     }
 }

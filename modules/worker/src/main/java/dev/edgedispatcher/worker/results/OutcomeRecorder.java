@@ -2,6 +2,8 @@ package dev.edgedispatcher.worker.results;
 
 import dev.edgedispatcher.backbone.DeadLetter;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.JobState;
+import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.delivery.DeliveryOutcome;
@@ -31,7 +33,7 @@ public final class OutcomeRecorder {
     private final String region;
     private final ResultWriter writer;
     private final MeterRegistry metrics;
-    private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
+    private final Map<JobState, Counter> deliveries = new java.util.EnumMap<>(JobState.class);
     private final Map<String, Counter> poison = new ConcurrentHashMap<>();
     private final Timer pickupDelay;
 
@@ -43,6 +45,12 @@ public final class OutcomeRecorder {
                 .description("from the scheduler's accept to the start of the job's delivery (Kafka, consumer, waiting"
                         + " for room), by the wall clocks of scheduler and worker")
                 .tag("region", this.region).publishPercentileHistogram().register(metrics);
+        // Both final outcomes from the start, at 0: an alert on their rate sees the first one.
+        for (JobState state : List.of(JobState.DELIVERED, JobState.FAILED)) {
+            deliveries.put(state, Counter.builder("dispatcher_deliveries")
+                    .description("jobs that reached their final outcome (delivered or failed), by region")
+                    .tag("region", this.region).tag("outcome", state.wireName()).register(metrics));
+        }
     }
 
     /** The job's delivery starts now: how long it took from the accept to here. */
@@ -58,7 +66,7 @@ public final class OutcomeRecorder {
     }
 
     public CompletableFuture<Void> finished(JobRecord job, DeliveryOutcome outcome) {
-        count(outcome.state());
+        deliveries.get(outcome.state()).increment();
         // One line per delivery: failures at INFO, successes at DEBUG (there are many).
         (outcome.delivered() ? LOG.atDebug() : LOG.atInfo())
                 .addKeyValue("job_id", job.id()).addKeyValue("region", region)
@@ -72,7 +80,7 @@ public final class OutcomeRecorder {
     /** The record goes to the DLQ with its reason; a record with an id also gets its final failed event. */
     public CompletableFuture<Void> poisoned(ConsumerRecord<String, byte[]> record, Optional<String> id, String reason,
             String field, String detail) {
-        poison.computeIfAbsent(field, key -> Counter.builder("dispatcher_poison_records")
+        poison.computeIfAbsent(JobValidator.fieldLabel(field), key -> Counter.builder("dispatcher_poison_records")
                 .description("region records that could not be delivered at all, by offending field")
                 .tag("region", region).tag("field", key).register(metrics)).increment();
         LOG.atWarn().addKeyValue("job_id", id.orElse(null)).addKeyValue("region", region)
@@ -84,15 +92,11 @@ public final class OutcomeRecorder {
         if (id.isEmpty()) {
             return deadLetter;
         }
-        count("failed");
-        CompletableFuture<Void> finalEvent = writer.writeFinal(ResultEvent.finalOutcome(id.get(), region, "failed",
+        deliveries.get(JobState.FAILED).increment();
+        CompletableFuture<Void> finalEvent = writer.writeFinal(ResultEvent.finalOutcome(id.get(), region, JobState.FAILED,
                 null, List.of(), reason + ": " + field + ": " + detail
                         + " (record sent to webhooks.dlq, nothing delivered)"));
         return CompletableFuture.allOf(deadLetter, finalEvent);
     }
 
-    private void count(String state) {
-        deliveries.computeIfAbsent(state, key -> Counter.builder("dispatcher_deliveries")
-                .description("jobs that reached their final outcome (delivered or failed), by region").tag("region", region).tag("outcome", key).register(metrics)).increment();
-    }
 }
