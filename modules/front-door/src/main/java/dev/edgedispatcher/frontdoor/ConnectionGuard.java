@@ -141,7 +141,7 @@ public final class ConnectionGuard {
             }
             request.response().setStatusCode(408).putHeader("content-type", "application/json")
                     .putHeader("connection", "close")
-                    .end("{\"error\":\"request timeout\",\"field\":\"body\",\"detail\":\"the request body did not arrive within "
+                    .end("{\"error\":\"request_timeout\",\"field\":\"body\",\"detail\":\"the request body did not arrive within "
                             + limits.bodyTimeout().toMillis() + " ms of its headers\"}")
                     .onComplete(done -> connection.close());
         } else if (request.response().ended()) {
