@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
@@ -27,11 +26,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +55,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class OpenApiContractTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path dir;
@@ -93,12 +85,11 @@ class OpenApiContractTest {
                 SchedulerApiTest.resolver()).withJobStore(TestStores.fresh()).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
                 .withAccess(new ApiAccess(ApiKeys.load(accounts), false, Optional.of(new RateLimit(0.1, 200)))));
         vertx = Vertx.vertx();
-        HttpResponse<String> served = HTTP.send(HttpRequest.newBuilder(URI.create(base(open) + "/openapi.json")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(served.statusCode()).isEqualTo(200);
-        assertThat(served.body()).isEqualTo(new String(OpenApiHandler.document(), StandardCharsets.UTF_8));
+        ApiResponse served = ApiClient.local(open.port()).get("/openapi.json");
+        assertThat(served.status()).isEqualTo(200);
+        assertThat(served.text()).isEqualTo(new String(OpenApiHandler.document(), StandardCharsets.UTF_8));
         // swagger-parser reads the exact served document and lists what is wrong with it.
-        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(served.body(), null, new ParseOptions());
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(served.text(), null, new ParseOptions());
         assertThat(parsed.getMessages()).isEmpty();
         assertThat(parsed.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
         assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/v1/jobs", "/v1/jobs:batch", "/v1/jobs/{id}",
@@ -106,7 +97,7 @@ class OpenApiContractTest {
         // vertx-openapi checks it against the 3.1 meta-schema, and fails when it is not valid. It refuses a
         // template that is not a whole path segment ({id}:retry, valid OpenAPI): that one path key is
         // renamed for it; responses are looked up by operationId, which does not change.
-        JsonObject forVertx = new JsonObject(served.body());
+        JsonObject forVertx = new JsonObject(served.text());
         JsonObject paths = forVertx.getJsonObject("paths");
         paths.put("/v1/jobs/{id}/retry", paths.remove("/v1/jobs/{id}:retry"));
         contract = OpenAPIContract.from(vertx, forVertx).await(30, TimeUnit.SECONDS);
@@ -120,31 +111,23 @@ class OpenApiContractTest {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
-    private static String base(SchedulerService scheduler) {
-        return "http://127.0.0.1:" + scheduler.port();
-    }
-
-    private static HttpResponse<String> call(SchedulerService scheduler, String method, String path, String body, String key)
+    /** {@code method path} on {@code scheduler}, with {@code key} as its API key when not null. */
+    private static ApiResponse call(SchedulerService scheduler, String method, String path, String body, String key)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(scheduler) + path))
-                .header("content-type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("authorization", "Bearer " + key);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        ApiClient api = ApiClient.local(scheduler.port());
+        return (key == null ? api : api.withBearer(key)).send(method, path, body);
     }
 
     /** Validates the answer against the operation; returns its body. */
-    private static JsonNode check(String operationId, int expectedStatus, HttpResponse<String> response) throws Exception {
-        assertThat(response.statusCode()).as(operationId + ": " + response.body()).isEqualTo(expectedStatus);
+    private static JsonNode check(String operationId, int expectedStatus, ApiResponse response) throws Exception {
+        assertThat(response.status()).as(operationId + ": " + response.text()).isEqualTo(expectedStatus);
         Map<String, String> headers = new HashMap<>();
-        response.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
-        String contentType = response.headers().firstValue("content-type").orElse(null);
-        validator.validate(ValidatableResponse.create(response.statusCode(), headers, Buffer.buffer(response.body()),
+        response.raw().headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
+        String contentType = response.header("content-type").orElse(null);
+        validator.validate(ValidatableResponse.create(response.status(), headers, Buffer.buffer(response.text()),
                 contentType), operationId).await(10, TimeUnit.SECONDS);
-        checked.add(operationId + " " + response.statusCode());
-        return JSON.readTree(response.body());
+        checked.add(operationId + " " + response.status());
+        return response.json();
     }
 
     /**
@@ -170,7 +153,7 @@ class OpenApiContractTest {
             validator.validate(ValidatableResponse.create(status, headers, Buffer.buffer(body), headers.get("content-type")),
                     operationId).await(10, TimeUnit.SECONDS);
             checked.add(operationId + " " + status);
-            return JSON.readTree(body);
+            return TestJson.read(body);
         }
     }
 
@@ -207,7 +190,7 @@ class OpenApiContractTest {
         check("retryJob", 409, call(open, "POST", "/v1/jobs/" + id + ":retry", null, null));
         fail(id);
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                JSON.readTree(call(open, "GET", "/v1/jobs/" + id, null, null).body()).get("state").asText().equals("failed"));
+                call(open, "GET", "/v1/jobs/" + id, null, null).json().get("state").asText().equals("failed"));
         check("getJob", 200, call(open, "GET", "/v1/jobs/" + id, null, null));
         check("retryJob", 202, call(open, "POST", "/v1/jobs/" + id + ":retry", null, null));
         check("retryJob", 404, call(open, "POST", "/v1/jobs/nope-" + UUID.randomUUID() + ":retry", null, null));
@@ -224,8 +207,8 @@ class OpenApiContractTest {
         String second = check("submitJob", 202, call(open, "POST", "/v1/jobs",
                 "{\"url\": \"https://" + host + "/second#er=frankfurt\"}", null)).get("id").asText();
         fail(second);
-        await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(call(open, "GET", "/v1/jobs/" + second, null, null)
-                .body()).get("state").asText().equals("failed"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> call(open, "GET", "/v1/jobs/" + second, null, null)
+                .json().get("state").asText().equals("failed"));
         check("redriveJobs", 200, call(open, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host
                 + "\", \"dry_run\": true}", null));
         JsonNode redriven = check("redriveJobs", 200, call(open, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\","
@@ -245,7 +228,7 @@ class OpenApiContractTest {
         check("listRegions", 200, call(keyed, "GET", "/v1/regions", null, globex));
         check("listRegions", 401, call(keyed, "GET", "/v1/regions", null, null));
         // 429 on a key with a tiny rate: its burst (200) spent by one batch, then one more request.
-        HttpResponse<String> burst = call(keyed, "POST", "/v1/jobs:batch",
+        ApiResponse burst = call(keyed, "POST", "/v1/jobs:batch",
                 "[" + String.join(",", Collections.nCopies(200, "{\"url\": \"https://x.example/#rc=9\"}")) + "]", limited);
         check("submitBatch", 200, burst);
         check("listJobs", 429, call(keyed, "GET", "/v1/jobs", null, limited));
@@ -262,14 +245,14 @@ class OpenApiContractTest {
         call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/a\"}", acme);
         call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/g\"}", globex);
         // Listings read the job store, which the sink fills within a second.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(JSON.readTree(call(open, "GET",
-                "/v1/jobs?host=" + host, null, null).body()).get("jobs")).hasSize(2));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(call(open, "GET",
+                "/v1/jobs?host=" + host, null, null).json().get("jobs")).hasSize(2));
         JsonNode mine = check("listJobs", 200, call(keyed, "GET", "/v1/jobs?host=" + host, null, acme));
         assertThat(mine.get("jobs")).hasSize(1);
         assertThat(mine.at("/jobs/0/account").asText()).isEqualTo("acme");
         // The open scheduler learns of jobs the keyed one accepted from Kafka: not at once.
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(JSON.readTree(call(open, "GET", "/v1/jobs?host=" + host, null, null).body()).get("jobs")).hasSize(2));
+                assertThat(call(open, "GET", "/v1/jobs?host=" + host, null, null).json().get("jobs")).hasSize(2));
         JsonNode all = check("listJobs", 200, call(open, "GET", "/v1/jobs?host=" + host, null, null));
         String theirs = all.findValues("id").stream().map(JsonNode::asText)
                 .filter(id -> !id.equals(mine.at("/jobs/0/id").asText())).findFirst().orElseThrow();
@@ -288,8 +271,8 @@ class OpenApiContractTest {
             check("submitJob", 202, call(keyed, "POST", "/v1/jobs", "{\"url\": \"https://" + host + "/g" + i + "\"}", globex));
         }
         // Listings read the job store, which the sink fills within a second.
-        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(call(keyed, "GET", "/v1/jobs?host=" + host
-                + "&limit=10", null, acmeOps).body()).get("jobs").size() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> call(keyed, "GET", "/v1/jobs?host=" + host
+                + "&limit=10", null, acmeOps).json().get("jobs").size() == 3);
         // Page by page, one job a page, through the host's six jobs: only acme's three.
         Set<String> seen = new TreeSet<>();
         String cursor = null;
@@ -319,20 +302,20 @@ class OpenApiContractTest {
         fail(mine);
         fail(theirs);
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                JSON.readTree(call(keyed, "GET", "/v1/jobs/" + mine, null, acmeOps).body()).get("state").asText().equals("failed")
-                && JSON.readTree(call(keyed, "GET", "/v1/jobs/" + theirs, null, globex).body()).get("state").asText()
+                call(keyed, "GET", "/v1/jobs/" + mine, null, acmeOps).json().get("state").asText().equals("failed")
+                && call(keyed, "GET", "/v1/jobs/" + theirs, null, globex).json().get("state").asText()
                         .equals("failed"));
 
         JsonNode redriven = check("redriveJobs", 200, call(keyed, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\"}",
                 acmeOps));
         assertThat(redriven.get("accepted").asInt()).isPositive();
         // Seen from the open scheduler (all accounts): a repeat of acme's job, none of globex's.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(JSON.readTree(call(open, "GET",
-                "/v1/jobs?host=" + host, null, null).body()).findValuesAsText("retry_of")).contains(mine));
-        JsonNode all = JSON.readTree(call(open, "GET", "/v1/jobs?host=" + host, null, null).body());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(call(open, "GET",
+                "/v1/jobs?host=" + host, null, null).json().findValuesAsText("retry_of")).contains(mine));
+        JsonNode all = call(open, "GET", "/v1/jobs?host=" + host, null, null).json();
         assertThat(all.findValuesAsText("retry_of")).doesNotContain(theirs);
         assertThat(all.get("jobs")).hasSize(3);
-        assertThat(JSON.readTree(call(keyed, "GET", "/v1/jobs/" + theirs, null, globex).body()).get("state").asText())
+        assertThat(call(keyed, "GET", "/v1/jobs/" + theirs, null, globex).json().get("state").asText())
                 .isEqualTo("failed");
     }
 
@@ -353,9 +336,9 @@ class OpenApiContractTest {
             for (String[] read : new String[][] {{"getJob", "GET", "/v1/jobs/gone-1", null}, {"listJobs", "GET", "/v1/jobs", null},
                     {"retryJob", "POST", "/v1/jobs/gone-1:retry", null}, {"listRegions", "GET", "/v1/regions", null},
                     {"redriveJobs", "POST", "/v1/jobs:redrive", "{\"state\": \"failed\"}"}}) {
-                HttpResponse<String> answer = call(storeless, read[1], read[2], read[3], null);
+                ApiResponse answer = call(storeless, read[1], read[2], read[3], null);
                 assertThat(check(read[0], 503, answer).get("error").asText()).as(read[0]).isEqualTo("store_unavailable");
-                assertThat(answer.headers().firstValue("retry-after")).as(read[0]).isPresent();
+                assertThat(answer.header("retry-after")).as(read[0]).isPresent();
             }
         }
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
@@ -14,10 +13,6 @@ import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
 import dev.edgedispatcher.embeddedkafka.TopicContents;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,20 +32,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class ReplayApiTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static SchedulerService scheduler;
-    private static String base;
+    private static ApiClient api;
     private static KafkaProducer<String, byte[]> producer;
-
-    record Response(int status, JsonNode body) {
-    }
 
     @BeforeAll
     static void start() throws Exception {
         scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
                 SchedulerApiTest.resolver()).withJobStore(TestStores.fresh()).withPort(0));
-        base = "http://127.0.0.1:" + scheduler.port();
+        api = ApiClient.local(scheduler.port());
         producer = new KafkaProducer<>(KafkaClientSettings.producer(
                 KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "replay-test"));
     }
@@ -61,20 +51,12 @@ class ReplayApiTest {
         scheduler.close();
     }
 
-    static Response send(String method, String path, String body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("content-type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
-    }
-
     static String host() {
         return "h-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
     }
 
     static String submit(String url) throws Exception {
-        Response accepted = send("POST", "/v1/jobs", "{\"url\": \"" + url + "\"}");
+        ApiResponse accepted = api.post("/v1/jobs", "{\"url\": \"" + url + "\"}");
         assertThat(accepted.status()).as(String.valueOf(accepted.body())).isEqualTo(202);
         return accepted.body().get("id").asText();
     }
@@ -90,7 +72,7 @@ class ReplayApiTest {
 
     static void awaitState(String id, String state) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(send("GET", "/v1/jobs/" + id, null).body().get("state").asText()).isEqualTo(state));
+                assertThat(api.get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo(state));
     }
 
     @Test
@@ -104,7 +86,7 @@ class ReplayApiTest {
         fail(ids.get(1), "frankfurt", "5xx", 503);
         awaitState(ids.get(1), "failed");
 
-        Response failed = send("GET", "/v1/jobs?state=failed&host=" + host.toUpperCase(), null);
+        ApiResponse failed = api.get("/v1/jobs?state=failed&host=" + host.toUpperCase());
         assertThat(failed.status()).isEqualTo(200);
         assertThat(failed.body().get("jobs")).hasSize(1);
         JsonNode job = failed.body().at("/jobs/0");
@@ -114,8 +96,8 @@ class ReplayApiTest {
         assertThat(job.get("submitted_at").asText()).endsWith("Z");
         assertThat(job.get("attempts")).hasSize(1);
         assertThat(failed.body().get("next_cursor").isNull()).isTrue();
-        assertThat(send("GET", "/v1/jobs?outcome=5xx&host=" + host, null).body().get("jobs")).hasSize(1);
-        assertThat(send("GET", "/v1/jobs?region=mumbai&host=" + host, null).body().at("/jobs/0/id").asText())
+        assertThat(api.get("/v1/jobs?outcome=5xx&host=" + host).body().get("jobs")).hasSize(1);
+        assertThat(api.get("/v1/jobs?region=mumbai&host=" + host).body().at("/jobs/0/id").asText())
                 .isEqualTo(elsewhere);
 
         // Pages of two over the five frankfurt jobs, with a new job accepted between the pages.
@@ -124,8 +106,8 @@ class ReplayApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            Response page = send("GET", "/v1/jobs?region=frankfurt&host=" + host + "&limit=2"
-                    + (cursor == null ? "" : "&cursor=" + cursor), null);
+            ApiResponse page = api.get("/v1/jobs?region=frankfurt&host=" + host + "&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
             assertThat(page.status()).isEqualTo(200);
             page.body().get("jobs").forEach(j -> {
                 seen.add(j.get("id").asText());
@@ -143,27 +125,27 @@ class ReplayApiTest {
                 (String key) -> java.time.Instant.parse(key.split(" ")[0])).thenComparing(key -> key.split(" ")[1]).reversed());
 
         String since = job.get("submitted_at").asText();
-        assertThat(send("GET", "/v1/jobs?host=" + host + "&since=" + since + "&until=" + since, null).body().get("jobs"))
+        assertThat(api.get("/v1/jobs?host=" + host + "&since=" + since + "&until=" + since).body().get("jobs"))
                 .isEmpty();
     }
 
     @Test
     void invalidFiltersAre400NamingTheFieldTheValueAndWhatIsAllowed() throws Exception {
-        assertRefused(send("GET", "/v1/jobs?state=lost", null), "state", "lost", "queued, in_flight, delivered, failed");
-        assertRefused(send("GET", "/v1/jobs?region=mars", null), "region", "mars", "frankfurt");
-        assertRefused(send("GET", "/v1/jobs?outcome=timeout", null), "outcome", "timeout", "5xx");
-        assertRefused(send("GET", "/v1/jobs?since=yesterday", null), "since", "yesterday", "ISO-8601");
-        assertRefused(send("GET", "/v1/jobs?limit=0", null), "limit", "0", "1 to 1000");
-        assertRefused(send("GET", "/v1/jobs?limit=1001", null), "limit", "1001", "1 to 1000");
-        assertRefused(send("GET", "/v1/jobs?cursor=bogus", null), "cursor", "bogus", "next_cursor");
-        assertRefused(send("GET", "/v1/jobs?status=failed", null), "status", "status", "state");
-        assertRefused(send("POST", "/v1/jobs:redrive", "{\"state\": \"queued\"}"), "state", "queued", "delivered, failed");
-        assertRefused(send("POST", "/v1/jobs:redrive", "{}"), "state", "missing", "failed");
-        assertRefused(send("POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"dry_run\": \"yes\"}"), "dry_run", "yes",
+        assertRefused(api.get("/v1/jobs?state=lost"), "state", "lost", "queued, in_flight, delivered, failed");
+        assertRefused(api.get("/v1/jobs?region=mars"), "region", "mars", "frankfurt");
+        assertRefused(api.get("/v1/jobs?outcome=timeout"), "outcome", "timeout", "5xx");
+        assertRefused(api.get("/v1/jobs?since=yesterday"), "since", "yesterday", "ISO-8601");
+        assertRefused(api.get("/v1/jobs?limit=0"), "limit", "0", "1 to 1000");
+        assertRefused(api.get("/v1/jobs?limit=1001"), "limit", "1001", "1 to 1000");
+        assertRefused(api.get("/v1/jobs?cursor=bogus"), "cursor", "bogus", "next_cursor");
+        assertRefused(api.get("/v1/jobs?status=failed"), "status", "status", "state");
+        assertRefused(api.post("/v1/jobs:redrive", "{\"state\": \"queued\"}"), "state", "queued", "delivered, failed");
+        assertRefused(api.post("/v1/jobs:redrive", "{}"), "state", "missing", "failed");
+        assertRefused(api.post("/v1/jobs:redrive", "{\"state\": \"failed\", \"dry_run\": \"yes\"}"), "dry_run", "yes",
                 "true or false");
     }
 
-    private static void assertRefused(Response response, String field, String value, String allowed) {
+    private static void assertRefused(ApiResponse response, String field, String value, String allowed) {
         assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(400);
         assertThat(response.body().get("field").asText()).isEqualTo(field);
         assertThat(response.body().get("detail").asText()).contains(value).contains(allowed);
@@ -174,13 +156,13 @@ class ReplayApiTest {
     void retryOfAFinalJobPublishesANewJobWithTheOriginalWebhookId() throws Exception {
         String host = host();
         String original = submit("https://" + host + "/cb?x=1#er=singapore&rc=2");
-        Response early = send("POST", "/v1/jobs/" + original + ":retry", null);
+        ApiResponse early = api.post("/v1/jobs/" + original + ":retry", null);
         assertThat(early.status()).isEqualTo(409);
         assertThat(early.body().get("detail").asText()).contains("queued");
 
         fail(original, "singapore", "ct", 0);
         awaitState(original, "failed");
-        Response retried = send("POST", "/v1/jobs/" + original + ":retry", null);
+        ApiResponse retried = api.post("/v1/jobs/" + original + ":retry", null);
         assertThat(retried.status()).as(String.valueOf(retried.body())).isEqualTo(202);
         assertThat(retried.body().get("retry_of").asText()).isEqualTo(original);
         String again = retried.body().get("id").asText();
@@ -190,27 +172,27 @@ class ReplayApiTest {
         assertThat(record.get("webhook_id").asText()).isEqualTo(original);
         assertThat(record.get("retry_of").asText()).isEqualTo(original);
         assertThat(record.get("url").asText()).isEqualTo("https://" + host + "/cb?x=1#er=singapore&rc=2");
-        Response status = send("GET", "/v1/jobs/" + again, null);
+        ApiResponse status = api.get("/v1/jobs/" + again);
         assertThat(status.body().get("state").asText()).isEqualTo("queued");
         assertThat(status.body().get("retry_of").asText()).isEqualTo(original);
 
         // A retry of the retry still carries the first job's delivery id.
         fail(again, "singapore", "ct", 0);
         awaitState(again, "failed");
-        String third = send("POST", "/v1/jobs/" + again + ":retry", null).body().get("id").asText();
+        String third = api.post("/v1/jobs/" + again + ":retry", null).body().get("id").asText();
         assertThat(onRegionTopic(Region.SINGAPORE, third).get("webhook_id").asText()).isEqualTo(original);
         // Both failed jobs of the chain have a newer repeat (the third is queued): a redrive sends none.
-        Response redrive = send("POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host + "\"}");
+        ApiResponse redrive = api.post("/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host + "\"}");
         assertThat(redrive.body().get("matched").asInt()).isZero();
 
-        assertThat(send("POST", "/v1/jobs/no-such-job:retry", null).status()).isEqualTo(404);
-        assertThat(send("POST", "/v1/jobs/" + original + ":explode", null).status()).isIn(404, 405);
+        assertThat(api.post("/v1/jobs/no-such-job:retry", null).status()).isEqualTo(404);
+        assertThat(api.post("/v1/jobs/" + original + ":explode", null).status()).isIn(404, 405);
     }
 
     static JsonNode onRegionTopic(Region region, String id) throws Exception {
         List<JsonNode> found = new ArrayList<>();
         for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(region))) {
-            JsonNode node = JSON.readTree(record.value());
+            JsonNode node = TestJson.read(record.value());
             if (node.path("id").asText().equals(id)) {
                 found.add(node);
             }
@@ -244,7 +226,7 @@ class ReplayApiTest {
         awaitState(poison, "failed");
 
         String filter = "\"state\": \"failed\", \"host\": \"" + host + "\"";
-        Response dry = send("POST", "/v1/jobs:redrive", "{" + filter + ", \"dry_run\": true}");
+        ApiResponse dry = api.post("/v1/jobs:redrive", "{" + filter + ", \"dry_run\": true}");
         assertThat(dry.status()).as(String.valueOf(dry.body())).isEqualTo(200);
         assertThat(dry.body().get("matched").asInt()).isEqualTo(8);
         assertThat(dry.body().get("accepted").asInt()).isZero();
@@ -254,31 +236,30 @@ class ReplayApiTest {
 
         // The two newest first (the poison record is the newest), then the rest: a job already sent
         // again is not matched again, its repeat stands for it.
-        Response limited = send("POST", "/v1/jobs:redrive", "{" + filter + ", \"limit\": 2, \"region\": \"n_virginia\"}");
+        ApiResponse limited = api.post("/v1/jobs:redrive", "{" + filter + ", \"limit\": 2, \"region\": \"n_virginia\"}");
         assertThat(limited.body().get("matched").asInt()).isEqualTo(2);
         int first = limited.body().get("accepted").asInt();
         assertThat(first + limited.body().get("not_redrivable").asInt()).isEqualTo(2);
-        Response redrive = send("POST", "/v1/jobs:redrive", "{" + filter + "}");
+        ApiResponse redrive = api.post("/v1/jobs:redrive", "{" + filter + "}");
         assertThat(redrive.status()).isEqualTo(200);
         assertThat(redrive.body().get("matched").asInt()).isEqualTo(8 - first);
         assertThat(redrive.body().get("accepted").asInt()).isEqualTo(7 - first);
         assertThat(redrive.body().get("not_redrivable").asInt()).isEqualTo(1);
-        Response again = send("POST", "/v1/jobs:redrive", "{" + filter + "}");
+        ApiResponse again = api.post("/v1/jobs:redrive", "{" + filter + "}");
         assertThat(again.body().get("matched").asInt()).isEqualTo(1);
         assertThat(again.body().get("accepted").asInt()).isZero();
 
         // Each failed job exactly once over the three calls; the queued and the poison one never.
         List<String> retryOf = new ArrayList<>();
         for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.N_VIRGINIA))) {
-            JsonNode node = JSON.readTree(record.value());
+            JsonNode node = TestJson.read(record.value());
             if (node.has("retry_of") && node.path("url").asText().contains(host)) {
                 retryOf.add(node.get("retry_of").asText());
             }
         }
         assertThat(retryOf).containsExactlyInAnyOrderElementsOf(failedIds).doesNotContain(stillQueued, poison);
 
-        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = api.get("/metrics").text();
         assertThat(metrics).contains("dispatcher_redrive_accepted_total").contains("dispatcher_redrive_matched_total")
                 .contains("dispatcher_redrive_not_redrivable_total").contains("dispatcher_redrive_pending");
     }
@@ -312,18 +293,18 @@ class ReplayApiTest {
             awaitState(id, "failed");
         }
 
-        Response retryMars = send("POST", "/v1/jobs/" + mars + ":retry", null);
+        ApiResponse retryMars = api.post("/v1/jobs/" + mars + ":retry", null);
         assertThat(retryMars.status()).as(String.valueOf(retryMars.body())).isEqualTo(422);
         assertThat(retryMars.body().get("detail").asText()).contains("mars");
-        Response retryMisplaced = send("POST", "/v1/jobs/" + misplaced + ":retry", null);
+        ApiResponse retryMisplaced = api.post("/v1/jobs/" + misplaced + ":retry", null);
         assertThat(retryMisplaced.status()).as(String.valueOf(retryMisplaced.body())).isEqualTo(422);
         assertThat(retryMisplaced.body().get("detail").asText()).contains("names region mumbai")
                 .contains(Topics.region(Region.FRANKFURT));
-        Response retryForeign = send("POST", "/v1/jobs/" + foreign + ":retry", null);
+        ApiResponse retryForeign = api.post("/v1/jobs/" + foreign + ":retry", null);
         assertThat(retryForeign.status()).as(String.valueOf(retryForeign.body())).isEqualTo(422);
         assertThat(retryForeign.body().get("detail").asText()).contains("not this job's");
 
-        Response redrive = send("POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host + "\"}");
+        ApiResponse redrive = api.post("/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host + "\"}");
         assertThat(redrive.status()).as(String.valueOf(redrive.body())).isEqualTo(200);
         assertThat(redrive.body().get("matched").asInt()).isEqualTo(3);
         assertThat(redrive.body().get("not_redrivable").asInt()).isEqualTo(3);
@@ -331,7 +312,7 @@ class ReplayApiTest {
 
         for (Region region : List.of(Region.FRANKFURT, Region.MUMBAI)) {
             for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(region))) {
-                JsonNode node = JSON.readTree(record.value());
+                JsonNode node = TestJson.read(record.value());
                 assertThat(node.has("retry_of") && node.path("url").asText().contains(host))
                         .as("a job sent again: %s", node).isFalse();
             }
@@ -339,8 +320,7 @@ class ReplayApiTest {
     }
 
     private static double metric(String name) throws Exception {
-        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = api.get("/metrics").text();
         return metrics.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line ->
                 Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElse(0);
     }
@@ -354,7 +334,7 @@ class ReplayApiTest {
             int n = Math.min(1000, jobs - ids.size());
             String body = "[" + String.join(",", java.util.Collections.nCopies(n,
                     "{\"url\": \"https://" + host + "/ten#er=frankfurt\"}")) + "]";
-            send("POST", "/v1/jobs:batch", body).body().get("results").forEach(r -> ids.add(r.get("id").asText()));
+            api.post("/v1/jobs:batch", body).body().get("results").forEach(r -> ids.add(r.get("id").asText()));
         }
         for (String id : ids) {
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "frankfurt",
@@ -362,10 +342,10 @@ class ReplayApiTest {
         }
         producer.flush();
         String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> send("POST",
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> api.post(
                 "/v1/jobs:redrive", filter + ", \"dry_run\": true, \"limit\": 20000}").body().get("matched").asInt() == jobs);
         // Without a limit: the newest 10,000, not every match.
-        assertThat(send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}").body().get("matched").asInt())
+        assertThat(api.post("/v1/jobs:redrive", filter + ", \"dry_run\": true}").body().get("matched").asInt())
                 .isEqualTo(10_000);
 
         // A client that goes away: the redrive stops at its next chunk instead of sending all 10,000.
@@ -384,13 +364,7 @@ class ReplayApiTest {
                 && metric("dispatcher_redrive_pending") == 0);
         assertThat(metric("dispatcher_redrive_cancelled_total")).isEqualTo(cancelledBefore + 1);
         long sent = TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT)).stream()
-                .map(record -> {
-                    try {
-                        return JSON.readTree(record.value());
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                })
+                .map(record -> TestJson.read(record.value()))
                 .filter(node -> node.has("retry_of") && node.path("url").asText().contains(host)).count();
         assertThat(sent).isLessThan(10_000);
     }
@@ -403,7 +377,7 @@ class ReplayApiTest {
         for (int batch = 0; batch < jobs / 1000; batch++) {
             String body = "[" + String.join(",", java.util.Collections.nCopies(1000,
                     "{\"url\": \"https://" + host + "/many#er=frankfurt\"}")) + "]";
-            send("POST", "/v1/jobs:batch", body).body().get("results").forEach(r -> ids.add(r.get("id").asText()));
+            api.post("/v1/jobs:batch", body).body().get("results").forEach(r -> ids.add(r.get("id").asText()));
         }
         assertThat(ids).hasSize(jobs).doesNotHaveDuplicates();
         for (String id : ids) {
@@ -413,11 +387,11 @@ class ReplayApiTest {
         producer.flush();
         String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
         await().atMost(Duration.ofSeconds(60)).until(() ->
-                send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}").body().get("matched").asInt() == jobs);
+                api.post("/v1/jobs:redrive", filter + ", \"dry_run\": true}").body().get("matched").asInt() == jobs);
 
-        java.util.concurrent.CompletableFuture<Response> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        java.util.concurrent.CompletableFuture<ApiResponse> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return send("POST", "/v1/jobs:redrive", filter + "}");
+                return api.post("/v1/jobs:redrive", filter + "}");
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
@@ -425,13 +399,12 @@ class ReplayApiTest {
         long started = System.nanoTime();
         List<Double> pendingSeen = new ArrayList<>();
         while (!running.isDone()) {
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = api.get("/metrics").text();
             metrics.lines().filter(line -> line.startsWith("dispatcher_redrive_pending "))
                     .forEach(line -> pendingSeen.add(Double.parseDouble(line.substring(line.indexOf(' ') + 1))));
             Thread.sleep(50);
         }
-        Response report = running.join();
+        ApiResponse report = running.join();
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         assertThat(report.body().get("matched").asInt()).isEqualTo(jobs);
         assertThat(report.body().get("accepted").asInt()).isEqualTo(jobs);
@@ -441,7 +414,7 @@ class ReplayApiTest {
 
         java.util.Map<String, Long> retried = new java.util.HashMap<>();
         for (var record : TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT))) {
-            JsonNode node = JSON.readTree(record.value());
+            JsonNode node = TestJson.read(record.value());
             if (node.has("retry_of") && node.path("url").asText().contains(host)) {
                 retried.merge(node.get("retry_of").asText(), 1L, Long::sum);
                 assertThat(node.get("webhook_id").asText()).isEqualTo(node.get("retry_of").asText());

@@ -3,7 +3,6 @@ package dev.edgedispatcher.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
@@ -12,10 +11,6 @@ import dev.edgedispatcher.embeddedkafka.TopicContents;
 import dev.edgedispatcher.scheduler.auth.ApiAccess;
 import dev.edgedispatcher.scheduler.auth.ApiKeys;
 import dev.edgedispatcher.scheduler.auth.RateLimit;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,21 +35,16 @@ class SchedulerApiKeysTest {
     /** One store for the class: a second scheduler started by a test reads what the first wrote. */
     private static final dev.edgedispatcher.store.JobStoreConfig STORE = TestStores.fresh();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final RateLimit RATE = new RateLimit(0.5, 10);
 
     @TempDir
     static Path dir;
     private static SchedulerService scheduler;
-    private static String base;
+    private static ApiClient api;
     private static String acme;
     private static String acmeForRates;
     private static ApiKeys keys;
     private static String globex;
-
-    record Response(int status, JsonNode body, HttpResponse<String> raw) {
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,7 +59,7 @@ class SchedulerApiKeysTest {
                 SchedulerApiTest.resolver()).withJobStore(STORE).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
                 .withAccess(new ApiAccess(ApiKeys.load(accounts), false, Optional.empty())));
         keys = ApiKeys.load(accounts);
-        base = "http://127.0.0.1:" + scheduler.port();
+        api = ApiClient.local(scheduler.port());
     }
 
     @AfterAll
@@ -79,7 +69,7 @@ class SchedulerApiKeysTest {
 
     @Test
     void everyV1RequestWithoutAKeyIs401WithAChallengeAndAJsonError() throws Exception {
-        for (Response response : List.of(send("POST", "/v1/jobs", job(id(), null), null),
+        for (ApiResponse response : List.of(send("POST", "/v1/jobs", job(id(), null), null),
                 send("POST", "/v1/jobs:batch", "[" + job(id(), null) + "]", null),
                 send("GET", "/v1/jobs/whatever", null, null),
                 send("GET", "/v1/explain?url=https%3A%2F%2Fexample.com%2Fa", null, null),
@@ -97,7 +87,7 @@ class SchedulerApiKeysTest {
         String id = id();
         String altered = acme.substring(0, acme.length() - 2) + (acme.endsWith("AA") ? "BB" : "AA");
         for (String key : List.of(altered, "ed_0123456789abcdef_" + "x".repeat(43), "nonsense")) {
-            Response response = send("POST", "/v1/jobs", job(id, null), key);
+            ApiResponse response = send("POST", "/v1/jobs", job(id, null), key);
             assertThat(response.status()).isEqualTo(401);
             assertThat(response.raw().headers().firstValue("www-authenticate"))
                     .contains("Bearer realm=\"edge-dispatcher\", error=\"invalid_token\"");
@@ -117,18 +107,18 @@ class SchedulerApiKeysTest {
     @Test
     void aJobWithoutAccountBelongsToTheKeysAccountAndOnlyThatAccountCanReadIt() throws Exception {
         String id = id();
-        Response accepted = send("POST", "/v1/jobs", job(id, null), acme);
+        ApiResponse accepted = send("POST", "/v1/jobs", job(id, null), acme);
         assertThat(accepted.status()).isEqualTo(202);
         List<ConsumerRecord<String, byte[]>> published = onFrankfurt(id);
         assertThat(published).hasSize(1);
-        assertThat(JSON.readTree(published.get(0).value()).get("account").asText()).isEqualTo("acme");
+        assertThat(TestJson.read(published.get(0).value()).get("account").asText()).isEqualTo("acme");
 
-        Response mine = send("GET", "/v1/jobs/" + id, null, acme);
+        ApiResponse mine = send("GET", "/v1/jobs/" + id, null, acme);
         assertThat(mine.status()).isEqualTo(200);
         assertThat(mine.body().get("id").asText()).isEqualTo(id);
 
-        Response theirs = send("GET", "/v1/jobs/" + id, null, globex);
-        Response unknown = send("GET", "/v1/jobs/never-" + id, null, globex);
+        ApiResponse theirs = send("GET", "/v1/jobs/" + id, null, globex);
+        ApiResponse unknown = send("GET", "/v1/jobs/never-" + id, null, globex);
         assertThat(theirs.status()).isEqualTo(404);
         assertThat(theirs.body().get("error").asText()).isEqualTo("not_found");
         assertThat(theirs.body().get("detail").asText())
@@ -138,7 +128,7 @@ class SchedulerApiKeysTest {
     @Test
     void aJobNamingAnotherAccountIs403AndItsOwnAccountIsFine() throws Exception {
         String id = id();
-        Response forbidden = send("POST", "/v1/jobs", job(id, "globex"), acme);
+        ApiResponse forbidden = send("POST", "/v1/jobs", job(id, "globex"), acme);
         assertThat(forbidden.status()).isEqualTo(403);
         assertThat(forbidden.body().get("error").asText()).isEqualTo("forbidden");
         assertThat(forbidden.body().get("field").asText()).isEqualTo("account");
@@ -153,13 +143,13 @@ class SchedulerApiKeysTest {
     void anIdHeldByAnotherAccountIs409AndRevealsNothingOfThatJob() throws Exception {
         String id = id();
         assertThat(send("POST", "/v1/jobs", job(id, null), acme).status()).isEqualTo(202);
-        Response taken = send("POST", "/v1/jobs", job(id, null), globex);
+        ApiResponse taken = send("POST", "/v1/jobs", job(id, null), globex);
         assertThat(taken.status()).isEqualTo(409);
         assertThat(taken.body().get("field").asText()).isEqualTo("id");
         assertThat(taken.body().has("region")).isFalse();
         assertThat(onFrankfurt(id)).hasSize(1);
         // the owner's repeat is the usual idempotent duplicate
-        Response again = send("POST", "/v1/jobs", job(id, null), acme);
+        ApiResponse again = send("POST", "/v1/jobs", job(id, null), acme);
         assertThat(again.status()).isEqualTo(202);
         assertThat(again.body().get("duplicate").asBoolean()).isTrue();
     }
@@ -168,20 +158,20 @@ class SchedulerApiKeysTest {
     void twoAccountsRacingForOneIdGetOneAcceptAndOneConflict() throws Exception {
         for (int round = 0; round < 5; round++) {
             String id = id();
-            java.util.concurrent.CompletableFuture<Response> first = java.util.concurrent.CompletableFuture.supplyAsync(
+            java.util.concurrent.CompletableFuture<ApiResponse> first = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> sendUnchecked("POST", "/v1/jobs", job(id, null), acme));
-            java.util.concurrent.CompletableFuture<Response> second = java.util.concurrent.CompletableFuture.supplyAsync(
+            java.util.concurrent.CompletableFuture<ApiResponse> second = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> sendUnchecked("POST", "/v1/jobs", job(id, null), globex));
             List<Integer> statuses = new java.util.ArrayList<>(List.of(first.get().status(), second.get().status()));
             java.util.Collections.sort(statuses);
             assertThat(statuses).as("round %d", round).containsExactly(202, 409);
-            Response conflict = first.get().status() == 409 ? first.get() : second.get();
+            ApiResponse conflict = first.get().status() == 409 ? first.get() : second.get();
             assertThat(conflict.body().has("region")).isFalse();
             assertThat(onFrankfurt(id)).hasSize(1);
         }
     }
 
-    private static Response sendUnchecked(String method, String path, String body, String key) {
+    private static ApiResponse sendUnchecked(String method, String path, String body, String key) {
         try {
             return send(method, path, body, key);
         } catch (Exception e) {
@@ -196,7 +186,7 @@ class SchedulerApiKeysTest {
         String alsoOk = id();
         String globexs = id();
         assertThat(send("POST", "/v1/jobs", job(globexs, null), globex).status()).isEqualTo(202);
-        Response response = send("POST", "/v1/jobs:batch", "[" + job(ok, null) + "," + job(other, "globex") + ","
+        ApiResponse response = send("POST", "/v1/jobs:batch", "[" + job(ok, null) + "," + job(other, "globex") + ","
                 + job(alsoOk, "acme") + "," + job(globexs, null) + "]", acme);
         assertThat(response.status()).isEqualTo(200);
         JsonNode results = response.body().get("results");
@@ -213,12 +203,12 @@ class SchedulerApiKeysTest {
         assertThat(results.get(2).get("id").asText()).isEqualTo(alsoOk);
         assertThat(onFrankfurt(ok)).hasSize(1);
         assertThat(onFrankfurt(other)).isEmpty();
-        assertThat(JSON.readTree(onFrankfurt(alsoOk).get(0).value()).get("account").asText()).isEqualTo("acme");
+        assertThat(TestJson.read(onFrankfurt(alsoOk).get(0).value()).get("account").asText()).isEqualTo("acme");
     }
 
     @Test
     void explainWorksWithAKey() throws Exception {
-        Response response = send("GET", "/v1/explain?url=https%3A%2F%2Fexample.com%2Fa%23rc%3D2", null, globex);
+        ApiResponse response = send("GET", "/v1/explain?url=https%3A%2F%2Fexample.com%2Fa%23rc%3D2", null, globex);
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().at("/policy/rc").asInt()).isEqualTo(2);
     }
@@ -228,12 +218,12 @@ class SchedulerApiKeysTest {
         try (SchedulerService limited = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
                 SchedulerApiTest.resolver()).withJobStore(STORE).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
                 .withAccess(new ApiAccess(keys, false, Optional.of(RATE))))) {
-            String unlimitedBase = base;
-            base = "http://127.0.0.1:" + limited.port();
+            ApiClient unlimited = api;
+            api = ApiClient.local(limited.port());
             try {
                 rateLimited();
             } finally {
-                base = unlimitedBase;
+                api = unlimited;
             }
         }
     }
@@ -246,7 +236,7 @@ class SchedulerApiKeysTest {
             assertThat(send("GET", "/v1/jobs/x", null, acmeForRates).status()).as("request %d", i).isEqualTo(404);
         }
         String id = id();
-        Response limited = send("POST", "/v1/jobs", job(id, null), acmeForRates);
+        ApiResponse limited = send("POST", "/v1/jobs", job(id, null), acmeForRates);
         assertThat(limited.status()).isEqualTo(429);
         long retryAfter = Long.parseLong(limited.raw().headers().firstValue("retry-after").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 2L);
@@ -263,7 +253,7 @@ class SchedulerApiKeysTest {
         String host = "rl-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            Response accepted = send("POST", "/v1/jobs", "{\"url\": \"https://" + host + "/" + i + "#er=frankfurt\"}", acme);
+            ApiResponse accepted = send("POST", "/v1/jobs", "{\"url\": \"https://" + host + "/" + i + "#er=frankfurt\"}", acme);
             assertThat(accepted.status()).isEqualTo(202);
             ids.add(accepted.body().get("id").asText());
         }
@@ -283,25 +273,25 @@ class SchedulerApiKeysTest {
         try (SchedulerService limited = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
                 SchedulerApiTest.resolver()).withJobStore(STORE).withPort(0).withKnownAccounts(Set.of("acme", "globex", "default"))
                 .withAccess(new ApiAccess(keys, false, Optional.of(RATE))))) {
-            String unlimitedBase = base;
-            base = "http://127.0.0.1:" + limited.port();
+            ApiClient unlimited = api;
+            api = ApiClient.local(limited.port());
             try {
                 String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
                 // The request costs 1, its 12 matches 10 (the burst): 9 left, so 429 and nothing sent.
-                Response refused = send("POST", "/v1/jobs:redrive", filter + "}", acmeForRates);
+                ApiResponse refused = send("POST", "/v1/jobs:redrive", filter + "}", acmeForRates);
                 assertThat(refused.status()).as(String.valueOf(refused.body())).isEqualTo(429);
                 assertThat(refused.raw().headers().firstValue("retry-after")).isPresent();
                 assertThat(refused.body().get("error").asText()).isEqualTo("rate_limited");
                 // A dry run sends nothing and costs only its request (8 left).
-                Response dry = send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}", acmeForRates);
+                ApiResponse dry = send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}", acmeForRates);
                 assertThat(dry.status()).isEqualTo(200);
                 assertThat(dry.body().get("matched").asInt()).isEqualTo(12);
                 // 1 + 5 of the 8 left.
-                Response five = send("POST", "/v1/jobs:redrive", filter + ", \"limit\": 5}", acmeForRates);
+                ApiResponse five = send("POST", "/v1/jobs:redrive", filter + ", \"limit\": 5}", acmeForRates);
                 assertThat(five.status()).as(String.valueOf(five.body())).isEqualTo(200);
                 assertThat(five.body().get("accepted").asInt()).isEqualTo(5);
             } finally {
-                base = unlimitedBase;
+                api = unlimited;
             }
         }
         long retries = TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT))
@@ -314,13 +304,11 @@ class SchedulerApiKeysTest {
     void requireApiKeyWithoutAnyKeyLocksV1() throws Exception {
         try (SchedulerService locked = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
                 SchedulerApiTest.resolver()).withJobStore(STORE).withPort(0).withAccess(new ApiAccess(ApiKeys.none(), true, Optional.empty())))) {
-            String lockedBase = "http://127.0.0.1:" + locked.port();
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(lockedBase + "/v1/jobs"))
-                    .POST(HttpRequest.BodyPublishers.ofString(job(id(), null))).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(401);
-            assertThat(response.headers().firstValue("www-authenticate")).isPresent();
-            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(lockedBase + "/health/live")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            ApiClient lockedApi = ApiClient.local(locked.port());
+            ApiResponse response = lockedApi.post("/v1/jobs", job(id(), null));
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.header("www-authenticate")).isPresent();
+            assertThat(lockedApi.get("/health/live").status()).isEqualTo(200);
         }
     }
 
@@ -348,7 +336,7 @@ class SchedulerApiKeysTest {
     }
 
     private static java.util.List<String> queuedIds(String key) throws Exception {
-        Response listed = send("GET", "/v1/jobs?state=queued&region=frankfurt&limit=1000", null, key);
+        ApiResponse listed = send("GET", "/v1/jobs?state=queued&region=frankfurt&limit=1000", null, key);
         assertThat(listed.status()).isEqualTo(200);
         java.util.List<String> ids = new java.util.ArrayList<>();
         listed.body().get("jobs").forEach(job -> ids.add(job.get("id").asText()));
@@ -356,7 +344,7 @@ class SchedulerApiKeysTest {
     }
 
     private static long queuedInFrankfurt(String key) throws Exception {
-        Response regions = send("GET", "/v1/regions", null, key);
+        ApiResponse regions = send("GET", "/v1/regions", null, key);
         assertThat(regions.status()).isEqualTo(200);
         for (JsonNode region : regions.body().get("regions")) {
             if (region.get("region").asText().equals("frankfurt")) {
@@ -380,14 +368,9 @@ class SchedulerApiKeysTest {
                 .filter(record -> record.key().equals(id)).toList();
     }
 
-    private static Response send(String method, String path, String body, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("authorization", key.startsWith("Basic ") ? key : "Bearer " + key);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        boolean json = response.headers().firstValue("content-type").orElse("").startsWith("application/json");
-        return new Response(response.statusCode(), json ? JSON.readTree(response.body()) : null, response);
+    /** With {@code key} (an API key, or a whole "Basic ..." credential) as the authorization, when not null. */
+    private static ApiResponse send(String method, String path, String body, String key) throws Exception {
+        return key == null ? api.send(method, path, body)
+                : api.send(method, path, body, "authorization", key.startsWith("Basic ") ? key : "Bearer " + key);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
@@ -16,11 +15,8 @@ import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
 import dev.edgedispatcher.embeddedkafka.TopicContents;
 import dev.edgedispatcher.resolver.GeoIpTestData;
 import dev.edgedispatcher.resolver.RegionResolver;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -37,13 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SchedulerApiTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static SchedulerService scheduler;
-    private static String base;
-
-    record Response(int status, JsonNode body) {
-    }
+    private static ApiClient api;
 
     static RegionResolver resolver() throws Exception {
         return RegionResolver.builder().geoLocator(GeoIpTestData.database()).homeRegion(Region.N_VIRGINIA).build();
@@ -52,27 +43,12 @@ class SchedulerApiTest {
     @BeforeAll
     static void startScheduler() throws Exception {
         scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(), resolver()).withJobStore(TestStores.fresh()).withPort(0));
-        base = "http://127.0.0.1:" + scheduler.port();
+        api = ApiClient.local(scheduler.port());
     }
 
     @AfterAll
     static void stopScheduler() {
         scheduler.close();
-    }
-
-    static Response post(String path, String body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
-    }
-
-    static Response get(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode body = response.headers().firstValue("content-type").orElse("").startsWith("application/json")
-                ? JSON.readTree(response.body()) : JSON.getNodeFactory().textNode(response.body());
-        return new Response(response.statusCode(), body);
     }
 
     static String uniqueId() {
@@ -88,7 +64,7 @@ class SchedulerApiTest {
     @Test
     void aValidJobIsAcceptedWithItsRegionAndPolicyOnlyOnceKafkaHasIt() throws Exception {
         String id = uniqueId();
-        Response response = post("/v1/jobs", """
+        ApiResponse response = api.post("/v1/jobs", """
                 {"id": "%s", "url": "https://example.com/answer?x=1#rc=3&rp=5xx,ct&er=frankfurt",
                  "params": {"CallUUID": "abc"}}""".formatted(id));
         assertThat(response.status()).isEqualTo(202);
@@ -101,7 +77,7 @@ class SchedulerApiTest {
                 Topics.region(Region.FRANKFURT)).stream()
                 .filter(record -> record.key().equals(id)).toList();
         assertThat(onTopic).hasSize(1);
-        JsonNode record = JSON.readTree(onTopic.get(0).value());
+        JsonNode record = TestJson.read(onTopic.get(0).value());
         assertThat(record.get("url").asText()).isEqualTo("https://example.com/answer?x=1#rc=3&rp=5xx,ct&er=frankfurt");
         assertThat(record.at("/params/CallUUID").asText()).isEqualTo("abc");
         assertThat(record.get("method").asText()).isEqualTo("POST");
@@ -109,7 +85,7 @@ class SchedulerApiTest {
 
     @Test
     void nearestIsResolvedWithTheRealGeoIpDataAndAnIdIsGeneratedWhenAbsent() throws Exception {
-        Response response = post("/v1/jobs", "{\"url\": \"http://141.1.1.1/cb\"}");
+        ApiResponse response = api.post("/v1/jobs", "{\"url\": \"http://141.1.1.1/cb\"}");
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.body().get("region").asText()).isEqualTo("frankfurt");
         assertThat(response.body().at("/resolution/rule").asText()).isEqualTo("nearest");
@@ -120,7 +96,7 @@ class SchedulerApiTest {
     @Test
     void theOrderingKeyIsTheKafkaKey() throws Exception {
         String id = uniqueId();
-        assertThat(post("/v1/jobs", """
+        assertThat(api.post("/v1/jobs", """
                 {"id": "%s", "url": "https://example.com/a#er=mumbai", "ordering_key": "call-42"}""".formatted(id)).status())
                 .isEqualTo(202);
         assertThat(TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.MUMBAI)).stream()
@@ -130,25 +106,25 @@ class SchedulerApiTest {
 
     @Test
     void badInputGets400NamingTheField() throws Exception {
-        assertError(post("/v1/jobs", "{\"url\": "), "body", "not valid JSON");
-        assertError(post("/v1/jobs", "[]"), "body", "JSON object");
-        assertError(post("/v1/jobs", "{}"), "url", "url is missing");
-        assertError(post("/v1/jobs", "{\"url\": \"ftp://example.com/x\"}"), "url", "not supported");
-        assertError(post("/v1/jobs", "{\"url\": 42}"), "url", "must be a string");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a#ct=50\"}"), "ct", "100–10000");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a#plivo_timeout=5\"}"), "fragment", "ct, rt, tt, rc, rp, er");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"kind\": \"answer\"}"), "kind", "answer_url");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"method\": \"PUT\"}"), "method", "GET or POST");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"params\": {\"a\": 1}}"), "params.a", "must be a string");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"colour\": \"red\"}"), "colour", "unknown field");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"fallback_url\": \"https://example.com/f#rt=1\"}"),
+        assertError(api.post("/v1/jobs", "{\"url\": "), "body", "not valid JSON");
+        assertError(api.post("/v1/jobs", "[]"), "body", "JSON object");
+        assertError(api.post("/v1/jobs", "{}"), "url", "url is missing");
+        assertError(api.post("/v1/jobs", "{\"url\": \"ftp://example.com/x\"}"), "url", "not supported");
+        assertError(api.post("/v1/jobs", "{\"url\": 42}"), "url", "must be a string");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a#ct=50\"}"), "ct", "100–10000");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a#plivo_timeout=5\"}"), "fragment", "ct, rt, tt, rc, rp, er");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"kind\": \"answer\"}"), "kind", "answer_url");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"method\": \"PUT\"}"), "method", "GET or POST");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"params\": {\"a\": 1}}"), "params.a", "must be a string");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"colour\": \"red\"}"), "colour", "unknown field");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"fallback_url\": \"https://example.com/f#rt=1\"}"),
                 "fallback_url#rt", "100–40000");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"method\": \"GET\", \"body\": \"x\"}"), "body", "POST");
-        assertError(post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"id\": \"a b\"}"), "id", "letters, digits");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"method\": \"GET\", \"body\": \"x\"}"), "body", "POST");
+        assertError(api.post("/v1/jobs", "{\"url\": \"https://example.com/a\", \"id\": \"a b\"}"), "id", "letters, digits");
     }
 
-    private static void assertError(Response response, String field, String detailContains) {
-        assertThat(response.status()).as(response.body().toString()).isEqualTo(400);
+    private static void assertError(ApiResponse response, String field, String detailContains) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
         assertThat(response.body().get("field").asText()).isEqualTo(field);
         assertThat(response.body().get("detail").asText()).contains(detailContains);
         assertThat(response.body().get("error").asText()).isNotBlank();
@@ -157,7 +133,7 @@ class SchedulerApiTest {
     @Test
     void bodiesOverTheLimitGet413() throws Exception {
         String huge = "{\"url\": \"https://example.com/a\", \"body\": \"" + "x".repeat(SchedulerConfig.DEFAULT_MAX_JOB_BYTES) + "\"}";
-        Response response = post("/v1/jobs", huge);
+        ApiResponse response = api.post("/v1/jobs", huge);
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.body().get("detail").asText()).contains(String.valueOf(SchedulerConfig.DEFAULT_MAX_JOB_BYTES));
     }
@@ -167,21 +143,20 @@ class SchedulerApiTest {
         byte[] huge = ("{\"url\": \"https://example.com/a\", \"body\": \""
                 + "x".repeat(SchedulerConfig.DEFAULT_MAX_JOB_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
         // No content-length: chunked, so the limit is found while reading, not from the header.
-        HttpResponse<String> streamed = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+        ApiResponse streamed = api.send(api.request("/v1/jobs")
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(streamed.statusCode()).isEqualTo(413);
-        assertThat(JSON.readTree(streamed.body()).get("detail").asText())
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))).build());
+        assertThat(streamed.status()).isEqualTo(413);
+        assertThat(streamed.json().get("detail").asText())
                 .contains(String.valueOf(SchedulerConfig.DEFAULT_MAX_JOB_BYTES));
 
-        Response unknown = get("/v1/nothing-here");
+        ApiResponse unknown = api.get("/v1/nothing-here");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().get("field").asText()).isEqualTo("path");
         assertThat(unknown.body().get("detail").asText()).contains("POST /v1/jobs:batch");
         // The ':' of /v1/jobs:batch is literal, not a path parameter.
-        assertThat(post("/v1/jobsXbatch", "[]").status()).isEqualTo(404);
-        Response wrongMethod = post("/v1/explain", "{}");
+        assertThat(api.post("/v1/jobsXbatch", "[]").status()).isEqualTo(404);
+        ApiResponse wrongMethod = api.post("/v1/explain", "{}");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.body().get("field").asText()).isEqualTo("method");
     }
@@ -190,8 +165,8 @@ class SchedulerApiTest {
     void theSameIdIsAcceptedOnce() throws Exception {
         String id = uniqueId();
         String job = "{\"id\": \"%s\", \"url\": \"https://example.com/a#er=singapore\"}".formatted(id);
-        Response first = post("/v1/jobs", job);
-        Response second = post("/v1/jobs", job);
+        ApiResponse first = api.post("/v1/jobs", job);
+        ApiResponse second = api.post("/v1/jobs", job);
         assertThat(first.status()).isEqualTo(202);
         assertThat(second.status()).isEqualTo(202);
         assertThat(second.body().get("duplicate").asBoolean()).isTrue();
@@ -203,7 +178,7 @@ class SchedulerApiTest {
     void aBatchAnswersPerJobInInputOrderAcceptingTheValidOnes() throws Exception {
         String a = uniqueId();
         String c = uniqueId();
-        Response response = post("/v1/jobs:batch", """
+        ApiResponse response = api.post("/v1/jobs:batch", """
                 [{"id": "%s", "url": "https://example.com/a#er=n_virginia"},
                  {"url": "https://example.com/b#rc=9"},
                  {"id": "%s", "url": "https://example.com/c#er=n_virginia"},
@@ -223,16 +198,16 @@ class SchedulerApiTest {
     @Test
     void aBatchOfMoreThanAThousandIsRefused() throws Exception {
         String jobs = "[" + String.join(",", java.util.Collections.nCopies(1001, "{\"url\": \"https://example.com/a\"}")) + "]";
-        assertThat(post("/v1/jobs:batch", jobs).status()).isEqualTo(413);
-        assertThat(post("/v1/jobs:batch", "{}").status()).isEqualTo(400);
+        assertThat(api.post("/v1/jobs:batch", jobs).status()).isEqualTo(413);
+        assertThat(api.post("/v1/jobs:batch", "{}").status()).isEqualTo(400);
     }
 
     @Test
     void statusFollowsTheResultsTopic() throws Exception {
         String id = uniqueId();
-        assertThat(post("/v1/jobs", "{\"id\": \"%s\", \"url\": \"https://example.com/a#er=frankfurt\"}".formatted(id)).status())
+        assertThat(api.post("/v1/jobs", "{\"id\": \"%s\", \"url\": \"https://example.com/a#er=frankfurt\"}".formatted(id)).status())
                 .isEqualTo(202);
-        Response queued = get("/v1/jobs/" + id);
+        ApiResponse queued = api.get("/v1/jobs/" + id);
         assertThat(queued.status()).isEqualTo(200);
         assertThat(queued.body().get("state").asText()).isEqualTo("queued");
         assertThat(queued.body().get("region").asText()).isEqualTo("frankfurt");
@@ -242,7 +217,7 @@ class SchedulerApiTest {
                 KafkaClientSettings.producer(KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "test"))) {
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.started(id, "frankfurt")))).get();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo("in_flight"));
+                    assertThat(api.get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo("in_flight"));
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",
                     "https://example.com/a", "primary", 1, "5xx", 503, "HTTP 503", "2026-11-27T10:00:00Z", 12)))).get();
             // As a worker writes it: the succeeded attempt travels in the final event.
@@ -251,7 +226,7 @@ class SchedulerApiTest {
                     "https://example.com/a", "primary", 2, "ok", 200, "HTTP 200", "2026-11-27T10:00:01Z", 9))))).get();
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode status = get("/v1/jobs/" + id).body();
+            JsonNode status = api.get("/v1/jobs/" + id).body();
             assertThat(status.get("state").asText()).isEqualTo("delivered");
             assertThat(status.get("delivered_by").asText()).isEqualTo("primary");
             assertThat(status.get("attempts")).hasSize(2);
@@ -264,27 +239,27 @@ class SchedulerApiTest {
             assertThat(status.at("/attempts/1/started_at").asText()).isEqualTo("2026-11-27T10:00:01Z");
             assertThat(status.at("/attempts/0/reason").asText()).isEqualTo("HTTP 503");
         });
-        assertThat(get("/v1/jobs/no-such-job").status()).isEqualTo(404);
+        assertThat(api.get("/v1/jobs/no-such-job").status()).isEqualTo(404);
     }
 
     @Test
     void explainServesTheSameDocumentAsTheCommandLine() throws Exception {
         String url = URLEncoder.encode("http://8.8.8.8/cb#er=local", StandardCharsets.UTF_8);
-        Response local = get("/v1/explain?url=" + url + "&media_server=ms-mumbai-1");
+        ApiResponse local = api.get("/v1/explain?url=" + url + "&media_server=ms-mumbai-1");
         assertThat(local.status()).isEqualTo(200);
         assertThat(local.body().get("region").asText()).isEqualTo("mumbai");
         assertThat(local.body().get("url").asText()).isEqualTo("http://8.8.8.8/cb");
-        Response bad = get("/v1/explain?url=" + URLEncoder.encode("https://x.com/#tt=99", StandardCharsets.UTF_8));
+        ApiResponse bad = api.get("/v1/explain?url=" + URLEncoder.encode("https://x.com/#tt=99", StandardCharsets.UTF_8));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body().get("field").asText()).isEqualTo("tt");
     }
 
     @Test
     void healthAndMetricsAnswer() throws Exception {
-        assertThat(get("/health").status()).isEqualTo(200);
-        post("/v1/jobs", "{\"url\": \"https://example.com/a#er=frankfurt\"}");
-        Response metrics = get("/metrics");
+        assertThat(api.get("/health").status()).isEqualTo(200);
+        api.post("/v1/jobs", "{\"url\": \"https://example.com/a#er=frankfurt\"}");
+        ApiResponse metrics = api.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.body().asText()).contains("dispatcher_jobs_accepted_total{region=\"frankfurt\"}");
+        assertThat(metrics.text()).contains("dispatcher_jobs_accepted_total{region=\"frankfurt\"}");
     }
 }

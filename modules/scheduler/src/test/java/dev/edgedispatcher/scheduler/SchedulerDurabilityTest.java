@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.store.JobStoreConfig;
@@ -13,10 +12,6 @@ import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
 import dev.edgedispatcher.embeddedkafka.TopicContents;
 import dev.edgedispatcher.resolver.RegionResolver;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Restarts, Kafka intake and Kafka outages, each on a broker of its own that the test may stop. */
 class SchedulerDurabilityTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     private static SchedulerService startScheduler(String bootstrap) throws Exception {
         return startScheduler(bootstrap, TestStores.fresh());
     }
@@ -42,17 +34,14 @@ class SchedulerDurabilityTest {
         return SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withJobStore(store).withPort(0));
     }
 
-    private static HttpResponse<String> post(SchedulerService scheduler, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + scheduler.port() + "/v1/jobs"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static ApiResponse post(SchedulerService scheduler, String body) throws Exception {
+        return ApiClient.local(scheduler.port()).post("/v1/jobs", body);
     }
 
     private static JsonNode status(SchedulerService scheduler, String id) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + scheduler.port() + "/v1/jobs/" + id)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        ApiResponse response = ApiClient.local(scheduler.port()).get("/v1/jobs/" + id);
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        return response.json();
     }
 
     @Test
@@ -61,7 +50,7 @@ class SchedulerDurabilityTest {
         JobStoreConfig store = TestStores.fresh();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
                 SchedulerService scheduler = startScheduler(broker.bootstrapServers(), store)) {
-            assertThat(post(scheduler, job).statusCode()).isEqualTo(202);
+            assertThat(post(scheduler, job).status()).isEqualTo(202);
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
                 SchedulerService scheduler = startScheduler(broker.bootstrapServers(), store)) {
@@ -71,9 +60,9 @@ class SchedulerDurabilityTest {
             JsonNode status = status(scheduler, "restart-1");
             assertThat(status.get("state").asText()).isEqualTo("queued");
             assertThat(status.get("region").asText()).isEqualTo("frankfurt");
-            HttpResponse<String> again = post(scheduler, job);
-            assertThat(again.statusCode()).isEqualTo(202);
-            assertThat(JSON.readTree(again.body()).get("duplicate").asBoolean()).isTrue();
+            ApiResponse again = post(scheduler, job);
+            assertThat(again.status()).isEqualTo(202);
+            assertThat(again.json().get("duplicate").asBoolean()).isTrue();
             long published = TopicContents.readAll(broker.bootstrapServers(), Topics.region(Region.FRANKFURT)).stream()
                     .filter(record -> "restart-1".equals(record.key())).count();
             assertThat(published).isEqualTo(1);
@@ -104,13 +93,7 @@ class SchedulerDurabilityTest {
                 assertThat(TopicContents.readAll(broker.bootstrapServers(), Topics.DLQ)).hasSize(3);
             });
             List<JsonNode> dead = TopicContents.readAll(broker.bootstrapServers(), Topics.DLQ).stream()
-                    .map(record -> {
-                        try {
-                            return JSON.readTree(record.value());
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }).toList();
+                    .map(record -> TestJson.read(record.value())).toList();
             assertThat(dead).extracting(node -> node.get("reason").asText())
                     .containsExactlyInAnyOrder("malformed json", "malformed json", "invalid ct");
             JsonNode invalid = dead.stream().filter(node -> node.get("reason").asText().equals("invalid ct")).findFirst().orElseThrow();
@@ -126,13 +109,13 @@ class SchedulerDurabilityTest {
     void whenKafkaIsDownTheApiAnswers503InBoundedTime(@TempDir Path dataDir) throws Exception {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
         try (SchedulerService scheduler = startScheduler(broker.bootstrapServers())) {
-            assertThat(post(scheduler, "{\"url\": \"https://example.com/a#er=frankfurt\"}").statusCode()).isEqualTo(202);
+            assertThat(post(scheduler, "{\"url\": \"https://example.com/a#er=frankfurt\"}").status()).isEqualTo(202);
             broker.close();
             long started = System.nanoTime();
-            HttpResponse<String> response = post(scheduler, "{\"id\": \"while-down\", \"url\": \"https://example.com/a#er=frankfurt\"}");
+            ApiResponse response = post(scheduler, "{\"id\": \"while-down\", \"url\": \"https://example.com/a#er=frankfurt\"}");
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
-            assertThat(JSON.readTree(response.body()).get("detail").asText()).contains("NOT accepted");
+            assertThat(response.status()).as(response.text()).isEqualTo(503);
+            assertThat(response.json().get("detail").asText()).contains("NOT accepted");
             // Bound: the producer's delivery timeout plus send's metadata wait, and scheduling slack.
             assertThat(elapsedMs).isLessThan(KafkaClientSettings.DELIVERY_TIMEOUT_MS + KafkaClientSettings.MAX_BLOCK_MS + 2000);
         } finally {

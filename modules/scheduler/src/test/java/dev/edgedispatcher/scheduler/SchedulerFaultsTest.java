@@ -3,8 +3,6 @@ package dev.edgedispatcher.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
@@ -17,10 +15,6 @@ import dev.edgedispatcher.embeddedkafka.TopicContents;
 import dev.edgedispatcher.resolver.RegionResolver;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,33 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SchedulerFaultsTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    record Response(int status, JsonNode body) {
-    }
-
     private static SchedulerService startScheduler(String bootstrap, int retainedFinalJobs) throws Exception {
         RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed here").homeRegion(Region.N_VIRGINIA).build();
         return SchedulerService.start(SchedulerConfig.defaults(bootstrap, resolver).withJobStore(TestStores.fresh()).withPort(0)
                 );
     }
 
-    private static Response send(SchedulerService scheduler, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + scheduler.port() + path))
-                .timeout(Duration.ofSeconds(30));
-        request = body == null ? request.GET() : request.method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        boolean json = response.headers().firstValue("content-type").orElse("").startsWith("application/json");
-        return new Response(response.statusCode(), json ? JSON.readTree(response.body()) : JSON.getNodeFactory().textNode(response.body()));
-    }
-
-    private static Response get(SchedulerService scheduler, String path) throws Exception {
-        return send(scheduler, "GET", path, null);
-    }
-
-    private static Response post(SchedulerService scheduler, String id) throws Exception {
-        return send(scheduler, "POST", "/v1/jobs", "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=frankfurt\"}");
+    private static ApiResponse post(ApiClient api, String id) throws Exception {
+        return api.post("/v1/jobs", "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=frankfurt\"}");
     }
 
     private static int freePort() throws Exception {
@@ -95,19 +70,20 @@ class SchedulerFaultsTest {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, kafkaPort);
         String bootstrap = broker.bootstrapServers();
         try (SchedulerService scheduler = startScheduler(bootstrap, 1000)) {
-            Response ready = get(scheduler, "/health/ready");
-            assertThat(ready.status()).as(ready.body().toString()).isEqualTo(200);
+            ApiClient api = ApiClient.local(scheduler.port());
+            ApiResponse ready = api.get("/health/ready");
+            assertThat(ready.status()).as(ready.text()).isEqualTo(200);
             assertThat(ready.body().get("status").asText()).isEqualTo("up");
             assertThat(ready.body().get("components").fieldNames()).toIterable()
                     .containsExactly("intake", "store-sink", "job-store", "producer");
-            Response health = get(scheduler, "/health");
+            ApiResponse health = api.get("/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.body().get("components").size()).isEqualTo(4);
-            assertThat(post(scheduler, "before-outage").status()).isEqualTo(202);
+            assertThat(post(api, "before-outage").status()).isEqualTo(202);
 
             broker.close();
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                Response down = get(scheduler, "/health/ready");
+                ApiResponse down = api.get("/health/ready");
                 assertThat(down.status()).isEqualTo(503);
                 assertThat(down.body().get("status").asText()).isEqualTo("down");
                 for (String component : List.of("intake", "producer")) {
@@ -116,11 +92,11 @@ class SchedulerFaultsTest {
                 // The store's sink cannot read either: degraded, never down (history lags; the replica
                 // is not taken out of the load balancer for that).
                 assertThat(down.body().at("/components/store-sink/status").asText()).isEqualTo("degraded");
-                assertThat(get(scheduler, "/health").status()).isEqualTo(503);
+                assertThat(api.get("/health").status()).isEqualTo(503);
             });
             // The loops keep retrying: alive, only not ready.
-            Response live = get(scheduler, "/health/live");
-            assertThat(live.status()).as(live.body().toString()).isEqualTo(200);
+            ApiResponse live = api.get("/health/live");
+            assertThat(live.status()).as(live.text()).isEqualTo(200);
             assertThat(live.body().at("/components/intake/detail").asText()).startsWith("running, retrying");
             // Many producers at once: each is refused within the producer's bounds, not one after
             // another's metadata wait.
@@ -130,8 +106,8 @@ class SchedulerFaultsTest {
                 refusals.add(CompletableFuture.supplyAsync(() -> {
                     long started = System.nanoTime();
                     try {
-                        Response refused = post(scheduler, id);
-                        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(503);
+                        ApiResponse refused = post(api, id);
+                        assertThat(refused.status()).as(refused.text()).isEqualTo(503);
                         assertThat(refused.body().get("detail").asText()).contains("NOT accepted");
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -147,22 +123,22 @@ class SchedulerFaultsTest {
 
             broker = EmbeddedKafkaBroker.start(dataDir, kafkaPort);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Response back = get(scheduler, "/health/ready");
-                assertThat(back.status()).as(back.body().toString()).isEqualTo(200);
+                ApiResponse back = api.get("/health/ready");
+                assertThat(back.status()).as(back.text()).isEqualTo(200);
             });
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(post(scheduler, "after-outage").status()).isEqualTo(202));
+                    assertThat(post(api, "after-outage").status()).isEqualTo(202));
             // The intake loop still works: a job published straight to webhooks.jobs is accepted.
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(KafkaConnection.plaintext(bootstrap), "test"))) {
                 producer.send(new ProducerRecord<>(Topics.JOBS, "via-intake",
                         "{\"id\": \"via-intake\", \"url\": \"https://example.com/b#er=mumbai\"}".getBytes(StandardCharsets.UTF_8))).get();
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(get(scheduler, "/v1/jobs/via-intake").status()).isEqualTo(200));
+                    assertThat(api.get("/v1/jobs/via-intake").status()).isEqualTo(200));
             // The job store's sink still works: a final event written now reaches the store.
             writeResults(bootstrap, List.of(delivered("after-outage")));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(get(scheduler, "/v1/jobs/after-outage").body().get("state").asText()).isEqualTo("delivered"));
+                    assertThat(api.get("/v1/jobs/after-outage").body().get("state").asText()).isEqualTo("delivered"));
         } finally {
             broker.close();
             pool.shutdownNow();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
@@ -13,10 +12,6 @@ import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,17 +35,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SchedulerRegionsTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static SchedulerService scheduler;
-    private static String base;
+    private static ApiClient api;
     private static KafkaProducer<String, byte[]> producer;
 
     @BeforeAll
     static void start() throws Exception {
         scheduler = SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
                 SchedulerApiTest.resolver()).withJobStore(TestStores.fresh()).withPort(0));
-        base = "http://127.0.0.1:" + scheduler.port();
+        api = ApiClient.local(scheduler.port());
         producer = new KafkaProducer<>(KafkaClientSettings.producer(
                 KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "regions-test"));
     }
@@ -76,18 +69,17 @@ class SchedulerRegionsTest {
 
     private static String submit(String region) throws Exception {
         String id = SchedulerApiTest.uniqueId();
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"" + id + "\", \"url\": \"https://example.com/cb#er="
-                        + region + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        ApiResponse response = api.post("/v1/jobs", "{\"id\": \"" + id + "\", \"url\": \"https://example.com/cb#er="
+                + region + "\"}");
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
         return id;
     }
 
     /** GET of a JSON document that must answer 200. */
     private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = fetch(path, null);
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        ApiResponse response = api.get(path);
+        assertThat(response.status()).as(path + ": " + response.text()).isEqualTo(200);
+        return response.json();
     }
 
     @Test
@@ -138,10 +130,6 @@ class SchedulerRegionsTest {
         assertThat(get("/v1/jobs/" + delivered).has("reason")).isFalse();
     }
 
-    private static HttpResponse<String> fetchFrom(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void lagIsWhatTheRegionsWorkerGroupHasNotCommitted() throws Exception {
         // The workers' group commits everything there is: no lag. Then three more jobs: a lag of 3.
@@ -166,28 +154,20 @@ class SchedulerRegionsTest {
 
     @Test
     void theStatusPageAndItsFilesAreServedWithoutAKey() throws Exception {
-        HttpResponse<String> page = fetch("/", null);
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
-        assertThat(page.headers().firstValue("content-security-policy").orElse("")).contains("script-src 'self'");
-        assertThat(page.body()).contains("<script src=\"/static/status.js\"></script>", "id=\"regions\"",
+        ApiResponse page = api.get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("content-type").orElse("")).startsWith("text/html");
+        assertThat(page.header("content-security-policy").orElse("")).contains("script-src 'self'");
+        assertThat(page.text()).contains("<script src=\"/static/status.js\"></script>", "id=\"regions\"",
                 "id=\"failures\"", "id=\"api-key\"");
-        HttpResponse<String> script = fetch("/static/status.js", null);
-        assertThat(script.statusCode()).isEqualTo(200);
-        assertThat(script.headers().firstValue("content-type").orElse("")).startsWith("text/javascript");
-        assertThat(script.body()).contains("/v1/regions");
-        String etag = script.headers().firstValue("etag").orElseThrow();
-        assertThat(fetch("/static/status.js", etag).statusCode()).isEqualTo(304);
-        assertThat(fetch("/static/status.css", null).statusCode()).isEqualTo(200);
-        assertThat(fetch("/static/nothing.js", null).statusCode()).isEqualTo(404);
-    }
-
-    private static HttpResponse<String> fetch(String path, String ifNoneMatch) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
-        if (ifNoneMatch != null) {
-            request.header("if-none-match", ifNoneMatch);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        ApiResponse script = api.get("/static/status.js");
+        assertThat(script.status()).isEqualTo(200);
+        assertThat(script.header("content-type").orElse("")).startsWith("text/javascript");
+        assertThat(script.text()).contains("/v1/regions");
+        String etag = script.header("etag").orElseThrow();
+        assertThat(api.get("/static/status.js", "if-none-match", etag).status()).isEqualTo(304);
+        assertThat(api.get("/static/status.css").status()).isEqualTo(200);
+        assertThat(api.get("/static/nothing.js").status()).isEqualTo(404);
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
@@ -15,10 +14,6 @@ import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaExtension;
 import dev.edgedispatcher.embeddedkafka.TopicContents;
 import dev.edgedispatcher.store.JobStoreConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,23 +28,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SchedulerReplicasTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     private static SchedulerService replica(JobStoreConfig store) throws Exception {
         return SchedulerService.start(SchedulerConfig.defaults(EmbeddedKafkaExtension.bootstrapServers(),
                 SchedulerApiTest.resolver()).withJobStore(store).withPort(0));
     }
 
-    private static HttpResponse<String> post(SchedulerService replica, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + "/v1/jobs"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> get(SchedulerService replica, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static ApiResponse post(SchedulerService replica, String body) throws Exception {
+        return ApiClient.local(replica.port()).post("/v1/jobs", body);
     }
 
     @Test
@@ -59,44 +44,42 @@ class SchedulerReplicasTest {
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(
                         KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "replicas-test"))) {
             String id = "replica-" + UUID.randomUUID();
-            HttpResponse<String> accepted = post(first, "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=mumbai\"}");
-            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            ApiResponse accepted = post(first, "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=mumbai\"}");
+            assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.finalOutcome(id, "mumbai",
                     JobState.DELIVERED, "primary", List.of(), null)))).get();
             // A fresh store's sink first backfills all the shared test broker holds (every earlier test's
             // records): generous bounds here; the 1 s visibility at a steady rate is a benchmark's.
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                HttpResponse<String> status = get(second, "/v1/jobs/" + id);
-                assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
-                assertThat(JSON.readTree(status.body()).get("state").asText()).isEqualTo("delivered");
+                ApiResponse status = ApiClient.local(second.port()).get("/v1/jobs/" + id);
+                assertThat(status.status()).as(status.text()).isEqualTo(200);
+                assertThat(status.json().get("state").asText()).isEqualTo("delivered");
             });
             // A repeat to the other replica: answered as a repeat, nothing published.
-            HttpResponse<String> repeat = post(second, "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=mumbai\"}");
-            assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(202);
-            assertThat(JSON.readTree(repeat.body()).get("duplicate").asBoolean()).isTrue();
+            ApiResponse repeat = post(second, "{\"id\": \"" + id + "\", \"url\": \"https://example.com/a#er=mumbai\"}");
+            assertThat(repeat.status()).as(repeat.text()).isEqualTo(202);
+            assertThat(repeat.json().get("duplicate").asBoolean()).isTrue();
 
             // Twenty ids, each sent to both replicas at the same moment.
             List<String> ids = new ArrayList<>();
-            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            List<CompletableFuture<ApiResponse>> answers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String raced = "race-" + i + "-" + UUID.randomUUID();
                 ids.add(raced);
                 String body = "{\"id\": \"" + raced + "\", \"url\": \"https://example.com/r#er=singapore\"}";
                 for (SchedulerService replica : List.of(first, second)) {
-                    answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port()
-                            + "/v1/jobs")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                            HttpResponse.BodyHandlers.ofString()));
+                    answers.add(ApiClient.local(replica.port()).sendAsync("POST", "/v1/jobs", body));
                 }
             }
             int accepts = 0;
-            for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                HttpResponse<String> response = answer.get();
-                JsonNode document = JSON.readTree(response.body());
-                if (response.statusCode() == 202) {
+            for (CompletableFuture<ApiResponse> answer : answers) {
+                ApiResponse response = answer.get();
+                JsonNode document = response.json();
+                if (response.status() == 202) {
                     accepts += document.path("duplicate").asBoolean() ? 0 : 1;
                 } else {
                     // The loser of a race may be told to ask again: never a second publish.
-                    assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                    assertThat(response.status()).as(response.text()).isEqualTo(503);
                     assertThat(document.get("error").asText()).isEqualTo("in_doubt");
                     assertThat(document.get("id").asText()).isIn(ids);
                 }
@@ -112,10 +95,10 @@ class SchedulerReplicasTest {
             // the record (until then the replica that lost the race says in_doubt, never accepts it anew).
             for (String raced : ids) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                    HttpResponse<String> again = post(second, "{\"id\": \"" + raced
+                    ApiResponse again = post(second, "{\"id\": \"" + raced
                             + "\", \"url\": \"https://example.com/r#er=singapore\"}");
-                    assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
-                    assertThat(JSON.readTree(again.body()).get("duplicate").asBoolean()).isTrue();
+                    assertThat(again.status()).as(again.text()).isEqualTo(202);
+                    assertThat(again.json().get("duplicate").asBoolean()).isTrue();
                 });
             }
         }
