@@ -3,16 +3,13 @@ package dev.edgedispatcher.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
+import dev.edgedispatcher.scheduler.TestJson;
+import dev.edgedispatcher.scheduler.auth.ApiAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** `dispatcher keys create` as a user runs it, and the key it prints used against a running scheduler. */
 class KeysCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNTS = """
             {
               "acme": {"auth_token": "MAacmeacmeacmeacme01", "auth_tokens": ["MAacmeacmeacmeacme01", "MAoldoldoldoldoldol1"],
@@ -43,13 +39,13 @@ class KeysCommandTest {
         assertThat(run.err()).contains("for account 'acme'").doesNotContain(key);
         String text = Files.readString(file);
         assertThat(text).doesNotContain(key).doesNotContain(key.substring(20));
-        JsonNode after = JSON.readTree(text);
+        JsonNode after = TestJson.read(text);
         JsonNode stored = after.at("/acme/api_keys");
         assertThat(stored).hasSize(1);
         assertThat(stored.get(0).get("sha256").asText())
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes())));
         ((ObjectNode) after.get("acme")).remove("api_keys");
-        assertThat(after).isEqualTo(JSON.readTree(ACCOUNTS));
+        assertThat(after).isEqualTo(TestJson.read(ACCOUNTS));
         assertThat(text).contains("2.50");
     }
 
@@ -60,15 +56,9 @@ class KeysCommandTest {
         String key = CommandRun.dispatcher("keys", "create", "--account", "acme", "--accounts", file.toString()).out().trim();
         String other = CommandRun.dispatcher("keys", "create", "--account", "globex", "--accounts", file.toString()).out().trim();
 
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, bootstrap -> {
-            try {
-                return SchedulerConfig.defaults(bootstrap, resolver).withPort(0).withKnownAccounts(Set.of("acme", "globex"))
-                        .withAccess(new ApiAccessOptions().access(file));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, bootstrap -> Optional.empty())) {
+        ApiAccess access = new ApiAccessOptions().access(file);
+        try (LocalStack stack = TestStacks.schedulerOnly(dir.resolve("data"),
+                scheduler -> scheduler.withKnownAccounts(Set.of("acme", "globex")).withAccess(access))) {
             String server = "http://127.0.0.1:" + stack.httpPort();
             CommandRun accepted = CommandRun.dispatcher("submit", "https://example.com/answer#er=mumbai", "--id", "keyed-1",
                     "--server", server, "--api-key", key);

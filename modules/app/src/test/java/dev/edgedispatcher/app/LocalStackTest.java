@@ -3,34 +3,23 @@ package dev.edgedispatcher.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What `dispatcher up` runs, driven through `dispatcher submit`: accept, bad input, status after a restart. */
 class LocalStackTest {
 
-    private static LocalStack start(Path dataDir) throws Exception {
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        return LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0),
-                bootstrap -> Optional.empty());
-    }
-
     @Test
     void healthCoversTheBrokerAndTheSchedulersLoops(@TempDir Path dataDir) throws Exception {
-        try (LocalStack stack = start(dataDir)) {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (LocalStack stack = TestStacks.schedulerOnly(dataDir)) {
+            ApiClient api = TestStacks.api(stack);
             for (String probe : new String[] {"/health/ready", "/health/live", "/health"}) {
-                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + stack.httpPort() + probe)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).as(probe + ": " + response.body()).isEqualTo(200);
-                JsonNode body = new ObjectMapper().readTree(response.body());
+                ApiResponse response = api.get(probe);
+                assertThat(response.status()).as(probe + ": " + response.text()).isEqualTo(200);
+                JsonNode body = response.json();
                 assertThat(body.get("status").asText()).isEqualTo("up");
                 assertThat(body.get("components").fieldNames()).toIterable()
                         .containsExactly("intake", "store-sink", "job-store", "producer", "broker");
@@ -42,12 +31,12 @@ class LocalStackTest {
     @Test
     void submitThenRestartKeepsTheJobAndItsStatus(@TempDir Path dataDir) throws Exception {
         String server;
-        try (LocalStack stack = start(dataDir)) {
+        try (LocalStack stack = TestStacks.schedulerOnly(dataDir)) {
             server = "http://127.0.0.1:" + stack.httpPort();
             CommandRun accepted = CommandRun.dispatcher("submit", "https://example.com/answer#er=singapore&rc=2", "--param", "CallUUID=1",
                     "--id", "local-1", "--server", server);
             assertThat(accepted.exitCode()).as(accepted.err()).isZero();
-            JsonNode document = new ObjectMapper().readTree(accepted.out());
+            JsonNode document = accepted.json();
             assertThat(document.get("region").asText()).isEqualTo("singapore");
             assertThat(document.at("/policy/rc").asInt()).isEqualTo(2);
 
@@ -55,7 +44,7 @@ class LocalStackTest {
             assertThat(bad.exitCode()).isEqualTo(2);
             assertThat(bad.err()).contains("\"field\":\"er\"");
         }
-        try (LocalStack stack = start(dataDir)) {
+        try (LocalStack stack = TestStacks.schedulerOnly(dataDir)) {
             // Right after the restart the store's sink may not have stored local-1 yet: its claim is
             // then in doubt (503 in_doubt, exit 4), and the client sends it again, as any client would.
             CommandRun again = CommandRun.dispatcher("submit", "https://example.com/answer#er=singapore&rc=2", "--id", "local-1",
@@ -67,7 +56,7 @@ class LocalStackTest {
                         "--server", "http://127.0.0.1:" + stack.httpPort());
             }
             assertThat(again.exitCode()).as(again.err()).isZero();
-            assertThat(new ObjectMapper().readTree(again.out()).get("duplicate").asBoolean()).isTrue();
+            assertThat(again.json().get("duplicate").asBoolean()).isTrue();
         }
         CommandRun unreachable = CommandRun.dispatcher("submit", "https://example.com/a", "--server", server);
         assertThat(unreachable.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);

@@ -4,27 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
-import dev.edgedispatcher.worker.WorkerConfig;
-import dev.edgedispatcher.worker.delivery.Cidr;
-import dev.edgedispatcher.worker.sign.Accounts;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -39,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LongHistoryTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int FIRST = 100;
     private static final int LATER = 130_000;
     private static final int BATCH = 1000;
@@ -48,51 +35,43 @@ class LongHistoryTest {
     @TempDir
     Path dataDir;
 
-    private static LocalStack up(Path dataDir) throws Exception {
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        return LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0),
-                bootstrap -> Optional.of(WorkerConfig.defaults(bootstrap, EnumSet.allOf(Region.class),
-                        Accounts.withDefault("history"), List.of(Cidr.parse("127.0.0.0/8")))));
+    /** The API of {@code stack}, reads within 30 s. */
+    private static ApiClient api(LocalStack stack) {
+        return TestStacks.api(stack).withTimeout(Duration.ofSeconds(30));
     }
 
-    private static HttpResponse<String> get(String base, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void postBatch(String base, List<String> jobs) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs:batch"))
-                .POST(HttpRequest.BodyPublishers.ofString(jobs.stream().collect(Collectors.joining(",", "[", "]"))))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        for (JsonNode entry : JSON.readTree(response.body()).get("results")) {
+    private static void postBatch(ApiClient api, List<String> jobs) throws IOException, InterruptedException {
+        ApiResponse response = api.withTimeout(Duration.ofSeconds(60)).post("/v1/jobs:batch",
+                jobs.stream().collect(Collectors.joining(",", "[", "]")));
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        for (JsonNode entry : response.json().get("results")) {
             assertThat(entry.has("error")).as(entry.toString()).isFalse();
         }
     }
 
     /** The ids a listing of {@code [since, until)} returns, every page followed. */
-    private static List<String> listWindow(String base, Instant since, Instant until) throws Exception {
+    private static List<String> listWindow(ApiClient api, Instant since, Instant until) throws Exception {
         List<String> ids = new ArrayList<>();
         String cursor = null;
         do {
             String path = "/v1/jobs?limit=1000&since=" + since + "&until=" + until
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-            HttpResponse<String> response = get(base, path);
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            JsonNode body = JSON.readTree(response.body());
+            ApiResponse response = api.get(path);
+            assertThat(response.status()).as(response.text()).isEqualTo(200);
+            JsonNode body = response.json();
             body.get("jobs").forEach(job -> ids.add(job.get("id").asText()));
             cursor = body.get("next_cursor").isNull() ? null : body.get("next_cursor").asText();
         } while (cursor != null);
         return ids;
     }
 
-    private static void assertFirstJobsFound(String base, List<String> first, Instant since, Instant until) throws Exception {
+    private static void assertFirstJobsFound(ApiClient api, List<String> first, Instant since, Instant until) throws Exception {
         for (String id : first) {
-            HttpResponse<String> status = get(base, "/v1/jobs/" + id);
-            assertThat(status.statusCode()).as(id + ": " + status.body()).isEqualTo(200);
-            assertThat(JSON.readTree(status.body()).get("state").asText()).as(id).isEqualTo("delivered");
+            ApiResponse status = api.get("/v1/jobs/" + id);
+            assertThat(status.status()).as(id + ": " + status.text()).isEqualTo(200);
+            assertThat(status.json().get("state").asText()).as(id).isEqualTo("delivered");
         }
-        assertThat(listWindow(base, since, until)).as("the first jobs' time window").containsExactlyInAnyOrderElementsOf(first);
+        assertThat(listWindow(api, since, until)).as("the first jobs' time window").containsExactlyInAnyOrderElementsOf(first);
     }
 
     @Test
@@ -101,10 +80,10 @@ class LongHistoryTest {
         List<String> first = IntStream.range(0, FIRST).mapToObj(i -> "first-" + i).toList();
         Instant since;
         Instant until;
-        try (WebhookReceiver receiver = new WebhookReceiver(); LocalStack stack = up(dataDir)) {
-            String base = "http://127.0.0.1:" + stack.httpPort();
+        try (WebhookReceiver receiver = new WebhookReceiver(); LocalStack stack = TestStacks.withWorkers(dataDir, "history")) {
+            ApiClient api = api(stack);
             since = Instant.now().minusMillis(1);
-            postBatch(base, first.stream().map(id -> "{\"id\": \"" + id + "\", \"url\": \"" + receiver.url("/first")
+            postBatch(api, first.stream().map(id -> "{\"id\": \"" + id + "\", \"url\": \"" + receiver.url("/first")
                     + "#er=frankfurt\"}").toList());
             until = Instant.now().plusMillis(1);
             Thread.sleep(50); // the later jobs are accepted after the window closes
@@ -114,20 +93,20 @@ class LongHistoryTest {
             List<String> batch = java.util.Collections.nCopies(BATCH, later);
             long started = System.nanoTime();
             for (int b = 0; b < LATER / BATCH; b++) {
-                postBatch(base, batch);
+                postBatch(api, batch);
             }
             await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> receiver.seenIds().size() == FIRST + LATER);
             // Every job final in the store: nothing queued or in flight is left to list.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    JSON.readTree(get(base, "/v1/jobs?state=queued&limit=1").body()).get("jobs").isEmpty()
-                    && JSON.readTree(get(base, "/v1/jobs?state=in_flight&limit=1").body()).get("jobs").isEmpty());
+                    api.get("/v1/jobs?state=queued&limit=1").json().get("jobs").isEmpty()
+                    && api.get("/v1/jobs?state=in_flight&limit=1").json().get("jobs").isEmpty());
             System.out.printf("long history: %d later jobs delivered and final in %d s%n", LATER,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds());
-            assertFirstJobsFound(base, first, since, until);
+            assertFirstJobsFound(api, first, since, until);
         }
-        try (LocalStack again = up(dataDir)) {
-            assertFirstJobsFound("http://127.0.0.1:" + again.httpPort(), first, since, until);
+        try (LocalStack again = TestStacks.withWorkers(dataDir, "history")) {
+            assertFirstJobsFound(api(again), first, since, until);
         }
     }
 }

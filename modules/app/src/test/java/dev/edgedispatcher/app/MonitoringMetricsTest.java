@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,11 +47,7 @@ class MonitoringMetricsTest {
         }
         assertThat(used).as("metric names in " + monitoring).isNotEmpty();
 
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        HttpClient http = HttpClient.newHttpClient();
-        try (LocalStack stack = LocalStack.start(dataDir, 0,
-                bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0), bootstrap -> Optional.empty());
-                WebhookReceiver receiver = new WebhookReceiver()) {
+        try (LocalStack stack = TestStacks.schedulerOnly(dataDir); WebhookReceiver receiver = new WebhookReceiver()) {
             // The worker as the pods run it: `dispatcher worker --metrics-host 0.0.0.0 --metrics-port P`.
             int metricsPort = ChildProcess.freePort();
             try (ChildProcess worker = ChildProcess.dispatcher("worker", dataDir.resolve("worker.log"), 256, "worker",
@@ -63,7 +55,8 @@ class MonitoringMetricsTest {
                     "--metrics-host", "0.0.0.0", "--metrics-port", String.valueOf(metricsPort))) {
                 assertThat(worker.awaitLine("metrics: ", Duration.ofSeconds(60)))
                         .isEqualTo("metrics: http://0.0.0.0:" + metricsPort + "/metrics");
-                String server = "http://127.0.0.1:" + stack.httpPort();
+                ApiClient scheduler = TestStacks.api(stack);
+                String server = scheduler.base();
                 CommandRun run = CommandRun.dispatcher("submit", receiver.url("/ok") + "#er=frankfurt", "--param",
                         "CallUUID=m1", "--server", server, "--wait");
                 assertThat(run.exitCode()).as(run.err()).isZero();
@@ -72,12 +65,12 @@ class MonitoringMetricsTest {
                     producer.send(new ProducerRecord<>(Topics.region(Region.FRANKFURT), "poison",
                             "not json".getBytes(StandardCharsets.UTF_8))).get();
                 }
-                String workerBase = "http://127.0.0.1:" + metricsPort;
+                ApiClient workerMetrics = ApiClient.local(metricsPort);
                 long deadline = System.currentTimeMillis() + 30_000;
                 String exposed;
                 do {
                     Thread.sleep(200);
-                    exposed = get(http, workerBase + "/metrics") + get(http, server + "/metrics");
+                    exposed = page(workerMetrics, "/metrics") + page(scheduler, "/metrics");
                 } while (!exposed.contains("dispatcher_poison_records_total") && System.currentTimeMillis() < deadline);
                 Set<String> names = new TreeSet<>();
                 for (String line : exposed.split("\n")) {
@@ -87,13 +80,12 @@ class MonitoringMetricsTest {
                 }
                 assertThat(names).as("metric names a running scheduler and worker expose").containsAll(used);
                 // Prometheus's own lint: HELP on every series, base units in names, no finding at all.
-                assertPromtoolSilent("the scheduler's /metrics", get(http, server + "/metrics"));
-                assertPromtoolSilent("the worker's /metrics", get(http, workerBase + "/metrics"));
+                assertPromtoolSilent("the scheduler's /metrics", page(scheduler, "/metrics"));
+                assertPromtoolSilent("the worker's /metrics", page(workerMetrics, "/metrics"));
                 // Probes as the kubelet sends them: to the pod's address, not loopback.
-                String podAddress = nonLoopbackAddress().map(a -> "http://" + a + ":" + metricsPort).orElse(workerBase);
+                String podAddress = nonLoopbackAddress().map(a -> "http://" + a + ":" + metricsPort).orElse(workerMetrics.base());
                 for (String probe : List.of("/health/live", "/health/ready")) {
-                    assertThat(http.send(HttpRequest.newBuilder(URI.create(podAddress + probe)).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode()).as(podAddress + probe).isEqualTo(200);
+                    assertThat(ApiClient.of(podAddress).get(probe).status()).as(podAddress + probe).isEqualTo(200);
                 }
             }
         }
@@ -131,10 +123,10 @@ class MonitoringMetricsTest {
                 .map(java.net.InetAddress::getHostAddress).findFirst();
     }
 
-    private static String get(HttpClient http, String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(url).isEqualTo(200);
-        return response.body();
+    /** The text of a page that must answer 200. */
+    private static String page(ApiClient api, String path) throws Exception {
+        ApiResponse response = api.get(path);
+        assertThat(response.status()).as(api.base() + path).isEqualTo(200);
+        return response.text();
     }
 }

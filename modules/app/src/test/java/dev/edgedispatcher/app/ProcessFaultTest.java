@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
 import dev.edgedispatcher.embeddedkafka.TopicContents;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,18 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProcessFaultTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration START = Duration.ofSeconds(60);
 
-    record Response(int status, JsonNode body) {
-    }
-
-    private static Response send(String base, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
-        request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), JSON.readTree(response.body()));
+    /** The scheduler's API on {@code httpPort}; a request unanswered for 20 s is cut (an IOException). */
+    private static ApiClient api(int httpPort) {
+        return ApiClient.local(httpPort).withTimeout(Duration.ofSeconds(20));
     }
 
     private static String job(String id, WebhookReceiver receiver) {
@@ -95,7 +85,7 @@ class ProcessFaultTest {
     }
 
     /** Waits until every id reached its receiver and the status API reports it delivered. */
-    private static void awaitAllDelivered(String base, Set<String> ids, WebhookReceiver receiver, Duration timeout,
+    private static void awaitAllDelivered(ApiClient api, Set<String> ids, WebhookReceiver receiver, Duration timeout,
             ChildProcess... processes) {
         Set<String> pending = ConcurrentHashMap.newKeySet();
         pending.addAll(ids);
@@ -106,7 +96,7 @@ class ProcessFaultTest {
                 if (!seen.contains(id)) {
                     continue;
                 }
-                Response status = send(base, "/v1/jobs/" + id, null);
+                ApiResponse status = api.get("/v1/jobs/" + id);
                 if (status.status() == 200 && status.body().get("state").asText().equals("delivered")) {
                     pending.remove(id);
                     if (status.body().get("attempts").isEmpty()) {
@@ -146,14 +136,14 @@ class ProcessFaultTest {
         private final AtomicInteger next = new AtomicInteger();
         private final List<Thread> threads = new ArrayList<>();
 
-        Traffic(String base, WebhookReceiver receiver) {
+        Traffic(ApiClient api, WebhookReceiver receiver) {
             for (int t = 0; t < 4; t++) {
                 Thread thread = new Thread(() -> {
                     while (running.get()) {
                         String id = "bk-" + next.getAndIncrement();
                         try {
                             long sent = System.nanoTime();
-                            Response response = send(base, "/v1/jobs", job(id, receiver));
+                            ApiResponse response = api.post("/v1/jobs", job(id, receiver));
                             if (response.status() == 202) {
                                 accepted.add(id);
                             } else if (response.status() == 503) {
@@ -195,13 +185,13 @@ class ProcessFaultTest {
         int kafkaPort = ChildProcess.freePort();
         int httpPort = ChildProcess.freePort();
         String bootstrap = "127.0.0.1:" + kafkaPort;
-        String base = "http://127.0.0.1:" + httpPort;
+        ApiClient api = api(httpPort);
         ChildProcess firstBroker = broker(dir, kafkaPort, "broker-1");
         ChildProcess secondBroker = null;
         try (WebhookReceiver receiver = new WebhookReceiver();
                 ChildProcess scheduler = scheduler(dir, bootstrap, httpPort, "scheduler");
                 ChildProcess worker = worker(dir, bootstrap)) {
-            Traffic traffic = new Traffic(base, receiver);
+            Traffic traffic = new Traffic(api, receiver);
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> traffic.accepted.size() >= 100
                         && receiver.seenIds().size() >= 50);
@@ -211,11 +201,11 @@ class ProcessFaultTest {
                 // While Kafka is away the API refuses jobs (503, within the producer's bounds), and
                 // health says why: alive, not ready.
                 await().atMost(Duration.ofSeconds(20)).until(() -> traffic.refusedSince(killedAt) >= 2);
-                Response ready = send(base, "/health/ready", null);
-                assertThat(ready.status()).as(ready.body().toString()).isEqualTo(503);
+                ApiResponse ready = api.get("/health/ready");
+                assertThat(ready.status()).as(ready.text()).isEqualTo(503);
                 assertThat(ready.body().at("/components/producer/status").asText()).isEqualTo("down");
-                Response live = send(base, "/health/live", null);
-                assertThat(live.status()).as(live.body().toString()).isEqualTo(200);
+                ApiResponse live = api.get("/health/live");
+                assertThat(live.status()).as(live.text()).isEqualTo(200);
                 int acceptedWhileDown = traffic.accepted.size();
 
                 long restartedAt = System.nanoTime();
@@ -235,10 +225,10 @@ class ProcessFaultTest {
             assertThat(traffic.refusedAfterMs).allSatisfy(ms -> assertThat(ms)
                     .isLessThan(KafkaClientSettings.DELIVERY_TIMEOUT_MS + KafkaClientSettings.MAX_BLOCK_MS + 3000L));
 
-            awaitAllDelivered(base, traffic.accepted, receiver, Duration.ofSeconds(90), scheduler, worker);
+            awaitAllDelivered(api, traffic.accepted, receiver, Duration.ofSeconds(90), scheduler, worker);
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                Response ready = send(base, "/health/ready", null);
-                assertThat(ready.status()).as(ready.body().toString()).isEqualTo(200);
+                ApiResponse ready = api.get("/health/ready");
+                assertThat(ready.status()).as(ready.text()).isEqualTo(200);
             });
             assertThat(scheduler.isAlive()).isTrue();
             assertThat(worker.isAlive()).isTrue();
@@ -260,7 +250,7 @@ class ProcessFaultTest {
     void killingTheSchedulerMidBatchLosesNoAcceptedJobAndRepeatsAreNotPublishedTwice(@TempDir Path dir) throws Exception {
         logDir = logs("scheduler-kill");
         int httpPort = ChildProcess.freePort();
-        String base = "http://127.0.0.1:" + httpPort;
+        ApiClient api = api(httpPort);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
                 WebhookReceiver receiver = new WebhookReceiver()) {
             String bootstrap = broker.bootstrapServers();
@@ -286,7 +276,7 @@ class ProcessFaultTest {
                             String body = ids.stream().map(id -> job(id, receiver)).collect(Collectors.joining(",", "[", "]"));
                             inFlight.incrementAndGet();
                             try {
-                                Response response = send(base, "/v1/jobs:batch", body);
+                                ApiResponse response = api.post("/v1/jobs:batch", body);
                                 for (JsonNode entry : response.body().get("results")) {
                                     if (entry.has("error")) {
                                         unexpected.add(entry.toString());
@@ -330,7 +320,7 @@ class ProcessFaultTest {
                     while (!left.isEmpty()) {
                         assertThat(System.nanoTime()).as("ids still in doubt: " + left).isLessThan(deadline);
                         String body = left.stream().map(id -> job(id, receiver)).collect(Collectors.joining(",", "[", "]"));
-                        Response response = send(base, "/v1/jobs:batch", body);
+                        ApiResponse response = api.post("/v1/jobs:batch", body);
                         assertThat(response.status()).isEqualTo(200);
                         List<String> again = new ArrayList<>();
                         for (JsonNode entry : response.body().get("results")) {
@@ -354,7 +344,7 @@ class ProcessFaultTest {
                         + " %d of their jobs had been published before it%n", accepted.size(), batchesDone.get(),
                         interrupted.size(), duplicates);
 
-                awaitAllDelivered(base, accepted, receiver, Duration.ofSeconds(90), secondScheduler, worker);
+                awaitAllDelivered(api, accepted, receiver, Duration.ofSeconds(90), secondScheduler, worker);
                 assertThat(worker.isAlive()).isTrue();
             } finally {
                 firstScheduler.close();

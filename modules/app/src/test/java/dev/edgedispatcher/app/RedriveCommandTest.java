@@ -4,27 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
-import dev.edgedispatcher.worker.WorkerConfig;
-import dev.edgedispatcher.worker.delivery.Cidr;
-import dev.edgedispatcher.worker.sign.Accounts;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,9 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RedriveCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @TempDir
     static Path dataDir;
     private static LocalStack stack;
@@ -48,6 +35,7 @@ class RedriveCommandTest {
     private static volatile boolean down = true;
     /** Each request the receiver answered: its webhook-id and the status it got. */
     private static final List<String> received = new CopyOnWriteArrayList<>();
+    private static ApiClient api;
     private static String server;
 
     @BeforeAll
@@ -62,11 +50,9 @@ class RedriveCommandTest {
             exchange.close();
         });
         receiver.start();
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        stack = LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0),
-                bootstrap -> Optional.of(WorkerConfig.defaults(bootstrap, EnumSet.allOf(Region.class),
-                        Accounts.withDefault("redrive"), List.of(Cidr.parse("127.0.0.0/8")))));
-        server = "http://127.0.0.1:" + stack.httpPort();
+        stack = TestStacks.withWorkers(dataDir, "redrive");
+        api = TestStacks.api(stack);
+        server = api.base();
     }
 
     @AfterAll
@@ -76,12 +62,9 @@ class RedriveCommandTest {
     }
 
     private static JsonNode http(String method, String path, String body, int expectedStatus) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(server + path))
-                .header("content-type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
-        return JSON.readTree(response.body());
+        ApiResponse response = api.send(method, path, body);
+        assertThat(response.status()).as(response.text()).isEqualTo(expectedStatus);
+        return response.json();
     }
 
     private static String state(String id) throws Exception {

@@ -4,26 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
-import dev.edgedispatcher.worker.WorkerConfig;
-import dev.edgedispatcher.worker.delivery.Cidr;
-import dev.edgedispatcher.worker.sign.Accounts;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,18 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicaFaultTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @TempDir
     Path dataDir;
 
-    private static JsonNode postBatch(String base, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs:batch"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body()).get("results");
+    /** A batch to {@code replica}, within 60 s: an IOException when the kill cut it. */
+    private static JsonNode postBatch(ApiClient replica, String body) throws IOException, InterruptedException {
+        ApiResponse response = replica.withTimeout(Duration.ofSeconds(60)).post("/v1/jobs:batch", body);
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        return response.json().get("results");
     }
 
     private static String job(String id, WebhookReceiver receiver) {
@@ -63,21 +48,17 @@ class ReplicaFaultTest {
     @Test
     @Timeout(300)
     void aReplicaKilledMidTrafficWhileItsClientRetriesOnTheOtherDeliversEveryIdExactlyOnce() throws Exception {
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
         Path logs = Files.createDirectories(Path.of("target", "process-fault-logs", "replica-kill"));
-        try (WebhookReceiver receiver = new WebhookReceiver();
-                LocalStack stack = LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver)
-                        .withPort(0), bootstrap -> Optional.of(WorkerConfig.defaults(bootstrap, EnumSet.allOf(Region.class),
-                                Accounts.withDefault("replicas"), List.of(Cidr.parse("127.0.0.0/8")))))) {
-            String a = "http://127.0.0.1:" + stack.httpPort();
+        try (WebhookReceiver receiver = new WebhookReceiver(); LocalStack stack = TestStacks.withWorkers(dataDir, "replicas")) {
+            ApiClient a = TestStacks.api(stack);
             int portB = ChildProcess.freePort();
-            String b = "http://127.0.0.1:" + portB;
+            ApiClient b = ApiClient.local(portB);
             Path noGeoIp = Files.createDirectories(dataDir.resolve("no-geoip"));
             ChildProcess replicaB = ChildProcess.dispatcher("replica-b", logs.resolve("replica-b.log"), 384, "scheduler",
                     "--bootstrap", stack.bootstrapServers(), "--port", String.valueOf(portB), "--geoip-dir", noGeoIp.toString(),
                     "--job-store-config", dataDir.resolve(LocalStack.JOB_STORE_FILE).toString());
             try {
-                replicaB.awaitLine("http: " + b, Duration.ofSeconds(90));
+                replicaB.awaitLine("http: " + b.base(), Duration.ofSeconds(90));
                 Set<String> accepted = ConcurrentHashMap.newKeySet();
                 List<List<String>> cut = new CopyOnWriteArrayList<>();
                 AtomicInteger batchesDone = new AtomicInteger();

@@ -2,12 +2,8 @@ package dev.edgedispatcher.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,9 +15,7 @@ class ScaleCommandTest {
 
     @Test
     void scalesARegionUpAndDownWithRealProcesses(@TempDir Path dataDir) throws Exception {
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        try (LocalStack stack = LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver)
-                .withPort(0), bootstrap -> Optional.empty())) {
+        try (LocalStack stack = TestStacks.schedulerOnly(dataDir)) {
             Path pool = dataDir.resolve("workers").resolve("mumbai");
             CommandRun up = CommandRun.dispatcher("scale", "--region", "mumbai", "--workers", "2", "--bootstrap", stack.bootstrapServers(),
                     "--data-dir", dataDir.toString());

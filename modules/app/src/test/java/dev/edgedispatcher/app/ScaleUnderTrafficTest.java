@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import dev.edgedispatcher.worker.sign.PlivoV3Signature;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScaleUnderTrafficTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @Test
     void scalingARegionUpAndDownUnderTrafficLosesNothingAndSignsWithThePoolsToken(@TempDir Path dir) throws Exception {
         Path logs = Files.createDirectories(Path.of("target", "scale-test-logs"));
@@ -49,7 +43,7 @@ class ScaleUnderTrafficTest {
         try (ChildProcess up = ChildProcess.dispatcher("up", logs.resolve("up.log"), 768, Map.of("DISPATCHER_AUTH_TOKEN", ""),
                 "up", "--data-dir", data.toString(), "--port", "0", "--geoip-dir", noGeoIp.toString())) {
             String token = up.awaitLine("default account auth token", Duration.ofSeconds(60)).replaceAll(".*: ", "").trim();
-            String base = up.awaitLine("http: ", Duration.ofSeconds(60)).substring("http: ".length()).trim();
+            ApiClient api = ApiClient.of(up.awaitLine("http: ", Duration.ofSeconds(60)).substring("http: ".length()).trim());
             up.awaitLine("ready:", Duration.ofSeconds(60));
             try (SigningReceiver receiver = new SigningReceiver(token)) {
                 Set<String> accepted = ConcurrentHashMap.newKeySet();
@@ -62,15 +56,14 @@ class ScaleUnderTrafficTest {
                         while (running.get()) {
                             String id = "scale-" + next.getAndIncrement();
                             try {
-                                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"" + id + "\", \"url\": \""
-                                                + receiver.url("/cb?leg=" + id) + "#er=frankfurt\", \"params\": {\"CallUUID\": \""
-                                                + id + "\", \"From\": \"+14155550100\"}}")).build(), HttpResponse.BodyHandlers.ofString());
-                                if (answer.statusCode() == 202) {
+                                ApiResponse answer = api.post("/v1/jobs", "{\"id\": \"" + id + "\", \"url\": \""
+                                        + receiver.url("/cb?leg=" + id) + "#er=frankfurt\", \"params\": {\"CallUUID\": \""
+                                        + id + "\", \"From\": \"+14155550100\"}}");
+                                if (answer.status() == 202) {
                                     accepted.add(id);
                                 } else {
                                     synchronized (unexpected) {
-                                        unexpected.add(id + ": " + answer.statusCode() + " " + answer.body());
+                                        unexpected.add(id + ": " + answer.status() + " " + answer.text());
                                     }
                                 }
                                 Thread.sleep(10);
@@ -115,8 +108,7 @@ class ScaleUnderTrafficTest {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> receiver.valid.keySet().containsAll(accepted));
                 for (String id : accepted) {
-                    JsonNode status = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body());
+                    JsonNode status = api.get("/v1/jobs/" + id).json();
                     assertThat(status.get("state").asText()).as(id + ": " + status).isEqualTo("delivered");
                 }
                 System.out.printf("scale under traffic: %d jobs accepted, %d deliveries signed with the pool's token,"

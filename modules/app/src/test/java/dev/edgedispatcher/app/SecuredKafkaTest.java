@@ -3,8 +3,6 @@ package dev.edgedispatcher.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgedispatcher.backbone.KafkaAccessDenied;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.TopicLayout;
@@ -15,6 +13,8 @@ import dev.edgedispatcher.backbone.health.Probe;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
 import dev.edgedispatcher.embeddedkafka.SaslSslListener;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import dev.edgedispatcher.worker.RegionWorker;
 import dev.edgedispatcher.worker.WorkerConfig;
 import dev.edgedispatcher.worker.WorkerService;
@@ -22,10 +22,6 @@ import dev.edgedispatcher.worker.sign.Accounts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +63,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SecuredKafkaTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration EXIT_WITHIN = Duration.ofSeconds(60);
     private static final int REGION_PARTITIONS = 2;
@@ -192,14 +186,9 @@ class SecuredKafkaTest {
                 "--region", REGION.wireName(), "--allow-destination", "127.0.0.0/8", "--metrics-port", "-1");
     }
 
-    private static HttpResponse<String> post(String base, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs")).timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode get(String base, String path) throws Exception {
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-                .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    /** The API of the scheduler on {@code httpPort}, each request within 20 s. */
+    private static ApiClient api(int httpPort) {
+        return ApiClient.local(httpPort).withTimeout(Duration.ofSeconds(20));
     }
 
     private static String job(String id, WebhookReceiver receiver) {
@@ -219,7 +208,7 @@ class SecuredKafkaTest {
     @Test
     void schedulerAndWorkerAsLeastPrivilegeUsersDeliverJobsEndToEnd() throws Exception {
         int httpPort = ChildProcess.freePort();
-        String base = "http://127.0.0.1:" + httpPort;
+        ApiClient api = api(httpPort);
         try (WebhookReceiver receiver = new WebhookReceiver();
                 ChildProcess scheduler = scheduler("secured-scheduler", kafkaConfig("scheduler", password("scheduler")), httpPort);
                 ChildProcess worker = worker("secured-worker", kafkaConfig("worker-frankfurt", password("worker-frankfurt")))) {
@@ -228,17 +217,17 @@ class SecuredKafkaTest {
             Set<String> ids = new HashSet<>();
             for (int i = 0; i < 20; i++) {
                 String id = "secured-" + i;
-                HttpResponse<String> response = post(base, job(id, receiver));
-                assertThat(response.statusCode()).as(response::body).isEqualTo(202);
+                ApiResponse response = api.post("/v1/jobs", job(id, receiver));
+                assertThat(response.status()).as(response::text).isEqualTo(202);
                 ids.add(id);
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 assertThat(receiver.seenIds()).as(() -> "worker output:\n" + worker.tail()).containsAll(ids);
                 for (String id : ids) {
-                    assertThat(get(base, "/v1/jobs/" + id).path("state").asText()).as(id).isEqualTo("delivered");
+                    assertThat(api.get("/v1/jobs/" + id).json().path("state").asText()).as(id).isEqualTo("delivered");
                 }
             });
-            assertThat(get(base, "/health/ready").path("status").asText()).isEqualTo("up");
+            assertThat(api.get("/health/ready").json().path("status").asText()).isEqualTo("up");
             assertThat(scheduler.isAlive()).isTrue();
             assertThat(worker.isAlive()).isTrue();
         }
@@ -300,8 +289,8 @@ class SecuredKafkaTest {
                 ChildProcess scheduler = scheduler("scheduler-without-write", kafkaConfig("scheduler-without-write",
                         password("scheduler-without-write")), httpPort)) {
             scheduler.awaitLine("http: http://127.0.0.1:" + httpPort, START);
-            HttpResponse<String> response = post("http://127.0.0.1:" + httpPort, job("refused-1", receiver));
-            assertThat(response.statusCode()).as(response::body).isEqualTo(503);
+            ApiResponse response = api(httpPort).post("/v1/jobs", job("refused-1", receiver));
+            assertThat(response.status()).as(response::text).isEqualTo(503);
             List<String> lines = awaitAccessDeniedExit(scheduler, "Kafka authorisation failed");
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains("topic " + Topics.region(REGION));

@@ -3,29 +3,20 @@ package dev.edgedispatcher.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.edgedispatcher.backbone.JobState;
-import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import dev.edgedispatcher.scheduler.auth.ApiAccess;
 import dev.edgedispatcher.scheduler.auth.ApiKeys;
-import dev.edgedispatcher.worker.WorkerConfig;
-import dev.edgedispatcher.worker.delivery.Cidr;
 import dev.edgedispatcher.worker.sign.Accounts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -48,8 +39,6 @@ import org.openqa.selenium.WebElement;
  */
 class StatusPageBrowserTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration UI = Duration.ofSeconds(20);
     private static final int DELIVERED = 12;
     private static final int FAILED = 25;
@@ -62,6 +51,8 @@ class StatusPageBrowserTest {
     private static BrowserSession browser;
     private static String base;
     private static String key;
+    /** The stack's API with the key. */
+    private static ApiClient api;
     private static final List<String> deliveredIds = new ArrayList<>();
     private static final List<String> failedIds = new ArrayList<>();
     /** Markup in a failure's reason and attempt URL: the page must show it as text. */
@@ -85,14 +76,11 @@ class StatusPageBrowserTest {
         Path accounts = dir.resolve("accounts.json");
         Files.writeString(accounts, "{\"acme\": {\"auth_token\": \"MAacmeacmeacmeacme01\"}}");
         key = ApiKeys.create(accounts, "acme").key();
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
         ApiAccess access = new ApiAccess(ApiKeys.load(accounts), false, Optional.empty());
         Accounts signing = Accounts.load(accounts, "browser-test-default");
-        stack = LocalStack.start(dir.resolve("data"), 0,
-                bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0).withAccess(access),
-                bootstrap -> Optional.of(WorkerConfig.defaults(bootstrap, EnumSet.allOf(Region.class), signing,
-                        List.of(Cidr.parse("127.0.0.0/8")))));
-        base = "http://127.0.0.1:" + stack.httpPort();
+        stack = TestStacks.withWorkers(dir.resolve("data"), signing, scheduler -> scheduler.withAccess(access));
+        api = TestStacks.api(stack).withBearer(key);
+        base = api.base();
 
         String target = "http://127.0.0.1:" + receiver.getAddress().getPort();
         // The oldest failure (so on the second page), whose reason and first attempt's URL are markup:
@@ -110,11 +98,9 @@ class StatusPageBrowserTest {
                         markupId, dev.edgedispatcher.backbone.RecordJson.write(event))).get();
             }
         }
-        HttpResponse<String> markupJob = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                .header("authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"" + markupId
-                        + "\", \"url\": \"" + target + "/fail?n=markup#rc=1&rp=5xx&er=n_california\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(markupJob.statusCode()).as(markupJob.body()).isEqualTo(202);
+        ApiResponse markupJob = api.post("/v1/jobs", "{\"id\": \"" + markupId
+                + "\", \"url\": \"" + target + "/fail?n=markup#rc=1&rp=5xx&er=n_california\"}");
+        assertThat(markupJob.status()).as(markupJob.text()).isEqualTo(202);
         for (int i = 0; i < DELIVERED; i++) {
             deliveredIds.add(submit(target + "/ok?n=" + i + "#er=frankfurt"));
         }
@@ -161,18 +147,13 @@ class StatusPageBrowserTest {
     }
 
     private static String submit(String url) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                .header("authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"" + url + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return JSON.readTree(response.body()).get("id").asText();
+        ApiResponse response = api.post("/v1/jobs", "{\"url\": \"" + url + "\"}");
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        return response.json().get("id").asText();
     }
 
     private static JsonNode status(String id) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id))
-                .header("authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
+        return api.get("/v1/jobs/" + id).json();
     }
 
     private static boolean isFinal(JsonNode status) {

@@ -2,18 +2,12 @@ package dev.edgedispatcher.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -28,16 +22,12 @@ class StatusPageOpenBrowserTest {
 
     @Test
     void withKeysOffThePageShowsTheCountsWithoutAskingForAKey(@TempDir Path dir) throws Exception {
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0,
-                bootstrap -> SchedulerConfig.defaults(bootstrap, resolver).withPort(0), bootstrap -> Optional.empty())) {
-            String base = "http://127.0.0.1:" + stack.httpPort();
-            HttpClient http = HttpClient.newHttpClient();
+        try (LocalStack stack = TestStacks.schedulerOnly(dir.resolve("data"))) {
+            ApiClient api = TestStacks.api(stack);
+            String base = api.base();
             for (int i = 0; i < 3; i++) {
-                HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"https://example.com/cb#er=singapore\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+                ApiResponse accepted = api.post("/v1/jobs", "{\"url\": \"https://example.com/cb#er=singapore\"}");
+                assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
             }
             Path shots = Path.of("target", "status-page");
             Files.createDirectories(shots);

@@ -3,25 +3,13 @@ package dev.edgedispatcher.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgedispatcher.callback.Region;
-import dev.edgedispatcher.resolver.RegionResolver;
-import dev.edgedispatcher.scheduler.SchedulerConfig;
-import dev.edgedispatcher.worker.WorkerConfig;
-import dev.edgedispatcher.worker.delivery.Cidr;
-import dev.edgedispatcher.worker.sign.Accounts;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -35,23 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreOutageTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @TempDir
     Path dataDir;
-
-    record Response(int status, JsonNode body, HttpResponse<String> raw) {
-    }
-
-    private static Response send(String url, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
-        if (body != null) {
-            request.POST(HttpRequest.BodyPublishers.ofString(body));
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()), response);
-    }
 
     /** Every process of the PostgreSQL server whose data directory is {@code data}: the postmaster and its children. */
     private static List<Long> postgresProcesses(Path data) throws Exception {
@@ -71,16 +44,12 @@ class StoreOutageTest {
     @Test
     @Timeout(240)
     void jobsKeepFlowingWhileTheStoreIsFrozenAndEveryStatusIsFinalSoonAfterItReturns() throws Exception {
-        RegionResolver resolver = RegionResolver.builder().noGeoLocator("not needed").homeRegion(Region.N_VIRGINIA).build();
-        try (WebhookReceiver receiver = new WebhookReceiver();
-                LocalStack stack = LocalStack.start(dataDir, 0, bootstrap -> SchedulerConfig.defaults(bootstrap, resolver)
-                        .withPort(0), bootstrap -> Optional.of(WorkerConfig.defaults(bootstrap, EnumSet.allOf(Region.class),
-                                Accounts.withDefault("outage"), List.of(Cidr.parse("127.0.0.0/8")))))) {
-            String base = "http://127.0.0.1:" + stack.httpPort();
+        try (WebhookReceiver receiver = new WebhookReceiver(); LocalStack stack = TestStacks.withWorkers(dataDir, "outage")) {
+            ApiClient api = TestStacks.api(stack);
             String job = "{\"url\": \"" + receiver.url("/hook") + "#er=frankfurt\"}";
             Set<String> accepted = ConcurrentHashMap.newKeySet();
             for (int i = 0; i < 50; i++) {
-                Response before = send(base + "/v1/jobs", job);
+                ApiResponse before = api.post("/v1/jobs", job);
                 assertThat(before.status()).isEqualTo(202);
                 accepted.add(before.body().get("id").asText());
             }
@@ -91,7 +60,7 @@ class StoreOutageTest {
             try {
                 while (System.nanoTime() - frozenAt < Duration.ofSeconds(20).toNanos()) {
                     // Without an id: accepted and delivered, the store is not asked.
-                    Response submitted = send(base + "/v1/jobs", job);
+                    ApiResponse submitted = api.post("/v1/jobs", job);
                     assertThat(submitted.status()).as(String.valueOf(submitted.body())).isEqualTo(202);
                     accepted.add(submitted.body().get("id").asText());
                     duringFreeze++;
@@ -99,7 +68,7 @@ class StoreOutageTest {
                 }
                 // With an id: it cannot be checked, so it is refused with a reason and a time to come back.
                 long asked = System.nanoTime();
-                Response withId = send(base + "/v1/jobs", "{\"id\": \"frozen-1\", \"url\": \"" + receiver.url("/hook") + "\"}");
+                ApiResponse withId = api.post("/v1/jobs", "{\"id\": \"frozen-1\", \"url\": \"" + receiver.url("/hook") + "\"}");
                 assertThat(withId.status()).as(String.valueOf(withId.body())).isEqualTo(503);
                 assertThat(withId.body().get("error").asText()).isEqualTo("store_unavailable");
                 assertThat(withId.raw().headers().firstValue("retry-after")).isPresent();
@@ -108,14 +77,14 @@ class StoreOutageTest {
                 String known = accepted.iterator().next();
                 for (String[] call : new String[][] {{"/v1/jobs/" + known, null}, {"/v1/jobs?state=delivered", null},
                         {"/v1/jobs/" + known + ":retry", ""}, {"/v1/jobs:redrive", "{\"state\": \"failed\"}"}}) {
-                    Response read = send(base + call[0], call[1]);
+                    ApiResponse read = api.send(call[1] == null ? "GET" : "POST", call[0], call[1]);
                     assertThat(read.status()).as(call[0] + ": " + read.body()).isEqualTo(503);
                     assertThat(read.body().get("error").asText()).isEqualTo("store_unavailable");
                     assertThat(read.raw().headers().firstValue("retry-after")).as(call[0]).isPresent();
                 }
                 // Ready stays up (a store outage must not empty the load balancer); /health says degraded.
-                assertThat(send(base + "/health/ready", null).status()).isEqualTo(200);
-                Response health = send(base + "/health", null);
+                assertThat(api.get("/health/ready").status()).isEqualTo(200);
+                ApiResponse health = api.get("/health");
                 assertThat(health.status()).isEqualTo(200);
                 assertThat(health.body().at("/components/job-store/status").asText()).isEqualTo("degraded");
             } finally {
@@ -130,7 +99,7 @@ class StoreOutageTest {
             pending.addAll(accepted);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 for (String id : List.copyOf(pending)) {
-                    Response status = send(base + "/v1/jobs/" + id, null);
+                    ApiResponse status = api.get("/v1/jobs/" + id);
                     if (status.status() == 200 && status.body().get("state").asText().equals("delivered")) {
                         pending.remove(id);
                     }

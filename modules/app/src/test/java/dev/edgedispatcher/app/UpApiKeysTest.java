@@ -2,13 +2,11 @@ package dev.edgedispatcher.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class UpApiKeysTest {
 
     private static final Duration START = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     @Timeout(120)
@@ -32,7 +29,7 @@ class UpApiKeysTest {
                 "--port", "" + port, "--data-dir", data.toString())) {
             up.awaitLine("api keys: none: /v1 is open, to this machine only (listening on loopback 127.0.0.1)", START);
             up.awaitLine("ready:", START);
-            assertThat(post(port, null).statusCode()).isEqualTo(202);
+            assertThat(post(port, null).status()).isEqualTo(202);
         }
 
         Files.writeString(data.resolve("accounts.json"), "{\"acme\": {\"auth_token\": \"MAacmeacmeacmeacme01\"}}");
@@ -46,10 +43,10 @@ class UpApiKeysTest {
             up.awaitLine("accounts: " + data.resolve("accounts.json").toAbsolutePath(), START);
             up.awaitLine("api keys: 1 configured: /v1 needs Authorization: Bearer <key>", START);
             up.awaitLine("ready:", START);
-            HttpResponse<String> refused = post(port, null);
-            assertThat(refused.statusCode()).isEqualTo(401);
-            assertThat(refused.headers().firstValue("www-authenticate")).isPresent();
-            assertThat(post(port, key).statusCode()).isEqualTo(202);
+            ApiResponse refused = post(port, null);
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.header("www-authenticate")).isPresent();
+            assertThat(post(port, key).status()).isEqualTo(202);
 
             // --http-header-timeout-ms reaches the server: a silent connection is closed after about 1 s.
             try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -62,13 +59,9 @@ class UpApiKeysTest {
         }
     }
 
-    private static HttpResponse<String> post(int port, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/jobs"))
-                .timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"https://example.com/cb#er=mumbai\"}"));
-        if (key != null) {
-            request.header("authorization", "Bearer " + key);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    /** A job to `up` on {@code port}, within 20 s, with {@code key} when not null. */
+    private static ApiResponse post(int port, String key) throws Exception {
+        ApiClient api = ApiClient.local(port).withTimeout(Duration.ofSeconds(20));
+        return (key == null ? api : api.withBearer(key)).post("/v1/jobs", "{\"url\": \"https://example.com/cb#er=mumbai\"}");
     }
 }
