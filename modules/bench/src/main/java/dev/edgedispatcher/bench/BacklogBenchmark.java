@@ -93,7 +93,7 @@ public final class BacklogBenchmark {
         System.exit(0);
     }
 
-    private record Run(double seconds, List<ResultEvent> finals, List<ResultEvent> attempts, String timerLateness) {
+    private record Run(double seconds, List<ResultEvent.Final> finals, List<ResultEvent.Attempt> attempts, String timerLateness) {
     }
 
     /** Queues the jobs on a fresh broker, then starts one worker and waits for every final outcome. */
@@ -145,7 +145,8 @@ public final class BacklogBenchmark {
                     lateness.append(String.format(" p%s=%.0f ms", percentile.percentile() * 100, percentile.value() * 1000));
                 }
                 lateness.append(String.format(" max=%.0f ms", snapshot.max() * 1000));
-                return new Run(seconds, events.stream().filter(e -> e.type().equals(ResultEvent.FINAL)).toList(),
+                return new Run(seconds, events.stream().filter(ResultEvent.Final.class::isInstance)
+                        .map(ResultEvent.Final.class::cast).toList(),
                         events.stream().flatMap(e -> e.attemptsRecorded().stream()).toList(), lateness.toString());
             }
         } finally {
@@ -162,7 +163,7 @@ public final class BacklogBenchmark {
                 run.finals().size(), run.seconds(), healthyOutcomes, spurious);
         System.out.printf("%s: every ct/rt/tt timer that fired, lateness measured on the event loop"
                 + " (dispatcher_timer_lateness_seconds): %s (target p99 < 50 ms)%n", name, run.timerLateness());
-        List<ResultEvent> stalls = run.attempts().stream().filter(e -> e.id().contains("stall")).toList();
+        List<ResultEvent.Attempt> stalls = run.attempts().stream().filter(e -> e.id().contains("stall")).toList();
         if (!stalls.isEmpty()) {
             long[] lateness = stalls.stream().filter(e -> e.outcome().equals("rt")).mapToLong(e -> e.durationMs() - 1000).toArray();
             Percentiles p = new Percentiles(lateness, lateness.length);

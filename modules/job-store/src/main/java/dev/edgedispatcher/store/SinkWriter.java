@@ -52,30 +52,32 @@ final class SinkWriter {
     /** What a batch says of one job: its first final event, its newest attempt's outcome, whether it began. */
     private static final class Folded {
         RecordedResult firstFinal;
+        ResultEvent.Final firstFinalEvent;
         RecordedResult newestAttempt;
         String newestOutcome;
         boolean began;
 
         void add(RecordedResult result) {
             ResultEvent event = result.event();
-            if (ResultEvent.STARTED.equals(event.type())) {
+            if (event instanceof ResultEvent.Started) {
                 began = true;
             }
-            for (ResultEvent attempt : event.attemptsRecorded()) {
+            for (ResultEvent.Attempt attempt : event.attemptsRecorded()) {
                 began = true;
                 if (newestAttempt == null || order(result, newestAttempt) >= 0) {
                     newestAttempt = result;
                     newestOutcome = attempt.outcome();
                 }
             }
-            if (ResultEvent.FINAL.equals(event.type()) && event.state() != null
+            if (event instanceof ResultEvent.Final outcome && outcome.state() != null
                     && (firstFinal == null || order(result, firstFinal) < 0)) {
                 firstFinal = result;
+                firstFinalEvent = outcome;
             }
         }
 
         String state() {
-            return firstFinal != null ? firstFinal.event().state()
+            return firstFinalEvent != null ? firstFinalEvent.state()
                     : (began ? JobState.IN_FLIGHT : JobState.QUEUED).wireName();
         }
 
@@ -185,7 +187,7 @@ final class SinkWriter {
             regions.add(job.region());
             hosts.add(hostOf(job.url()));
             states.add(known == null ? JobState.QUEUED.wireName() : known.state());
-            ResultEvent first = known == null || known.firstFinal == null ? null : known.firstFinal.event();
+            ResultEvent.Final first = known == null ? null : known.firstFinalEvent;
             deliveredBy.add(first == null ? null : first.deliveredBy());
             reasons.add(first == null ? null : first.reason());
             finishedAt.add(first == null ? null : new Timestamp(known.firstFinal.timestampMs()));
@@ -260,7 +262,7 @@ final class SinkWriter {
         for (RecordedResult result : results) {
             ResultEvent event = result.event();
             Timestamp at = new Timestamp(result.timestampMs());
-            if (ResultEvent.STARTED.equals(event.type())) {
+            if (event instanceof ResultEvent.Started) {
                 aJob.add(event.id());
                 aAt.add(at);
                 aPartition.add(result.partition());
@@ -275,7 +277,7 @@ final class SinkWriter {
                 aDuration.add(null);
                 aStarted.add(true);
             }
-            for (ResultEvent attempt : event.attemptsRecorded()) {
+            for (ResultEvent.Attempt attempt : event.attemptsRecorded()) {
                 aJob.add(event.id());
                 aAt.add(at);
                 aPartition.add(result.partition());
@@ -290,15 +292,15 @@ final class SinkWriter {
                 aDuration.add(attempt.durationMs());
                 aStarted.add(false);
             }
-            if (ResultEvent.FINAL.equals(event.type()) && event.state() != null) {
+            if (event instanceof ResultEvent.Final outcome && outcome.state() != null) {
                 oJob.add(event.id());
                 oAt.add(at);
                 oPartition.add(result.partition());
                 oOffset.add(result.offset());
                 oRegion.add(event.region());
-                oState.add(event.state());
-                oDeliveredBy.add(event.deliveredBy());
-                oReason.add(event.reason());
+                oState.add(outcome.state());
+                oDeliveredBy.add(outcome.deliveredBy());
+                oReason.add(outcome.reason());
             }
         }
         if (!aJob.isEmpty()) {
@@ -374,7 +376,7 @@ final class SinkWriter {
         List<Boolean> began = new ArrayList<>(n);
         for (String id : ids) {
             Folded known = folded.get(id);
-            ResultEvent first = known.firstFinal == null ? null : known.firstFinal.event();
+            ResultEvent.Final first = known.firstFinalEvent;
             states.add(first == null ? null : first.state());
             by.add(first == null ? null : first.deliveredBy());
             reasons.add(first == null ? null : first.reason());

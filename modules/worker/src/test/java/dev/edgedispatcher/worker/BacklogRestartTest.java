@@ -52,9 +52,9 @@ class BacklogRestartTest {
                         .until(() -> finals(bootstrap).size() >= JOBS);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            Map<String, ResultEvent> finals = finals(bootstrap);
+            Map<String, ResultEvent.Final> finals = finals(bootstrap);
             Map<String, Long> byState = finals.values().stream()
-                    .collect(Collectors.groupingBy(ResultEvent::state, Collectors.counting()));
+                    .collect(Collectors.groupingBy(ResultEvent.Final::state, Collectors.counting()));
             System.out.printf("backlog test: %d jobs drained in %.1f s, final states %s%n", JOBS, seconds, byState);
             List<String> failures = finals.values().stream().filter(event -> !event.state().equals("delivered"))
                     .limit(5).map(event -> event.id() + ": " + event.reason()).toList();
@@ -63,7 +63,7 @@ class BacklogRestartTest {
         }
     }
 
-    private static Map<String, ResultEvent> finals(String bootstrap) {
+    private static Map<String, ResultEvent.Final> finals(String bootstrap) {
         return KafkaTestSupport.firstFinals(bootstrap);
     }
 }

@@ -65,7 +65,7 @@ class CommitMetadataCrashTest {
                     List.of(Cidr.parse("127.0.0.0/8")));
             try (WorkerService second = WorkerService.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> "delivered".equals(
-                        finals(bootstrap).getOrDefault("head", List.of()).stream().map(ResultEvent::state)
+                        finals(bootstrap).getOrDefault("head", List.of()).stream().map(ResultEvent.Final::state)
                                 .filter("delivered"::equals).findFirst().orElse(null)));
                 Thread.sleep(2000); // time for any wrongly re-read job to arrive
             }
@@ -77,7 +77,7 @@ class CommitMetadataCrashTest {
         }
     }
 
-    private static Map<String, List<ResultEvent>> finals(String bootstrap) {
+    private static Map<String, List<ResultEvent.Final>> finals(String bootstrap) {
         return KafkaTestSupport.finals(bootstrap);
     }
 }

@@ -81,7 +81,7 @@ class ConnectionCapTest {
                 sampling.set(false);
                 sampler.join();
             }
-            Map<String, ResultEvent> finals = finals(run);
+            Map<String, ResultEvent.Final> finals = finals(run);
             assertThat(finals.values()).allSatisfy(event -> assertThat(event.state()).as(event.reason()).isEqualTo("delivered"));
             assertThat(receiver.received("/cb")).hasSize(DESTINATIONS);
             System.out.printf("connection cap test: %d destinations, cap %d, at most %d client sockets open (kernel),"
@@ -121,8 +121,8 @@ class ConnectionCapTest {
         return sockets.size();
     }
 
-    private static Map<String, ResultEvent> finals(String run) {
-        Map<String, ResultEvent> mine = new java.util.HashMap<>(KafkaTestSupport.firstFinals(EmbeddedKafkaExtension.bootstrapServers()));
+    private static Map<String, ResultEvent.Final> finals(String run) {
+        Map<String, ResultEvent.Final> mine = new java.util.HashMap<>(KafkaTestSupport.firstFinals(EmbeddedKafkaExtension.bootstrapServers()));
         mine.keySet().removeIf(id -> !id.startsWith("cap-" + run));
         return mine;
     }

@@ -29,7 +29,7 @@ final class DeliveryHarness implements AutoCloseable {
 
     final Vertx vertx = Vertx.vertx();
     final HttpClientAgent client;
-    final List<ResultEvent> attemptEvents = new CopyOnWriteArrayList<>();
+    final List<ResultEvent.Attempt> attemptEvents = new CopyOnWriteArrayList<>();
     final DeliveryEngine engine;
 
     DeliveryHarness(List<Cidr> allowed, Accounts accounts) {
@@ -92,7 +92,7 @@ final class DeliveryHarness implements AutoCloseable {
                 null, null, System.currentTimeMillis());
     }
 
-    List<ResultEvent> attemptsOf(String id) {
+    List<ResultEvent.Attempt> attemptsOf(String id) {
         return attemptEvents.stream().filter(event -> event.id().equals(id)).toList();
     }
 

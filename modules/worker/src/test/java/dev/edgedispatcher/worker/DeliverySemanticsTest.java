@@ -47,7 +47,7 @@ class DeliverySemanticsTest {
         harness.close();
     }
 
-    private List<ResultEvent> attempts(String id) {
+    private List<ResultEvent.Attempt> attempts(String id) {
         return harness.attemptsOf(id);
     }
 
@@ -98,7 +98,7 @@ class DeliverySemanticsTest {
         List<RecordingServer.Received> received = server.received("/flaky");
         assertThat(received).extracting(r -> r.header("x-edge-attempt")).containsExactly("1", "2");
         assertThat(received).extracting(r -> r.header("webhook-id")).containsOnly("j-retry");
-        assertThat(attempts("j-retry")).extracting(ResultEvent::outcome).containsExactly("5xx", "ok");
+        assertThat(attempts("j-retry")).extracting(ResultEvent.Attempt::outcome).containsExactly("5xx", "ok");
     }
 
     @Test
@@ -152,7 +152,7 @@ class DeliverySemanticsTest {
             }
             DeliveryOutcome outcome = harness.deliver(job("j-ct", "http://127.0.0.1:" + full.getLocalPort() + "/x#ct=300&rc=0"));
             assertThat(outcome.classesSeen()).containsExactly("ct");
-            ResultEvent attempt = attempts("j-ct").get(0);
+            ResultEvent.Attempt attempt = attempts("j-ct").get(0);
             assertThat(attempt.reason()).contains("connect timeout");
             assertThat(attempt.durationMs()).isBetween(300L, 300L + LATE_MS);
             for (Socket filler : fillers) {
@@ -166,7 +166,7 @@ class DeliverySemanticsTest {
         server.on("/slow", delayThen(2000, status(200)));
         DeliveryOutcome outcome = harness.deliver(job("j-rt", server.url("/slow#rt=300&rc=0")));
         assertThat(outcome.classesSeen()).containsExactly("rt");
-        ResultEvent attempt = attempts("j-rt").get(0);
+        ResultEvent.Attempt attempt = attempts("j-rt").get(0);
         assertThat(attempt.reason()).contains("read timeout");
         assertThat(attempt.durationMs()).isBetween(300L, 300L + LATE_MS);
     }
@@ -177,7 +177,7 @@ class DeliverySemanticsTest {
         DeliveryOutcome outcome = harness.deliver(job("j-partial", server.url("/stall#rt=300&rc=3&rp=all")));
         assertThat(outcome.classesSeen()).containsExactly("partial");
         assertThat(server.received("/stall")).hasSize(1);
-        ResultEvent attempt = attempts("j-partial").get(0);
+        ResultEvent.Attempt attempt = attempts("j-partial").get(0);
         assertThat(attempt.status()).isEqualTo(200);
         assertThat(attempt.durationMs()).isBetween(300L, 300L + 20 + LATE_MS);
         assertThat(outcome.reason()).contains("partial_never_retried");
@@ -206,7 +206,7 @@ class DeliverySemanticsTest {
         DeliveryOutcome outcome = harness.deliver(job("j-tt", server.url("/hang#rt=400&tt=1000&rc=5&rp=rt")));
         long totalMs = (System.nanoTime() - started) / 1_000_000;
         assertThat(outcome.classesSeen()).containsExactly("rt", "rt", "rt");
-        List<ResultEvent> attempts = attempts("j-tt");
+        List<ResultEvent.Attempt> attempts = attempts("j-tt");
         assertThat(attempts).hasSize(3);
         assertThat(attempts.get(0).durationMs()).isBetween(400L, 400L + LATE_MS);
         assertThat(attempts.get(1).durationMs()).isBetween(400L, 400L + LATE_MS);
@@ -229,7 +229,7 @@ class DeliverySemanticsTest {
                 + "&ErrorStatus=500");
         assertThat(fallback.header("webhook-id")).isEqualTo("j-fb");
         assertThat(fallback.header("x-edge-target")).isEqualTo("fallback");
-        assertThat(attempts("j-fb")).extracting(ResultEvent::target).containsExactly("primary", "fallback");
+        assertThat(attempts("j-fb")).extracting(ResultEvent.Attempt::target).containsExactly("primary", "fallback");
     }
 
     @Test

@@ -127,14 +127,14 @@ final class KafkaTestSupport {
     }
 
     /** Every final event on the results topic, by job id (a job re-delivered after a crash may have two). */
-    static Map<String, List<ResultEvent>> finals(String bootstrap) {
-        return results(bootstrap).stream().filter(event -> event.type().equals(ResultEvent.FINAL))
-                .collect(java.util.stream.Collectors.groupingBy(ResultEvent::id));
+    static Map<String, List<ResultEvent.Final>> finals(String bootstrap) {
+        return results(bootstrap).stream().filter(ResultEvent.Final.class::isInstance).map(ResultEvent.Final.class::cast)
+                .collect(java.util.stream.Collectors.groupingBy(ResultEvent.Final::id));
     }
 
     /** The first final event of each job. */
-    static Map<String, ResultEvent> firstFinals(String bootstrap) {
-        Map<String, ResultEvent> first = new java.util.HashMap<>();
+    static Map<String, ResultEvent.Final> firstFinals(String bootstrap) {
+        Map<String, ResultEvent.Final> first = new java.util.HashMap<>();
         finals(bootstrap).forEach((id, events) -> first.put(id, events.get(0)));
         return first;
     }

@@ -64,15 +64,16 @@ class OutcomeAcknowledgementTest {
             assertThat(finalsOf("refused", bootstrap).get(0).state()).isEqualTo("delivered");
             // The succeeded attempt travels in the final event: one record, retried until it landed.
             assertThat(KafkaTestSupport.results(bootstrap).stream().filter(event -> event.id().equals("refused")
-                    && !event.type().equals(ResultEvent.STARTED)).map(event -> event.type() + ":" + event.state()
+                    && !event.type().equals(ResultEvent.STARTED)).map(event -> event.type() + ":" + (event instanceof ResultEvent.Final outcome ? outcome.state() : null)
                     + event.attemptsRecorded().stream().map(attempt -> ":" + attempt.outcome()).toList()).toList())
                     .containsExactly("final:delivered[:ok]");
             assertThat(receiver.received("/cb")).hasSize(2);
         }
     }
 
-    private static List<ResultEvent> finalsOf(String id, String bootstrap) {
+    private static List<ResultEvent.Final> finalsOf(String id, String bootstrap) {
         return KafkaTestSupport.results(bootstrap).stream()
-                .filter(event -> event.type().equals(ResultEvent.FINAL) && event.id().equals(id)).toList();
+                .filter(event -> event instanceof ResultEvent.Final && event.id().equals(id)).map(ResultEvent.Final.class::cast)
+                .toList();
     }
 }

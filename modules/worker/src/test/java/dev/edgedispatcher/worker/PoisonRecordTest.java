@@ -93,7 +93,7 @@ class PoisonRecordTest {
                 // The healthy jobs of the key arrived in order, each once.
                 assertThat(receiver.received("/hook").stream().map(request -> request.header("webhook-id"))
                         .filter(healthy::contains).toList()).containsExactlyElementsOf(healthy);
-                Map<String, ResultEvent> finals = finals();
+                Map<String, ResultEvent.Final> finals = finals();
                 healthy.forEach(id -> assertThat(finals.get(id).state()).isEqualTo("delivered"));
                 poisonFields.keySet().forEach(id -> {
                     assertThat(finals.get(id).state()).as(id).isEqualTo("failed");
@@ -153,7 +153,7 @@ class PoisonRecordTest {
         }
     }
 
-    private static Map<String, ResultEvent> finals() {
+    private static Map<String, ResultEvent.Final> finals() {
         return KafkaTestSupport.firstFinals(EmbeddedKafkaExtension.bootstrapServers());
     }
 

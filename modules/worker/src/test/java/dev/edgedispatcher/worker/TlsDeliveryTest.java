@@ -65,7 +65,7 @@ class TlsDeliveryTest {
         DeliveryOutcome outcome = harness.deliver(job("tls-bad", url));
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.classesSeen()).containsExactly("ct", "ct");
-        assertThat(harness.attemptsOf("tls-bad")).extracting(ResultEvent::status).containsOnlyNulls();
+        assertThat(harness.attemptsOf("tls-bad")).extracting(ResultEvent.Attempt::status).containsOnlyNulls();
         assertThat(hostHeaders).isEmpty();
         String reason = harness.attemptsOf("tls-bad").get(0).reason();
         assertThat(reason).startsWith("connect failed").containsAnyOf("SSL", "certificate", "Certificate", "No subject alternative");

@@ -60,7 +60,7 @@ class WorkerCrashTest {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
                         finals(bootstrap).keySet().containsAll(jobs.stream().map(JobRecord::id).toList()));
             }
-            Map<String, List<ResultEvent>> finals = finals(bootstrap);
+            Map<String, List<ResultEvent.Final>> finals = finals(bootstrap);
             assertThat(finals).hasSize(JOBS);
             assertThat(finals.values()).allSatisfy(outcomes ->
                     assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.state()).isEqualTo("delivered")));
@@ -77,7 +77,7 @@ class WorkerCrashTest {
         }
     }
 
-    private static Map<String, List<ResultEvent>> finals(String bootstrap) {
+    private static Map<String, List<ResultEvent.Final>> finals(String bootstrap) {
         return KafkaTestSupport.finals(bootstrap);
     }
 }

@@ -59,7 +59,7 @@ class WorkerKafkaTest {
         workers.close();
     }
 
-    private static Map<String, List<ResultEvent>> finals() {
+    private static Map<String, List<ResultEvent.Final>> finals() {
         return KafkaTestSupport.finals(bootstrap);
     }
 
@@ -90,14 +90,14 @@ class WorkerKafkaTest {
             String id = "e2e-" + UUID.randomUUID();
             KafkaTestSupport.publish(bootstrap, List.of(job(id, server.url("/ok#rp=5xx"), Region.SINGAPORE, null)));
             await().atMost(Duration.ofSeconds(20)).until(() -> finals().containsKey(id));
-            ResultEvent outcome = finals().get(id).get(0);
+            ResultEvent.Final outcome = finals().get(id).get(0);
             assertThat(outcome.state()).isEqualTo("delivered");
             assertThat(outcome.deliveredBy()).isEqualTo("primary");
             assertThat(outcome.classes()).containsExactly("5xx");
             assertThat(outcome.region()).isEqualTo("singapore");
-            List<ResultEvent> attempts = KafkaTestSupport.results(bootstrap).stream()
+            List<ResultEvent.Attempt> attempts = KafkaTestSupport.results(bootstrap).stream()
                     .filter(event -> event.id().equals(id)).flatMap(event -> event.attemptsRecorded().stream()).toList();
-            assertThat(attempts).extracting(ResultEvent::outcome).containsExactly("5xx", "ok");
+            assertThat(attempts).extracting(ResultEvent.Attempt::outcome).containsExactly("5xx", "ok");
             assertThat(server.received("/ok")).extracting(r -> r.header("x-edge-region")).containsOnly("singapore");
         }
     }
@@ -168,7 +168,7 @@ class WorkerKafkaTest {
             long healthyDoneMs = (System.nanoTime() - published) / 1_000_000;
             assertThat(healthyDoneMs).isLessThan(5000);
             // The stalled jobs are all still waiting for their answer.
-            Map<String, List<ResultEvent>> finals = finals();
+            Map<String, List<ResultEvent.Final>> finals = finals();
             assertThat(stalledIds).noneMatch(finals::containsKey);
             await().atMost(Duration.ofSeconds(10)).until(() -> healthyIds.stream().allMatch(finals()::containsKey));
         }

@@ -45,13 +45,13 @@ public final class DeliveryEngine {
     private final DestinationBulkheads bulkheads;
     private final Accounts accounts;
     private final String region;
-    private final Consumer<ResultEvent> attemptEvents;
+    private final Consumer<ResultEvent.Attempt> attemptEvents;
     private final MeterRegistry metrics;
     private final long retryBackoffMs;
     private final Map<String, Timer> attemptTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DeliveryEngine(Vertx vertx, HttpAttempt http, DestinationBulkheads bulkheads, Accounts accounts, String region,
-            Consumer<ResultEvent> attemptEvents, MeterRegistry metrics, long retryBackoffMs) {
+            Consumer<ResultEvent.Attempt> attemptEvents, MeterRegistry metrics, long retryBackoffMs) {
         this.vertx = vertx;
         this.http = http;
         this.bulkheads = bulkheads;

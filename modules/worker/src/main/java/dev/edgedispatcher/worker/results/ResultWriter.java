@@ -41,7 +41,7 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     private volatile String lastFailure;
     private volatile String deniedBecause;
     /** Succeeded attempts waiting for their job's final event, which carries them: bounded by the jobs in flight. */
-    private final Map<String, ResultEvent> lastAttempts = new ConcurrentHashMap<>();
+    private final Map<String, ResultEvent.Attempt> lastAttempts = new ConcurrentHashMap<>();
     /** Attempt events not yet acknowledged, by job id: bounded by the jobs in flight. */
     private final Map<String, CompletableFuture<Void>> pendingAttempts = new ConcurrentHashMap<>();
 
@@ -51,7 +51,7 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     }
 
     /** Best effort: a started event that cannot be written is logged, not retried (the first attempt event says as much). */
-    public void writeProgress(ResultEvent event) {
+    public void writeProgress(ResultEvent.Started event) {
         send(Topics.RESULTS, event.id(), RecordJson.write(event)).whenComplete((ok, error) -> {
             if (error != null) {
                 LOG.warn("{} event of job {} not written: {}", event.type(), event.id(), error.getMessage());
@@ -65,7 +65,7 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
      * the final event instead ({@link ResultEvent#attemptsRecorded()}). The job's final event waits for
      * them ({@link #writeFinal}), so that no reader sees a final state before its attempts.
      */
-    public void writeAttempt(ResultEvent event) {
+    public void writeAttempt(ResultEvent.Attempt event) {
         if (ResultEvent.OUTCOME_OK.equals(event.outcome())) {
             // A succeeded attempt is the job's last: it travels in the final event, one record instead of two.
             lastAttempts.put(event.id(), event);
@@ -80,9 +80,9 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
      * with backoff until then; fails only when the writer is closed first (the offset then stays
      * uncommitted: at-least-once).
      */
-    public CompletableFuture<Void> writeFinal(ResultEvent event) {
+    public CompletableFuture<Void> writeFinal(ResultEvent.Final event) {
         CompletableFuture<Void> attempts = pendingAttempts.remove(event.id());
-        ResultEvent lastAttempt = lastAttempts.remove(event.id());
+        ResultEvent.Attempt lastAttempt = lastAttempts.remove(event.id());
         byte[] value = RecordJson.write(lastAttempt == null ? event : event.withLastAttempt(lastAttempt));
         if (attempts == null) {
             return sendUntilAcked(Topics.RESULTS, event.id(), value);
