@@ -70,7 +70,7 @@ class JobStoreTest {
         return new RecordedResult(event, 0, offset, at.toEpochMilli());
     }
 
-    private static ResultEvent attempt(String id, int n, String outcome) {
+    private static ResultEvent.Attempt attempt(String id, int n, String outcome) {
         return ResultEvent.attempt(id, "frankfurt", "https://hooks.example.com/a", "primary", n, outcome, 500, "HTTP 500",
                 NOW.toString(), 12);
     }

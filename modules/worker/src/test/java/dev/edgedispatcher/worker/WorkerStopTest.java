@@ -49,7 +49,7 @@ class WorkerStopTest {
             try (WorkerService second = WorkerService.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> KafkaTestSupport.finals(bootstrap).containsKey("cut-1"));
             }
-            List<ResultEvent> finals = KafkaTestSupport.finals(bootstrap).get("cut-1");
+            List<ResultEvent.Final> finals = KafkaTestSupport.finals(bootstrap).get("cut-1");
             assertThat(finals).hasSize(1);
             assertThat(finals.get(0).state()).isEqualTo("delivered");
             assertThat(receiver.received("/slow")).hasSize(2);
