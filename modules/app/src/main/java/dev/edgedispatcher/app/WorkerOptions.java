@@ -104,8 +104,13 @@ final class WorkerOptions {
     }
 
     WorkerConfig config(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowed, int metricsPort) {
-        return new WorkerConfig(kafka, regions, accounts, allowed, maxInFlight, maxConnectionsPerDestination,
-                retryBackoffMs, metricsPort, eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors(),
-                new ConnectionLimits(maxConnections, maxConnecting, connectionIdleTimeoutMs));
+        // The builder checks each value and names what is allowed: a bad flag fails at start with that line.
+        WorkerConfig.Builder config = WorkerConfig.custom(kafka, regions, accounts, allowed).maxInFlight(maxInFlight)
+                .maxConnectionsPerDestination(maxConnectionsPerDestination).retryBackoff(java.time.Duration.ofMillis(retryBackoffMs))
+                .metricsPort(metricsPort).connections(new ConnectionLimits(maxConnections, maxConnecting, connectionIdleTimeoutMs));
+        if (eventLoops != null) {
+            config.eventLoops(eventLoops);
+        }
+        return config.build();
     }
 }

@@ -48,7 +48,16 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         // May be null while a config is being put together (LocalStack adds the store it starts).
     }
 
-    /** Defaults against a plaintext, unauthenticated cluster. */
+    /** A builder starting from the defaults, against {@code kafka}, choosing regions with {@code resolver}. */
+    public static Builder custom(KafkaConnection kafka, RegionResolver resolver) {
+        return new Builder(defaults(kafka, resolver));
+    }
+
+    /** A builder starting from {@code base}: change what differs, keep the rest. */
+    public static Builder from(SchedulerConfig base) {
+        return new Builder(base);
+    }
+
     /** Defaults without a job store yet: {@link #withJobStore} must add one before the scheduler starts. */
     public static SchedulerConfig defaults(String bootstrapServers, RegionResolver resolver) {
         return defaults(KafkaConnection.plaintext(bootstrapServers), resolver, null);
@@ -75,38 +84,154 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
     }
 
     public SchedulerConfig withPort(int newPort) {
-        return new SchedulerConfig(kafka, host, newPort, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                jobStore, frontDoor, access);
+        return from(this).port(newPort).build();
     }
 
     public SchedulerConfig withHost(String newHost) {
-        return new SchedulerConfig(kafka, newHost, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                jobStore, frontDoor, access);
+        return from(this).host(newHost).build();
     }
 
     public SchedulerConfig withKnownAccounts(Set<String> accounts) {
-        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                accounts, jobStore, frontDoor, access);
+        return from(this).knownAccounts(accounts).build();
     }
 
     public SchedulerConfig withJobStore(JobStoreConfig store) {
-        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                knownAccounts, store, frontDoor, access);
+        return from(this).jobStore(store).build();
     }
 
     public SchedulerConfig withLayout(TopicLayout newLayout) {
-        return new SchedulerConfig(kafka, host, port, newLayout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                jobStore, frontDoor, access);
+        return from(this).layout(newLayout).build();
     }
 
     public SchedulerConfig withFrontDoor(FrontDoorLimits limits) {
-        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                jobStore, limits, access);
+        return from(this).frontDoor(limits).build();
     }
 
     public SchedulerConfig withAccess(ApiAccess newAccess) {
-        return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances, knownAccounts,
-                jobStore, frontDoor, newAccess);
+        return from(this).access(newAccess).build();
+    }
+
+    /**
+     * Builds a {@link SchedulerConfig} (as Resilience4j's {@code BulkheadConfig.custom()}): each
+     * setter checks its value and says what is allowed, so a bad setting fails where it is made.
+     */
+    public static final class Builder {
+        private KafkaConnection kafka;
+        private String host;
+        private int port;
+        private TopicLayout layout;
+        private RegionResolver resolver;
+        private int maxJobBytes;
+        private int maxBatchBytes;
+        private int httpInstances;
+        private Set<String> knownAccounts;
+        private JobStoreConfig jobStore;
+        private FrontDoorLimits frontDoor;
+        private ApiAccess access;
+
+        private Builder(SchedulerConfig base) {
+            kafka = base.kafka;
+            host = base.host;
+            port = base.port;
+            layout = base.layout;
+            resolver = base.resolver;
+            maxJobBytes = base.maxJobBytes;
+            maxBatchBytes = base.maxBatchBytes;
+            httpInstances = base.httpInstances;
+            knownAccounts = base.knownAccounts;
+            jobStore = base.jobStore;
+            frontDoor = base.frontDoor;
+            access = base.access;
+        }
+
+        public Builder kafka(KafkaConnection value) {
+            kafka = Objects.requireNonNull(value, "kafka");
+            return this;
+        }
+
+        public Builder host(String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("host must be an address to listen on (127.0.0.1, 0.0.0.0), not '" + value + "'");
+            }
+            host = value;
+            return this;
+        }
+
+        /** The HTTP port, 0 for any free one. */
+        public Builder port(int value) {
+            if (value < 0 || value > 65_535) {
+                throw new IllegalArgumentException("port must be 0 (any free port) to 65535, not " + value);
+            }
+            port = value;
+            return this;
+        }
+
+        public Builder layout(TopicLayout value) {
+            layout = Objects.requireNonNull(value, "layout");
+            return this;
+        }
+
+        public Builder resolver(RegionResolver value) {
+            resolver = Objects.requireNonNull(value, "resolver");
+            return this;
+        }
+
+        /** The largest body of {@code POST /v1/jobs}, in bytes. */
+        public Builder maxJobBytes(int value) {
+            if (value < 1024) {
+                throw new IllegalArgumentException("the largest job must be at least 1024 bytes, not " + value);
+            }
+            maxJobBytes = value;
+            return this;
+        }
+
+        /** The largest body of {@code POST /v1/jobs:batch}, in bytes (at least one job's). */
+        public Builder maxBatchBytes(int value) {
+            if (value < 1024) {
+                throw new IllegalArgumentException("the largest batch must be at least 1024 bytes, not " + value);
+            }
+            maxBatchBytes = value;
+            return this;
+        }
+
+        public Builder httpInstances(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("http instances must be at least 1, not " + value);
+            }
+            httpInstances = value;
+            return this;
+        }
+
+        /** Account names jobs may use; empty accepts any. */
+        public Builder knownAccounts(Set<String> value) {
+            knownAccounts = Set.copyOf(value);
+            return this;
+        }
+
+        /** The job store; may stay unset while a config is put together (LocalStack adds the one it starts). */
+        public Builder jobStore(JobStoreConfig value) {
+            jobStore = value;
+            return this;
+        }
+
+        public Builder frontDoor(FrontDoorLimits value) {
+            frontDoor = Objects.requireNonNull(value, "frontDoor");
+            return this;
+        }
+
+        public Builder access(ApiAccess value) {
+            access = Objects.requireNonNull(value, "access");
+            return this;
+        }
+
+        public SchedulerConfig build() {
+            if (maxBatchBytes < maxJobBytes) {
+                throw new IllegalArgumentException("the largest batch (" + maxBatchBytes + " bytes) must hold at least"
+                        + " the largest job (" + maxJobBytes + " bytes)");
+            }
+            return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
+                    knownAccounts, jobStore, frontDoor, access);
+        }
     }
 
     /** Kafka's bootstrap address. */

@@ -95,8 +95,8 @@ class SchedulerDurabilityTest {
             List<JsonNode> dead = TopicContents.readAll(broker.bootstrapServers(), Topics.DLQ).stream()
                     .map(record -> TestJson.read(record.value())).toList();
             assertThat(dead).extracting(node -> node.get("reason").asText())
-                    .containsExactlyInAnyOrder("malformed json", "malformed json", "invalid ct");
-            JsonNode invalid = dead.stream().filter(node -> node.get("reason").asText().equals("invalid ct")).findFirst().orElseThrow();
+                    .containsExactlyInAnyOrder("malformed_json", "malformed_json", "invalid_field");
+            JsonNode invalid = dead.stream().filter(node -> node.get("field").asText().equals("ct")).findFirst().orElseThrow();
             assertThat(invalid.get("detail").asText()).contains("100–10000");
             assertThat(invalid.get("original_value").asText()).isEqualTo("{\"url\": \"https://example.com/a#ct=5\"}");
             assertThat(invalid.get("source_topic").asText()).isEqualTo(Topics.JOBS);

@@ -5,6 +5,7 @@ import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.delivery.Cidr;
 import dev.edgedispatcher.worker.delivery.ConnectionLimits;
 import dev.edgedispatcher.worker.sign.Accounts;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -18,7 +19,7 @@ import java.util.Set;
  * @param maxInFlight jobs read but not finished, per region, before partitions are paused
  * @param maxConnectionsPerDestination jobs running at once per destination (host:port), per region,
  *     and attempts in flight per destination in the process
- * @param retryBackoffMs mean jittered wait before a retry; 0 retries at once (the default;
+ * @param retryBackoff mean jittered wait before a retry; zero retries at once (the default;
  *     docs/callbacks.md, "Delivery semantics")
  * @param metricsPort port of the /health and /metrics server; 0 for a free one, -1 for none
  * @param eventLoops event loops the deliveries are spread over (default: one per core)
@@ -26,7 +27,7 @@ import java.util.Set;
  *     at {@code connections.maxConnections()} too
  */
 public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations,
-        int maxInFlight, int maxConnectionsPerDestination, long retryBackoffMs, int metricsPort, int eventLoops,
+        int maxInFlight, int maxConnectionsPerDestination, Duration retryBackoff, int metricsPort, int eventLoops,
         ConnectionLimits connections) {
 
     public WorkerConfig {
@@ -35,9 +36,20 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
         Objects.requireNonNull(accounts, "accounts");
         allowedDestinations = List.copyOf(allowedDestinations);
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(retryBackoff, "retryBackoff");
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1");
         }
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder custom(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations) {
+        return new Builder(defaults(kafka, regions, accounts, allowedDestinations));
+    }
+
+    /** A builder starting from {@code base}: change what differs, keep the rest. */
+    public static Builder from(WorkerConfig base) {
+        return new Builder(base);
     }
 
     /** Defaults against a plaintext, unauthenticated cluster. */
@@ -48,33 +60,109 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
 
     public static WorkerConfig defaults(KafkaConnection kafka, Set<Region> regions, Accounts accounts,
             List<Cidr> allowedDestinations) {
-        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, 20_000, 256, 0, -1,
+        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, 20_000, 256, Duration.ZERO, -1,
                 Runtime.getRuntime().availableProcessors(), ConnectionLimits.DEFAULTS);
     }
 
     public WorkerConfig withMetricsPort(int port) {
-        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight,
-                maxConnectionsPerDestination, retryBackoffMs, port, eventLoops, connections);
+        return from(this).metricsPort(port).build();
     }
 
     public WorkerConfig withMaxInFlight(int limit) {
-        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, limit,
-                maxConnectionsPerDestination, retryBackoffMs, metricsPort, eventLoops, connections);
+        return from(this).maxInFlight(limit).build();
     }
 
     public WorkerConfig withMaxConnectionsPerDestination(int limit) {
-        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight, limit,
-                retryBackoffMs, metricsPort, eventLoops, connections);
+        return from(this).maxConnectionsPerDestination(limit).build();
     }
 
     public WorkerConfig withEventLoops(int count) {
-        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight,
-                maxConnectionsPerDestination, retryBackoffMs, metricsPort, count, connections);
+        return from(this).eventLoops(count).build();
     }
 
     public WorkerConfig withConnections(ConnectionLimits limits) {
-        return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight,
-                maxConnectionsPerDestination, retryBackoffMs, metricsPort, eventLoops, limits);
+        return from(this).connections(limits).build();
+    }
+
+    /** Builds a {@link WorkerConfig}; each setter checks its value and says what is allowed. */
+    public static final class Builder {
+        private final KafkaConnection kafka;
+        private final Set<Region> regions;
+        private final Accounts accounts;
+        private final List<Cidr> allowedDestinations;
+        private int maxInFlight;
+        private int maxConnectionsPerDestination;
+        private Duration retryBackoff;
+        private int metricsPort;
+        private int eventLoops;
+        private ConnectionLimits connections;
+
+        private Builder(WorkerConfig base) {
+            kafka = base.kafka;
+            regions = base.regions;
+            accounts = base.accounts;
+            allowedDestinations = base.allowedDestinations;
+            maxInFlight = base.maxInFlight;
+            maxConnectionsPerDestination = base.maxConnectionsPerDestination;
+            retryBackoff = base.retryBackoff;
+            metricsPort = base.metricsPort;
+            eventLoops = base.eventLoops;
+            connections = base.connections;
+        }
+
+        /** Jobs read but not finished, per region, before its partitions are paused. */
+        public Builder maxInFlight(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("max in flight must be at least 1, not " + value);
+            }
+            maxInFlight = value;
+            return this;
+        }
+
+        public Builder maxConnectionsPerDestination(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("connections per destination must be at least 1, not " + value);
+            }
+            maxConnectionsPerDestination = value;
+            return this;
+        }
+
+        /** Mean jittered wait before a retry; zero retries at once. */
+        public Builder retryBackoff(Duration value) {
+            if (value.isNegative() || value.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("retry backoff must be from 0 to 60 s (it counts against tt), not " + value);
+            }
+            retryBackoff = value;
+            return this;
+        }
+
+        /** Port of the /health and /metrics server: 0 for a free one, -1 for none. */
+        public Builder metricsPort(int value) {
+            if (value < -1 || value > 65_535) {
+                throw new IllegalArgumentException("metrics port must be -1 (none), 0 (any free port) or up to 65535, not "
+                        + value);
+            }
+            metricsPort = value;
+            return this;
+        }
+
+        public Builder eventLoops(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("event loops must be at least 1, not " + value);
+            }
+            eventLoops = value;
+            return this;
+        }
+
+        public Builder connections(ConnectionLimits value) {
+            connections = Objects.requireNonNull(value, "connections");
+            return this;
+        }
+
+        public WorkerConfig build() {
+            return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight, maxConnectionsPerDestination,
+                    retryBackoff, metricsPort, eventLoops, connections);
+        }
     }
 
     /** Kafka's bootstrap address. */

@@ -96,7 +96,7 @@ public final class WorkerService implements AutoCloseable {
         List<RegionWorker> workers = new ArrayList<>();
         for (Region region : config.regions()) {
             DeliveryEngine engine = new DeliveryEngine(vertx, http, bulkheads, config.accounts(), region.wireName(),
-                    results::writeAttempt, metrics, config.retryBackoffMs());
+                    results::writeAttempt, metrics, config.retryBackoff().toMillis());
             RegionWorker worker = new RegionWorker(region, config.kafka(), contexts, new JobRunner(vertx, engine),
                     new OutcomeRecorder(region, results, metrics), config, slots, metrics);
             worker.start();

@@ -194,7 +194,7 @@ public final class KafkaIntake implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("intake record {}-{}@{} could not be processed: {}", record.topic(), record.partition(),
                     record.offset(), e.toString());
-            return deadLetter(record, "internal error", null, "the scheduler could not process the record: " + e);
+            return deadLetter(record, "internal", null, "the scheduler could not process the record: " + e);
         }
     }
 
@@ -203,13 +203,13 @@ public final class KafkaIntake implements AutoCloseable {
         try {
             json = RecordJson.MAPPER.readTree(record.value());
         } catch (Exception e) {
-            return deadLetter(record, "malformed json", "body", "the record value is not valid JSON: " + e.getMessage());
+            return deadLetter(record, "malformed_json", "body", "the record value is not valid JSON: " + e.getMessage());
         }
         String positionId = UUID.nameUUIDFromBytes((record.topic() + "/" + record.partition() + "/" + record.offset())
                 .getBytes(StandardCharsets.UTF_8)).toString();
         ParseResult<ValidatedJob> validated = validator.validate(json, () -> positionId);
         if (validated instanceof ParseResult.Rejected<ValidatedJob> rejected) {
-            return deadLetter(record, "invalid " + rejected.error().field(), rejected.error().field(),
+            return deadLetter(record, "invalid_field", rejected.error().field(),
                     rejected.error().detail());
         }
         return acceptor.accept(validated.orElseThrow());

@@ -71,7 +71,7 @@ public final class JobDispatcher implements RecordDispatcher {
         } catch (RuntimeException e) {
             LOG.error("region {}: decoding {}-{}@{} threw", region.wireName(), record.topic(), record.partition(),
                     record.offset(), e);
-            decoded = new DecodedRecord.Poison(Optional.empty(), "internal error", "body", e.toString());
+            decoded = new DecodedRecord.Poison(Optional.empty(), "internal", "body", e.toString());
         }
         if (decoded instanceof DecodedRecord.Poison poison) {
             recorder.poisoned(record, poison.id(), poison.reason(), poison.field(), poison.detail())

@@ -37,10 +37,10 @@ public final class RecordDecoder {
             }
             root = RecordJson.MAPPER.readTree(value);
         } catch (IOException e) {
-            return new DecodedRecord.Poison(Optional.empty(), "unreadable job record", "body", firstLine(e.getMessage()));
+            return new DecodedRecord.Poison(Optional.empty(), "unreadable_job_record", "body", firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
-            return new DecodedRecord.Poison(Optional.empty(), "invalid job record", "body",
+            return new DecodedRecord.Poison(Optional.empty(), "invalid_job_record", "body",
                     "a job record must be a JSON object, not " + (root == null ? "nothing" : root.getNodeType().name().toLowerCase()));
         }
         JsonNode idNode = root.get("id");
@@ -53,7 +53,7 @@ public final class RecordDecoder {
             }
         });
         if (!job.hasNonNull("id")) {
-            return new DecodedRecord.Poison(Optional.empty(), "invalid job record", "id",
+            return new DecodedRecord.Poison(Optional.empty(), "invalid_job_record", "id",
                     "a region record must carry the job id it was accepted with");
         }
         ParseResult<ValidatedJob> validated = validator.validate(job, () -> {
@@ -61,12 +61,12 @@ public final class RecordDecoder {
         });
         if (validated instanceof ParseResult.Rejected<ValidatedJob> rejected) {
             PolicyError error = rejected.error();
-            return new DecodedRecord.Poison(id, "invalid job record", error.field(), error.detail());
+            return new DecodedRecord.Poison(id, "invalid_job_record", error.field(), error.detail());
         }
         JsonNode regionNode = root.get("region");
         if (regionNode == null || !regionNode.isTextual() || !regionNode.asText().equals(region.wireName())) {
             String found = regionNode == null ? "missing" : regionNode.toString();
-            return new DecodedRecord.Poison(id, "invalid job record", "region", "region " + found
+            return new DecodedRecord.Poison(id, "invalid_job_record", "region", "region " + found
                     + " does not match this topic's region '" + region.wireName() + "' (regions: " + Region.allWireNames() + ")");
         }
         // A retry carries the delivery id of the job it repeats (docs/api.md, "Finding and
@@ -74,7 +74,7 @@ public final class RecordDecoder {
         Optional<String> webhookId = optionalId(root, "webhook_id");
         Optional<String> retryOf = optionalId(root, "retry_of");
         if (webhookId == null || retryOf == null) {
-            return new DecodedRecord.Poison(id, "invalid job record", webhookId == null ? "webhook_id" : "retry_of",
+            return new DecodedRecord.Poison(id, "invalid_job_record", webhookId == null ? "webhook_id" : "retry_of",
                     "must be a job id: 1–200 characters of letters, digits and . _ : -");
         }
         ValidatedJob valid = validated.orElseThrow();
