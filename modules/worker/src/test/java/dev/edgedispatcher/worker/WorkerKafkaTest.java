@@ -126,7 +126,7 @@ class WorkerKafkaTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> finals().containsKey(good.id()));
             assertThat(KafkaTestSupport.readAll(bootstrap, Topics.DLQ)).anySatisfy(record -> {
                 assertThat(record.key()).isEqualTo(key);
-                assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("unreadable job record")
+                assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("unreadable_job_record")
                         .contains("{broken");
             });
         }
