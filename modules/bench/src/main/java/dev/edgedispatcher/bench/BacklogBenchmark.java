@@ -181,8 +181,7 @@ public final class BacklogBenchmark {
     }
 
     private static JobRecord job(String id, String url) {
-        return new JobRecord(id, url, "answer_url", "POST", Map.of("CallUUID", id), null, null, null, null, null, null,
-                Region.FRANKFURT.wireName(), null, null, System.currentTimeMillis());
+        return JobRecord.builder(id, url, Region.FRANKFURT.wireName()).params(Map.of("CallUUID", id)).build();
     }
 
     /** Reads a child's output on a thread of its own, so that it never blocks on a full pipe. */

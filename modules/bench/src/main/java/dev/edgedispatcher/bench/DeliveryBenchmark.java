@@ -131,8 +131,7 @@ public final class DeliveryBenchmark {
         params.put("From", "+14155550100");
         params.put("To", "+4930123456");
         params.put("sent_ns", Long.toString(sentNanos));
-        return new JobRecord(id, url, "answer_url", "POST", params, null, null, null, null, null, null,
-                Region.FRANKFURT.wireName(), null, null, System.currentTimeMillis());
+        return JobRecord.builder(id, url, Region.FRANKFURT.wireName()).params(params).build();
     }
 
     private static void publish(KafkaProducer<String, byte[]> producer, JobRecord job) {

@@ -86,10 +86,11 @@ public final class StoreBenchmark {
             long now = System.currentTimeMillis();
             for (int i = 0; i < n; i++) {
                 String id = prefix + (from + i);
-                JobRecord job = new JobRecord(id, "https://h" + (i % 100) + ".example.com/hook#er=frankfurt", "answer_url",
-                        "POST", null, null, null, null, null, null, i % 10 == 0 ? "acme" : null, "frankfurt",
-                        JsonNodeFactory.instance.objectNode().put("rule", "explicit"),
-                        JsonNodeFactory.instance.objectNode().put("ct", 2000).put("rt", 5000), now);
+                JobRecord job = JobRecord.builder(id, "https://h" + (i % 100) + ".example.com/hook#er=frankfurt", "frankfurt")
+                        .account(i % 10 == 0 ? "acme" : null)
+                        .resolution(JsonNodeFactory.instance.objectNode().put("rule", "explicit"))
+                        .policy(JsonNodeFactory.instance.objectNode().put("ct", 2000).put("rt", 5000))
+                        .submittedAt(java.time.Instant.ofEpochMilli(now)).build();
                 accepted.add(new AcceptedJob(job, "webhooks.region.frankfurt", 0, offset++));
                 results.add(new RecordedResult(ResultEvent.finalOutcome(id, "frankfurt", JobState.DELIVERED, "primary", List.of(), null)
                         .withLastAttempt(ResultEvent.attempt(id, "frankfurt", job.url(), "primary", 1, "ok", 200, null,

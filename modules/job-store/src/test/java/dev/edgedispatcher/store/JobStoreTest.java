@@ -57,9 +57,8 @@ class JobStoreTest {
     }
 
     private static JobRecord job(String id, String account, Instant at) {
-        return new JobRecord(id, "https://Hooks.Example.com:8443/a#er=frankfurt", "answer_url", "POST", null, null, null,
-                null, null, null, account, "frankfurt", null, JsonNodeFactory.instance.objectNode().put("ct", 2000),
-                at.toEpochMilli());
+        return JobRecord.builder(id, "https://Hooks.Example.com:8443/a#er=frankfurt", "frankfurt").account(account)
+                .policy(JsonNodeFactory.instance.objectNode().put("ct", 2000)).submittedAt(at).build();
     }
 
     private static AcceptedJob accepted(JobRecord job, long offset) {

@@ -72,4 +72,101 @@ public record JobRecord(
     public String kafkaKey() {
         return orderingKey != null ? orderingKey : id;
     }
+
+    /**
+     * A builder for the job {@code id} to {@code url} from {@code region}: an {@code answer_url}
+     * POST with nothing else set, accepted now. Used where a job is made from parts rather than
+     * read (tests, benchmarks); the scheduler builds its records from validated input.
+     */
+    public static Builder builder(String id, String url, String region) {
+        return new Builder(id, url, region);
+    }
+
+    /** Builds a {@link JobRecord} by name instead of 17 positions. */
+    public static final class Builder {
+        private final String id;
+        private final String url;
+        private final String region;
+        private String kind = "answer_url";
+        private String method = "POST";
+        private Map<String, String> params = Map.of();
+        private String body;
+        private String contentType;
+        private String fallbackUrl;
+        private String mediaServer;
+        private String orderingKey;
+        private String account;
+        private JsonNode resolution;
+        private JsonNode policy;
+        private long submittedAtMs = System.currentTimeMillis();
+
+        private Builder(String id, String url, String region) {
+            this.id = Objects.requireNonNull(id, "id");
+            this.url = Objects.requireNonNull(url, "url");
+            this.region = Objects.requireNonNull(region, "region");
+        }
+
+        public Builder kind(String value) {
+            kind = Objects.requireNonNull(value, "kind");
+            return this;
+        }
+
+        public Builder method(String value) {
+            method = Objects.requireNonNull(value, "method");
+            return this;
+        }
+
+        public Builder params(Map<String, String> value) {
+            params = value;
+            return this;
+        }
+
+        /** A raw body and its content type (instead of form-encoded params). */
+        public Builder body(String value, String type) {
+            body = value;
+            contentType = type;
+            return this;
+        }
+
+        public Builder fallbackUrl(String value) {
+            fallbackUrl = value;
+            return this;
+        }
+
+        public Builder mediaServer(String value) {
+            mediaServer = value;
+            return this;
+        }
+
+        public Builder orderingKey(String value) {
+            orderingKey = value;
+            return this;
+        }
+
+        public Builder account(String value) {
+            account = value;
+            return this;
+        }
+
+        /** How the region was chosen, and the parsed policy, as the scheduler records them. */
+        public Builder resolution(JsonNode value) {
+            resolution = value;
+            return this;
+        }
+
+        public Builder policy(JsonNode value) {
+            policy = value;
+            return this;
+        }
+
+        public Builder submittedAt(java.time.Instant value) {
+            submittedAtMs = value.toEpochMilli();
+            return this;
+        }
+
+        public JobRecord build() {
+            return new JobRecord(id, url, kind, method, params, body, contentType, fallbackUrl, mediaServer, orderingKey,
+                    account, region, resolution, policy, submittedAtMs);
+        }
+    }
 }

@@ -88,8 +88,7 @@ final class DeliveryHarness implements AutoCloseable {
     }
 
     static JobRecord job(String id, String url, String fallbackUrl, String method, Map<String, String> params) {
-        return new JobRecord(id, url, "answer_url", method, params, null, null, fallbackUrl, null, null, null, "frankfurt",
-                null, null, System.currentTimeMillis());
+        return JobRecord.builder(id, url, "frankfurt").method(method).params(params).fallbackUrl(fallbackUrl).build();
     }
 
     List<ResultEvent.Attempt> attemptsOf(String id) {

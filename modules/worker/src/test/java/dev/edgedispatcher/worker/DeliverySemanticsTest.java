@@ -253,8 +253,8 @@ class DeliverySemanticsTest {
     @Test
     void aRawBodyGoesWithItsContentType() throws Exception {
         server.on("/raw", status(204));
-        JobRecord job = new JobRecord("j-raw", server.url("/raw"), "callback_url", "POST", Map.of(), "{\"a\":1}",
-                "application/json", null, null, null, null, "frankfurt", null, null, 0);
+        JobRecord job = JobRecord.builder("j-raw", server.url("/raw"), "frankfurt").kind("callback_url")
+                .body("{\"a\":1}", "application/json").submittedAt(java.time.Instant.EPOCH).build();
         assertThat(harness.deliver(job).delivered()).isTrue();
         RecordingServer.Received request = server.received("/raw").get(0);
         assertThat(request.header("content-type")).isEqualTo("application/json");
@@ -264,8 +264,8 @@ class DeliverySemanticsTest {
     @Test
     void audioKindsUseTheirFixedPolicyWhateverTheFragment() throws Exception {
         server.on("/beep", status(503), status(200));
-        JobRecord job = new JobRecord("j-audio", server.url("/beep#rc=0&rp=ct"), "play", "GET", Map.of(), null, null, null,
-                null, null, null, "frankfurt", null, null, 0);
+        JobRecord job = JobRecord.builder("j-audio", server.url("/beep#rc=0&rp=ct"), "frankfurt").kind("play").method("GET")
+                .submittedAt(java.time.Instant.EPOCH).build();
         assertThat(harness.deliver(job).delivered()).isTrue();
         assertThat(server.received("/beep")).hasSize(2);
     }
@@ -284,8 +284,8 @@ class DeliverySemanticsTest {
 
     @Test
     void anUnknownAccountFailsWithoutSending() throws Exception {
-        JobRecord job = new JobRecord("j-acct", server.url("/a"), "answer_url", "POST", Map.of(), null, null, null, null,
-                null, "nobody", "frankfurt", null, null, 0);
+        JobRecord job = JobRecord.builder("j-acct", server.url("/a"), "frankfurt").account("nobody")
+                .submittedAt(java.time.Instant.EPOCH).build();
         DeliveryOutcome outcome = harness.deliver(job);
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.reason()).contains("unknown account 'nobody'");

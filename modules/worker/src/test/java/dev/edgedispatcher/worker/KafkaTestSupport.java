@@ -36,8 +36,7 @@ final class KafkaTestSupport {
     }
 
     static JobRecord job(String id, String url, Region region, String orderingKey) {
-        return new JobRecord(id, url, "answer_url", "POST", Map.of("CallUUID", id), null, null, null, null, orderingKey,
-                null, region.wireName(), null, null, System.currentTimeMillis());
+        return JobRecord.builder(id, url, region.wireName()).params(Map.of("CallUUID", id)).orderingKey(orderingKey).build();
     }
 
     static void publish(String bootstrap, List<JobRecord> jobs) throws Exception {

@@ -136,8 +136,7 @@ class PoisonRecordTest {
     }
 
     private static JobRecord job(String id, String url, String orderingKey) {
-        return new JobRecord(id, url, "answer_url", "POST", Map.of("CallUUID", id), null, null, null, null, orderingKey,
-                null, REGION.wireName(), null, null, System.currentTimeMillis());
+        return JobRecord.builder(id, url, REGION.wireName()).params(Map.of("CallUUID", id)).orderingKey(orderingKey).build();
     }
 
     private static String poison(String id, String url, String orderingKey, String extra) {

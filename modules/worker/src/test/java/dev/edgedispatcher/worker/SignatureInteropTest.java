@@ -153,8 +153,8 @@ class SignatureInteropTest {
 
     private static JobRecord job(String id, String url, String method, Map<String, String> params, String body,
             String contentType, String account) {
-        return new JobRecord(id, url, "answer_url", method, params, body, contentType, null, null, null, account, "frankfurt",
-                null, null, 0);
+        return JobRecord.builder(id, url, "frankfurt").method(method).params(params).body(body, contentType).account(account)
+                .submittedAt(java.time.Instant.EPOCH).build();
     }
 
     private static Map<String, String> formDecode(String body) {
