@@ -106,9 +106,12 @@ class RedriveCommandTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().filter(r -> r.endsWith(" 200")).count() == 3);
         assertThat(received.stream().filter(r -> r.endsWith(" 200")).map(r -> r.split(" ")[0]))
                 .containsExactlyInAnyOrderElementsOf(ids);
-        JsonNode retries = http("GET", "/v1/jobs?state=delivered&host=127.0.0.1&since=" + since, null, 200);
-        assertThat(retries.get("jobs")).extracting(job -> job.get("retry_of").asText())
-                .containsExactlyInAnyOrderElementsOf(ids);
+        // Their outcomes reach the store through its sink a moment after the receiver saw them.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode retries = http("GET", "/v1/jobs?state=delivered&host=127.0.0.1&since=" + since, null, 200);
+            assertThat(retries.get("jobs")).extracting(job -> job.get("retry_of").asText())
+                    .containsExactlyInAnyOrderElementsOf(ids);
+        });
 
         // One more by id: the retry keeps the first job's webhook-id too.
         JsonNode retry = http("POST", "/v1/jobs/" + ids.get(0) + ":retry", null, 202);
