@@ -74,7 +74,7 @@ public final class JsonReplies {
 
     /** The error document of a failed accept (also one entry of a batch). */
     static ObjectNode acceptFailure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = cause(failure);
         if (cause instanceof dev.edgedispatcher.store.StoreUnavailableException) {
             return error("store_unavailable", "id", "the job store cannot check this id now (" + cause.getMessage()
                     + "); the job was NOT accepted: retry with the same id, or submit without an id");
@@ -87,15 +87,20 @@ public final class JsonReplies {
         return kafkaUnavailable(failure);
     }
 
+    /** The failure a future carried: the cause of a {@link CompletionException}, else the failure itself. */
+    static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     /** 503 store_unavailable for a read: the store cannot be asked now (never a 404). */
     static void storeUnavailable(RoutingContext ctx, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = cause(failure);
         ctx.response().putHeader("Retry-After", "2");
         respond(ctx, 503, error("store_unavailable", null, "the job store cannot be read now: " + cause.getMessage()));
     }
 
     static ObjectNode kafkaUnavailable(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = cause(failure);
         return error("kafka_unavailable", null, "Kafka did not acknowledge the job (" + cause.getClass().getSimpleName()
                 + ": " + cause.getMessage() + "); it was NOT accepted: retry with the same id");
     }

@@ -113,8 +113,7 @@ final class RedriveHandler implements Handler<RoutingContext> {
                 ctx.vertx().getOrCreateContext())
                 .onComplete(done -> {
                     if (done.failed()) {
-                        Throwable cause = done.cause() instanceof java.util.concurrent.CompletionException c
-                                && c.getCause() != null ? c.getCause() : done.cause();
+                        Throwable cause = JsonReplies.cause(done.cause());
                         if (cause instanceof dev.edgedispatcher.store.StoreUnavailableException) {
                             // Nothing was sent: the jobs to redrive could not be listed.
                             JsonReplies.storeUnavailable(ctx, cause);

@@ -32,8 +32,7 @@ final class RetryHandler implements Handler<RoutingContext> {
         Optional<String> account = ApiKeyCheck.callerAccount(ctx);
         Future.fromCompletionStage(replayer.retry(id, account), ctx.vertx().getOrCreateContext()).onComplete(done -> {
             if (done.failed()) {
-                Throwable cause = done.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                        ? c.getCause() : done.cause();
+                Throwable cause = JsonReplies.cause(done.cause());
                 if (cause instanceof dev.edgedispatcher.store.StoreUnavailableException) {
                     JsonReplies.storeUnavailable(ctx, cause);
                     return;
