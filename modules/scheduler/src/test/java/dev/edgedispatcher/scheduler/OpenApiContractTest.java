@@ -189,7 +189,7 @@ class OpenApiContractTest {
         // retryJob: not final, final, unknown
         check("retryJob", 409, call(open, "POST", "/v1/jobs/" + id + ":retry", null, null));
         fail(id);
-        await().atMost(Duration.ofSeconds(20)).until(() ->
+        await().atMost(Duration.ofSeconds(60)).until(() ->
                 call(open, "GET", "/v1/jobs/" + id, null, null).json().get("state").asText().equals("failed"));
         check("getJob", 200, call(open, "GET", "/v1/jobs/" + id, null, null));
         check("retryJob", 202, call(open, "POST", "/v1/jobs/" + id + ":retry", null, null));
@@ -207,7 +207,7 @@ class OpenApiContractTest {
         String second = check("submitJob", 202, call(open, "POST", "/v1/jobs",
                 "{\"url\": \"https://" + host + "/second#er=frankfurt\"}", null)).get("id").asText();
         fail(second);
-        await().atMost(Duration.ofSeconds(20)).until(() -> call(open, "GET", "/v1/jobs/" + second, null, null)
+        await().atMost(Duration.ofSeconds(60)).until(() -> call(open, "GET", "/v1/jobs/" + second, null, null)
                 .json().get("state").asText().equals("failed"));
         check("redriveJobs", 200, call(open, "POST", "/v1/jobs:redrive", "{\"state\": \"failed\", \"host\": \"" + host
                 + "\", \"dry_run\": true}", null));
@@ -251,7 +251,7 @@ class OpenApiContractTest {
         assertThat(mine.get("jobs")).hasSize(1);
         assertThat(mine.at("/jobs/0/account").asText()).isEqualTo("acme");
         // The open scheduler learns of jobs the keyed one accepted from Kafka: not at once.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(call(open, "GET", "/v1/jobs?host=" + host, null, null).json().get("jobs")).hasSize(2));
         JsonNode all = check("listJobs", 200, call(open, "GET", "/v1/jobs?host=" + host, null, null));
         String theirs = all.findValues("id").stream().map(JsonNode::asText)
@@ -301,7 +301,7 @@ class OpenApiContractTest {
                 + "/g#er=frankfurt\"}", globex)).get("id").asText();
         fail(mine);
         fail(theirs);
-        await().atMost(Duration.ofSeconds(20)).until(() ->
+        await().atMost(Duration.ofSeconds(60)).until(() ->
                 call(keyed, "GET", "/v1/jobs/" + mine, null, acmeOps).json().get("state").asText().equals("failed")
                 && call(keyed, "GET", "/v1/jobs/" + theirs, null, globex).json().get("state").asText()
                         .equals("failed"));
@@ -310,7 +310,7 @@ class OpenApiContractTest {
                 acmeOps));
         assertThat(redriven.get("accepted").asInt()).isPositive();
         // Seen from the open scheduler (all accounts): a repeat of acme's job, none of globex's.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(call(open, "GET",
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(call(open, "GET",
                 "/v1/jobs?host=" + host, null, null).json().findValuesAsText("retry_of")).contains(mine));
         JsonNode all = call(open, "GET", "/v1/jobs?host=" + host, null, null).json();
         assertThat(all.findValuesAsText("retry_of")).doesNotContain(theirs);
