@@ -161,13 +161,10 @@ public final class StoreBenchmark {
         List<Listing> listings = List.of(
                 new Listing("newest, no filter", JobQuery.all()),
                 new Listing("by account (10% of jobs)", JobQuery.all().forAccount("acme")),
-                new Listing("by host (0.1% of jobs)", new JobQuery(Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.of("h7.example.com"), Optional.empty(), Optional.empty(), Optional.empty())),
-                new Listing("failed (2%)", new JobQuery(Optional.of("failed"), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())),
-                new Listing("a one-hour window 3 days ago", new JobQuery(Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.of(now.minus(Duration.ofHours(73)).toEpochMilli()),
-                        Optional.of(now.minus(Duration.ofHours(72)).toEpochMilli()))));
+                new Listing("by host (0.1% of jobs)", JobQuery.all().withHost("h7.example.com")),
+                new Listing("failed (2%)", JobQuery.all().withState(JobState.FAILED)),
+                new Listing("a one-hour window 3 days ago", JobQuery.all()
+                        .acceptedFrom(now.minus(Duration.ofHours(73))).acceptedBefore(now.minus(Duration.ofHours(72)))));
         for (Listing listing : listings) {
             long[] pages = new long[300];
             Optional<ListCursor> cursor = Optional.empty();

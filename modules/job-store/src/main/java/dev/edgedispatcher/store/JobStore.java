@@ -242,7 +242,10 @@ public final class JobStore implements AutoCloseable {
     // ---------------------------------------------------------------- reads
 
     /** What a retry needs to know of a job: its state and where its record is. */
-    public record Snapshot(String id, String state, boolean isFinal, Optional<RecordLocation> location) {
+    public record Snapshot(String id, JobState state, Optional<RecordLocation> location) {
+        public boolean isFinal() {
+            return state.isFinal();
+        }
     }
 
     /** A job of a redrive: its id and where its region record is. */
@@ -284,7 +287,6 @@ public final class JobStore implements AutoCloseable {
                             }
                         });
                 return rows.stream().findFirst().map(row -> new Snapshot(row.id, row.state,
-                        JobState.fromWire(row.state).map(JobState::isFinal).orElse(false),
                         Optional.of(new RecordLocation(row.id, row.topic, row.partition, row.offset))));
             }
         });
@@ -419,7 +421,7 @@ public final class JobStore implements AutoCloseable {
     // ---------------------------------------------------------------- internals
 
     /** One row of {@code jobs}. */
-    record JobRow(String id, Instant acceptedAt, String account, String region, String host, String state,
+    record JobRow(String id, Instant acceptedAt, String account, String region, String host, JobState state,
             String deliveredBy, String reason, String lastOutcome, String retryOf, String resolution, String topic,
             int partition, long offset) {
     }
@@ -439,12 +441,18 @@ public final class JobStore implements AutoCloseable {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     rows.add(new JobRow(r.getString(1), r.getTimestamp(2).toInstant(), r.getString(3), r.getString(4),
-                            r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10),
+                            r.getString(5), stateOf(r.getString(6)), r.getString(7), r.getString(8), r.getString(9), r.getString(10),
                             r.getString(11), r.getString(12), r.getInt(13), r.getLong(14)));
                 }
             }
             return rows;
         }
+    }
+
+    /** A state as the store holds it; its CHECK constraint admits only the four states. */
+    private static JobState stateOf(String stored) {
+        return JobState.fromWire(stored).orElseThrow(() -> new IllegalStateException("the job store holds a state this"
+                + " version does not know: '" + stored + "'"));
     }
 
     /** Status documents of {@code rows}, in their order, with their attempts (one query for all). */
@@ -484,7 +492,7 @@ public final class JobStore implements AutoCloseable {
         for (JobRow row : rows) {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
             node.put("id", row.id);
-            node.put("state", row.state);
+            node.put("state", row.state.wireName());
             node.put("region", row.region);
             node.set("resolution", row.resolution == null ? null : RecordJson.MAPPER.readTree(row.resolution));
             node.put("delivered_by", row.deliveredBy);
@@ -493,7 +501,7 @@ public final class JobStore implements AutoCloseable {
             node.put("submitted_at", row.acceptedAt.toString());
             node.put("last_outcome", row.lastOutcome);
             node.put("retry_of", row.retryOf);
-            if (JobState.FAILED.wireName().equals(row.state) && row.reason != null) {
+            if (row.state == JobState.FAILED && row.reason != null) {
                 // Why the job failed as a whole: a poison record has no attempt to carry it.
                 node.put("reason", row.reason);
             }
@@ -519,13 +527,13 @@ public final class JobStore implements AutoCloseable {
         static Filter of(JobQuery query, Optional<ListCursor> after) {
             StringBuilder where = new StringBuilder("WHERE true");
             List<Object> values = new ArrayList<>();
-            query.state().ifPresent(v -> add(where, values, " AND state = ?", v));
-            query.region().ifPresent(v -> add(where, values, " AND region = ?", v));
+            query.state().ifPresent(v -> add(where, values, " AND state = ?", v.wireName()));
+            query.region().ifPresent(v -> add(where, values, " AND region = ?", v.wireName()));
             query.account().ifPresent(v -> add(where, values, " AND account = ?", v));
             query.host().ifPresent(v -> add(where, values, " AND host = ?", v));
             query.outcome().ifPresent(v -> add(where, values, " AND last_outcome = ?", v));
-            query.sinceMs().ifPresent(v -> add(where, values, " AND accepted_at >= ?", new Timestamp(v)));
-            query.untilMs().ifPresent(v -> add(where, values, " AND accepted_at < ?", new Timestamp(v)));
+            query.since().ifPresent(v -> add(where, values, " AND accepted_at >= ?", Timestamp.from(v)));
+            query.until().ifPresent(v -> add(where, values, " AND accepted_at < ?", Timestamp.from(v)));
             after.ifPresent(cursor -> {
                 where.append(" AND (accepted_at, id) < (?, ?)");
                 values.add(new Timestamp(cursor.submittedAtMs()));

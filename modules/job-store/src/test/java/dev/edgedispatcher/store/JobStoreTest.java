@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.JobState;
+import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.backbone.ResultEvent;
 import dev.edgedispatcher.embeddedpostgres.EmbeddedPostgresExtension;
 import dev.edgedispatcher.embeddedpostgres.StoreCredentials;
@@ -130,9 +131,8 @@ class JobStoreTest {
             store.write(List.of(accepted(job("new" + seen.size(), "acme", NOW), 100 + seen.size())), List.of());
         } while (cursor.isPresent());
         assertThat(seen).containsExactly("l24", "l22", "l20", "l18", "l16", "l14", "l12", "l10", "l8", "l6", "l4", "l2", "l0");
-        JobQuery window = new JobQuery(Optional.empty(), Optional.of("frankfurt"), Optional.empty(),
-                Optional.of("hooks.example.com"), Optional.empty(), Optional.of(NOW.minusSeconds(90).toEpochMilli()),
-                Optional.of(NOW.minusSeconds(80).toEpochMilli()));
+        JobQuery window = JobQuery.all().withRegion(Region.FRANKFURT).withHost("hooks.example.com")
+                .acceptedFrom(NOW.minusSeconds(90)).acceptedBefore(NOW.minusSeconds(80));
         assertThat(store.list(window, Optional.empty(), 100).jobs()).extracting(doc -> doc.get("id").asText())
                 .containsExactly("l19", "l18", "l17", "l16", "l15", "l14", "l13", "l12", "l11", "l10");
     }

@@ -61,34 +61,53 @@ final class JobFilters {
                         known(extraNames, withCursor)));
             }
         }
-        Optional<String> state = Optional.ofNullable(values.get("state"));
-        if (state.isPresent() && !states.contains(state.get())) {
-            return Result.refused("state", "state '" + state.get() + "' is not allowed: use one of " + String.join(", ", states));
+        JobQuery query = JobQuery.all();
+        String state = values.get("state");
+        if (state != null) {
+            Optional<JobState> known = JobState.fromWire(state).filter(s -> states.contains(s.wireName()));
+            if (known.isEmpty()) {
+                return Result.refused("state", "state '" + state + "' is not allowed: use one of " + String.join(", ", states));
+            }
+            query = query.withState(known.get());
         }
-        Optional<String> region = Optional.ofNullable(values.get("region"));
-        if (region.isPresent() && Region.fromWireName(region.get()).isEmpty()) {
-            return Result.refused("region", "region '" + region.get() + "' is not allowed: use one of "
-                    + Region.allWireNames());
+        String region = values.get("region");
+        if (region != null) {
+            Optional<Region> known = Region.fromWireName(region);
+            if (known.isEmpty()) {
+                return Result.refused("region", "region '" + region + "' is not allowed: use one of "
+                        + Region.allWireNames());
+            }
+            query = query.withRegion(known.get());
         }
-        Optional<String> account = Optional.ofNullable(values.get("account"));
-        if (account.isPresent() && account.get().isBlank()) {
-            return Result.refused("account", "account '' is not allowed: name an account, or leave the filter out");
+        String account = values.get("account");
+        if (account != null) {
+            if (account.isBlank()) {
+                return Result.refused("account", "account '' is not allowed: name an account, or leave the filter out");
+            }
+            query = query.forAccount(account);
         }
-        Optional<String> host = Optional.ofNullable(values.get("host")).map(h -> h.toLowerCase(Locale.ROOT));
-        if (host.isPresent() && (host.get().isBlank() || host.get().contains("/"))) {
-            return Result.refused("host", "host '" + host.get() + "' is not allowed: give a host name or IP address"
-                    + " as in the URL, without scheme, port or path (example.com)");
+        String host = values.get("host");
+        if (host != null) {
+            host = host.toLowerCase(Locale.ROOT);
+            if (host.isBlank() || host.contains("/")) {
+                return Result.refused("host", "host '" + host + "' is not allowed: give a host name or IP address"
+                        + " as in the URL, without scheme, port or path (example.com)");
+            }
+            query = query.withHost(host);
         }
-        Optional<String> outcome = Optional.ofNullable(values.get("outcome"));
-        if (outcome.isPresent() && !OUTCOMES.contains(outcome.get())) {
-            return Result.refused("outcome", "outcome '" + outcome.get() + "' is not allowed: use one of "
-                    + String.join(", ", OUTCOMES) + " (the outcome of the job's last attempt)");
+        String outcome = values.get("outcome");
+        if (outcome != null) {
+            if (!OUTCOMES.contains(outcome)) {
+                return Result.refused("outcome", "outcome '" + outcome + "' is not allowed: use one of "
+                        + String.join(", ", OUTCOMES) + " (the outcome of the job's last attempt)");
+            }
+            query = query.withOutcome(outcome);
         }
-        Optional<Long> since;
-        Optional<Long> until;
         try {
-            since = time(values, "since");
-            until = time(values, "until");
+            Optional<Instant> since = time(values, "since");
+            Optional<Instant> until = time(values, "until");
+            query = since.isPresent() ? query.acceptedFrom(since.get()) : query;
+            query = until.isPresent() ? query.acceptedBefore(until.get()) : query;
         } catch (IllegalArgumentException e) {
             String field = e.getMessage();
             return Result.refused(field, field + " '" + values.get(field) + "' is not allowed: use an ISO-8601 instant"
@@ -115,7 +134,7 @@ final class JobFilters {
                         + " previous page unchanged");
             }
         }
-        return Result.ok(new Parsed(new JobQuery(state, region, account, host, outcome, since, until), limit, cursor));
+        return Result.ok(new Parsed(query, limit, cursor));
     }
 
     private static List<String> known(Set<String> extraNames, boolean withCursor) {
@@ -129,16 +148,16 @@ final class JobFilters {
     }
 
     /** Epoch milliseconds of an ISO-8601 instant or of digits; throws with the field's name. */
-    private static Optional<Long> time(Map<String, String> values, String field) {
+    private static Optional<Instant> time(Map<String, String> values, String field) {
         String text = values.get(field);
         if (text == null) {
             return Optional.empty();
         }
         try {
             if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-                return Optional.of(Long.parseLong(text));
+                return Optional.of(Instant.ofEpochMilli(Long.parseLong(text)));
             }
-            return Optional.of(Instant.parse(text).toEpochMilli());
+            return Optional.of(Instant.parse(text));
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new IllegalArgumentException(field);
         }

@@ -67,7 +67,7 @@ public final class Replayer implements AutoCloseable {
         }
 
         /** Not final yet: a retry would race the delivery under way. */
-        record NotFinal(String state) implements RetryOutcome {
+        record NotFinal(JobState state) implements RetryOutcome {
         }
 
         /** Its record cannot be sent again: gone from the topic, or never a valid job. */
@@ -161,7 +161,7 @@ public final class Replayer implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> store.snapshot(id, account)
                 .or(() -> recent.find(id).filter(job -> account.isEmpty()
                         || account.get().equals(job.account() == null ? JobStore.DEFAULT_ACCOUNT : job.account()))
-                        .map(job -> new JobStore.Snapshot(id, JobState.QUEUED.wireName(), false, Optional.empty()))), retries)
+                        .map(job -> new JobStore.Snapshot(id, JobState.QUEUED, Optional.empty()))), retries)
                 .thenCompose(job -> retryFound(id, job));
     }
 
@@ -320,8 +320,8 @@ public final class Replayer implements AutoCloseable {
         query.account().ifPresent(v -> text.append(" account=").append(v));
         query.host().ifPresent(v -> text.append(" host=").append(v));
         query.outcome().ifPresent(v -> text.append(" outcome=").append(v));
-        query.sinceMs().ifPresent(v -> text.append(" since=").append(java.time.Instant.ofEpochMilli(v)));
-        query.untilMs().ifPresent(v -> text.append(" until=").append(java.time.Instant.ofEpochMilli(v)));
+        query.since().ifPresent(v -> text.append(" since=").append(v));
+        query.until().ifPresent(v -> text.append(" until=").append(v));
         return text.length() == 0 ? "all final jobs" : text.substring(1);
     }
 
