@@ -5,6 +5,7 @@ import dev.edgedispatcher.backbone.TopicProvisioner;
 import dev.edgedispatcher.frontdoor.ConnectionGuard;
 import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
+import dev.edgedispatcher.scheduler.http.BodyBudget;
 import dev.edgedispatcher.scheduler.http.SchedulerHttpVerticle;
 import dev.edgedispatcher.scheduler.intake.KafkaIntake;
 import dev.edgedispatcher.scheduler.replay.Replayer;
@@ -117,11 +118,14 @@ public final class SchedulerService implements AutoCloseable {
         ConnectionGuard guard = new ConnectionGuard(config.frontDoor(), metrics, "scheduler");
         RegionLag regionLag = new RegionLag(config.kafka(), "scheduler-region-lag");
         Optional<KeyRateLimiter> rateLimiter = config.access().rateLimit().map(limit -> new KeyRateLimiter(limit, System::nanoTime));
-        SchedulerHttpVerticle.Services services = new SchedulerHttpVerticle.Services(validator, acceptor, reads, sink,
-                new Explainer(config.resolver()), metrics, health, port, config.host(), config.maxJobBytes(),
-                config.maxBatchBytes(), guard, config.access(), rateLimiter, replayer, regionLag);
+        var listen = new SchedulerHttpVerticle.Listen(config.host(), port, config.maxJobBytes(), config.maxBatchBytes(),
+                BodyBudget.forThisHeap());
+        var admission = new SchedulerHttpVerticle.Admission(guard, config.access(), rateLimiter);
+        var jobs = new SchedulerHttpVerticle.JobServices(validator, acceptor, reads, replayer, new Explainer(config.resolver()),
+                regionLag, sink);
+        var observability = new SchedulerHttpVerticle.Observability(metrics, health);
         try {
-            vertx.deployVerticle(() -> new SchedulerHttpVerticle(services),
+            vertx.deployVerticle(() -> new SchedulerHttpVerticle(listen, admission, jobs, observability),
                     new DeploymentOptions().setInstances(config.httpInstances()))
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -29,6 +29,19 @@ public final class KeyRateLimiter {
                 .tryTake(Math.min(Math.max(cost, 1), limit.burst()), nanoClock.getAsLong());
     }
 
+    /** What {@link #takeUpTo} granted: {@code granted} tokens, and the wait for one more when fewer than asked. */
+    public record Grant(int granted, long waitMs) {
+    }
+
+    /**
+     * Takes as many of {@code wanted} tokens as the bucket holds, one per job, without the burst cap
+     * of {@link #tryTake}: a batch of 1,000 costs 1,000. The jobs past {@code granted} are refused.
+     */
+    public Grant takeUpTo(String keyId, int wanted) {
+        return buckets.computeIfAbsent(keyId, id -> new Bucket(limit.burst(), nanoClock.getAsLong()))
+                .takeUpTo(Math.max(wanted, 0), nanoClock.getAsLong());
+    }
+
     private final class Bucket {
         private double tokens;
         private long refilledAt;
@@ -46,6 +59,15 @@ public final class KeyRateLimiter {
                 return 0;
             }
             return (long) Math.ceil((cost - tokens) / limit.perSecond() * 1000);
+        }
+
+        synchronized Grant takeUpTo(int wanted, long now) {
+            tokens = Math.min(limit.burst(), tokens + (now - refilledAt) / 1e9 * limit.perSecond());
+            refilledAt = now;
+            int granted = (int) Math.min(wanted, Math.floor(tokens));
+            tokens -= granted;
+            long waitMs = granted < wanted ? (long) Math.ceil((1 - tokens) / limit.perSecond() * 1000) : 0;
+            return new Grant(granted, waitMs);
         }
     }
 }

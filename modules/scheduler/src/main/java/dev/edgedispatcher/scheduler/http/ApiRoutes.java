@@ -32,33 +32,34 @@ public final class ApiRoutes {
     private ApiRoutes() {
     }
 
-    /** The router of one verticle instance; the handlers' state lives in {@code services} and is shared. */
-    public static Router router(Vertx vertx, SchedulerHttpVerticle.Services services) {
+    /** The router of one verticle instance; the handlers' state lives in the shared arguments. */
+    public static Router router(Vertx vertx, SchedulerHttpVerticle.Listen listen, SchedulerHttpVerticle.Admission admission,
+            SchedulerHttpVerticle.JobServices jobs, SchedulerHttpVerticle.Observability observability) {
         Router router = Router.router(vertx);
-        ApiKeyCheck keys = new ApiKeyCheck(services.access(), services.rateLimiter());
-        RejectionCounter rejections = new RejectionCounter(services.metrics());
+        ApiKeyCheck keys = new ApiKeyCheck(admission.access(), admission.rateLimiter());
+        RejectionCounter rejections = new RejectionCounter(observability.metrics());
 
         // Authentication comes first, before any body is read: an unauthenticated client gets nothing buffered.
         router.route("/v1/*").handler(keys);
 
-        router.post(JOBS).handler(new BodyLimit(services.maxJobBytes()))
-                .handler(new SubmitJobHandler(services.validator(), services.acceptor(), rejections));
-        router.postWithRegex(regex(BATCH)).handler(new BodyLimit(services.maxBatchBytes()))
-                .handler(new BatchHandler(services.validator(), services.acceptor(), rejections, keys));
-        router.get(JOBS).handler(new ListJobsHandler(services.reads()));
-        router.get(JOBS + "/:id").handler(new JobStatusHandler(services.reads()));
-        router.postWithRegex(regex(JOBS + "/") + "(?<id>[^/]+):retry").handler(new RetryHandler(services.replayer()));
-        router.postWithRegex(regex(REDRIVE)).handler(new BodyLimit(services.maxJobBytes()))
-                .handler(new RedriveHandler(services.replayer(), keys));
-        router.get("/v1/explain").handler(new ExplainHandler(services.explainer()));
-        router.get("/v1/regions").handler(new RegionsHandler(services.reads(), services.regionLag(), services.sink()));
+        router.post(JOBS).handler(new BodyLimit(listen.maxJobBytes(), listen.bodyBudget()))
+                .handler(new SubmitJobHandler(jobs.validator(), jobs.acceptor(), rejections));
+        router.postWithRegex(regex(BATCH)).handler(new BodyLimit(listen.maxBatchBytes(), listen.bodyBudget()))
+                .handler(new BatchHandler(jobs.validator(), jobs.acceptor(), rejections, keys, listen.maxJobBytes()));
+        router.get(JOBS).handler(new ListJobsHandler(jobs.reads()));
+        router.get(JOBS + "/:id").handler(new JobStatusHandler(jobs.reads()));
+        router.postWithRegex(regex(JOBS + "/") + "(?<id>[^/]+):retry").handler(new RetryHandler(jobs.replayer()));
+        router.postWithRegex(regex(REDRIVE)).handler(new BodyLimit(listen.maxJobBytes(), listen.bodyBudget()))
+                .handler(new RedriveHandler(jobs.replayer(), keys));
+        router.get("/v1/explain").handler(new ExplainHandler(jobs.explainer()));
+        router.get("/v1/regions").handler(new RegionsHandler(jobs.reads(), jobs.regionLag(), jobs.sink()));
 
         router.get("/openapi.json").handler(new OpenApiHandler());
 
-        router.get("/health").handler(new HealthHandler(services.health(), Probe.READY));
-        router.get("/health/ready").handler(new HealthHandler(services.health(), Probe.READY));
-        router.get("/health/live").handler(new HealthHandler(services.health(), Probe.LIVE));
-        router.get("/metrics").handler(new MetricsHandler(services.metrics()));
+        router.get("/health").handler(new HealthHandler(observability.health(), Probe.READY));
+        router.get("/health/ready").handler(new HealthHandler(observability.health(), Probe.READY));
+        router.get("/health/live").handler(new HealthHandler(observability.health(), Probe.LIVE));
+        router.get("/metrics").handler(new MetricsHandler(observability.metrics()));
         // The status page: public (it holds no data), its scripts call /v1 with the user's key.
         StatusPageHandler page = new StatusPageHandler();
         router.get("/").handler(page);
@@ -87,10 +88,13 @@ public final class ApiRoutes {
                 + (limit == null ? "the limit of" : limit + " bytes")));
     }
 
+    /**
+     * A 500 names a reference to the log line, not the exception: its text can hold internals (class
+     * names, addresses, SQL) that one client must not learn about the system or other tenants.
+     */
     private static void internalError(RoutingContext ctx) {
-        if (ctx.failure() != null) {
-            LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-        }
-        respond(ctx, 500, error("internal", null, ctx.failure() == null ? "internal error" : ctx.failure().toString()));
+        String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
+        LOG.warn("{} {} failed (reference {})", ctx.request().method(), ctx.request().path(), reference, ctx.failure());
+        respond(ctx, 500, error("internal", null, "internal error; the operator's log holds it under reference " + reference));
     }
 }

@@ -12,6 +12,7 @@ import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.callback.ParseResult;
 import dev.edgedispatcher.scheduler.JobAcceptor;
 import dev.edgedispatcher.scheduler.auth.ApiKeys;
+import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -29,37 +30,50 @@ final class BatchHandler implements Handler<RoutingContext> {
     private final JobAcceptor acceptor;
     private final RejectionCounter rejections;
     private final ApiKeyCheck keys;
+    private final int maxJobBytes;
 
-    BatchHandler(JobValidator validator, JobAcceptor acceptor, RejectionCounter rejections, ApiKeyCheck keys) {
+    BatchHandler(JobValidator validator, JobAcceptor acceptor, RejectionCounter rejections, ApiKeyCheck keys,
+            int maxJobBytes) {
         this.validator = validator;
         this.acceptor = acceptor;
         this.rejections = rejections;
         this.keys = keys;
+        this.maxJobBytes = maxJobBytes;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        Optional<JsonNode> parsed = JsonReplies.parseBody(ctx);
-        if (parsed.isEmpty()) {
+        var buffer = ctx.body().buffer();
+        BatchBody.Read read = BatchBody.read(buffer == null ? null : buffer.getBytes(), MAX_BATCH, maxJobBytes);
+        if (read.jobs().isEmpty()) {
+            respond(ctx, read.status(), read.error().orElseThrow());
             return;
         }
-        JsonNode jobs = parsed.get();
-        if (!jobs.isArray()) {
-            respond(ctx, 400, error("invalid_body", "body", "the batch must be a JSON array of jobs"));
-            return;
-        }
-        if (jobs.size() > MAX_BATCH) {
-            respond(ctx, 413, error("too_many_jobs", "body", "a batch holds at most " + MAX_BATCH + " jobs, this one "
-                    + jobs.size()));
-            return;
-        }
+        List<JsonNode> jobs = read.jobs().get();
+        // One token per job, taken before any work: the jobs past the key's tokens are refused 429 each.
         Optional<ApiKeys.Key> key = ApiKeyCheck.caller(ctx);
-        if (key.isPresent() && !keys.withinRate(ctx, key.get(), jobs.size())) {
-            return;
+        int granted = jobs.size();
+        if (key.isPresent() && keys.rateLimiter().isPresent()) {
+            KeyRateLimiter.Grant grant = keys.rateLimiter().get().takeUpTo(key.get().id(), jobs.size());
+            if (grant.granted() == 0 && !jobs.isEmpty()) {
+                keys.rateLimited(ctx, key.get(), grant.waitMs());
+                return;
+            }
+            granted = grant.granted();
+            if (granted < jobs.size()) {
+                ctx.response().putHeader("retry-after", Long.toString(Math.max(1, (grant.waitMs() + 999) / 1000)));
+            }
         }
         List<CompletableFuture<ObjectNode>> entries = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             int index = i;
+            if (index >= granted) {
+                entries.add(CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode().put("index", index)
+                        .put("status", 429).setAll(error("rate_limited", null, "API key " + key.orElseThrow().id()
+                                + " had tokens for " + granted + " of this batch's " + jobs.size()
+                                + " jobs; send this one again after Retry-After"))));
+                continue;
+            }
             // Per job, as validation errors are: the batch's other jobs are accepted.
             Optional<ObjectNode> forbidden = AccountClaims.claimAccount(jobs.get(i), key);
             if (forbidden.isPresent()) {

@@ -25,24 +25,58 @@ import java.util.Optional;
  */
 public final class SchedulerHttpVerticle extends VerticleBase {
 
-    /** What the verticle serves; shared by all instances. */
-    public record Services(JobValidator validator, JobAcceptor acceptor, JobReads reads, JobStoreSink sink, Explainer explainer,
-            PrometheusMeterRegistry metrics, HealthChecks health, int port, String host, int maxJobBytes, int maxBatchBytes,
-            ConnectionGuard guard, ApiAccess access, Optional<KeyRateLimiter> rateLimiter, Replayer replayer,
-            RegionLag regionLag) {
+    /**
+     * Where the server listens and how large request bodies may be: each one, and all those being
+     * read at once ({@code bodyBudget}, shared by every instance).
+     */
+    public record Listen(String host, int port, int maxJobBytes, int maxBatchBytes, BodyBudget bodyBudget) {
+        public Listen {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host '" + host + "' is not allowed: name an interface to listen on");
+            }
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " is not allowed: use 1 to 65535 (a chosen free port"
+                        + " for 0 is picked before the verticles start, so every instance shares it)");
+            }
+            if (maxJobBytes < 1 || maxBatchBytes < 1) {
+                throw new IllegalArgumentException("body limits " + maxJobBytes + "/" + maxBatchBytes
+                        + " are not allowed: use positive byte counts");
+            }
+        }
     }
 
-    private final Services services;
+    /** Who may reach the routes: the connection guard (slow and idle clients), API keys and their rate limit. */
+    public record Admission(ConnectionGuard guard, ApiAccess access, Optional<KeyRateLimiter> rateLimiter) {
+    }
+
+    /** What the routes do with a request: accept, read, retry, redrive and explain jobs; show the regions. */
+    public record JobServices(JobValidator validator, JobAcceptor acceptor, JobReads reads, Replayer replayer,
+            Explainer explainer, RegionLag regionLag, JobStoreSink sink) {
+    }
+
+    /** What {@code /metrics} and {@code /health} report. */
+    public record Observability(PrometheusMeterRegistry metrics, HealthChecks health) {
+    }
+
+    private final Listen listen;
+    private final Admission admission;
+    private final JobServices jobs;
+    private final Observability observability;
     private HttpServer server;
 
-    public SchedulerHttpVerticle(Services services) {
-        this.services = services;
+    /** One instance per event loop; every argument is shared by all instances. */
+    public SchedulerHttpVerticle(Listen listen, Admission admission, JobServices jobs, Observability observability) {
+        this.listen = listen;
+        this.admission = admission;
+        this.jobs = jobs;
+        this.observability = observability;
     }
 
     @Override
     public Future<?> start() {
-        server = services.guard().createServer(vertx, new HttpServerOptions().setPort(services.port())
-                .setHost(services.host()).setCompressionSupported(false), ApiRoutes.router(vertx, services));
+        server = admission.guard().createServer(vertx, new HttpServerOptions().setPort(listen.port())
+                .setHost(listen.host()).setCompressionSupported(false),
+                ApiRoutes.router(vertx, listen, admission, jobs, observability));
         return server.listen();
     }
 }

@@ -29,6 +29,17 @@ class KeyRateLimiterTest {
     }
 
     @Test
+    void aBatchIsGrantedOneTokenPerJobAndNoMoreThanTheBucketHolds() {
+        assertThat(limiter.takeUpTo("b", 15)).isEqualTo(new KeyRateLimiter.Grant(15, 0));
+        // 5 left: 5 of 1,000 granted, the rest refused; one more token in 100 ms at 10/s.
+        assertThat(limiter.takeUpTo("b", 1000)).isEqualTo(new KeyRateLimiter.Grant(5, 100));
+        assertThat(limiter.takeUpTo("b", 1)).isEqualTo(new KeyRateLimiter.Grant(0, 100));
+        now.addAndGet(TimeUnit.SECONDS.toNanos(60));
+        // Never more than the burst, however long the key was idle: a 1,000-job batch is not 20 tokens' worth.
+        assertThat(limiter.takeUpTo("b", 1000).granted()).isEqualTo(20);
+    }
+
+    @Test
     void aBatchCostsItsJobsCappedAtTheBurst() {
         assertThat(limiter.tryTake("k", 15)).isZero();
         assertThat(limiter.tryTake("k", 10)).isEqualTo(500); // 5 left, 5 more at 10/s
