@@ -90,6 +90,9 @@ final class UpCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return ExitCode.INVALID_INPUT;
         }
+        // Loopback is allowed to the workers only while the API is itself on loopback: a key holder
+        // reaching `up` over the network must not make it call the machine's own services.
+        List<String> loopbackAllowance = ApiAccessOptions.isLoopback(host) ? LOCAL_ALLOWED : List.of();
         Accounts accounts = noWorkers ? null : workerOptions.accounts(out);
         KafkaConnection local = kafkaClientOptions.connection("127.0.0.1:0");
         if (!local.clientProperties().getOrDefault("security.protocol", "PLAINTEXT").equalsIgnoreCase("PLAINTEXT")) {
@@ -107,7 +110,7 @@ final class UpCommand implements Callable<Integer> {
                 .withAccess(access).withFrontDoor(frontDoorOptions.limits())
                 .withKnownAccounts(accounts == null ? java.util.Set.of() : accounts.names()),
                 bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(local.withBootstrap(bootstrap),
-                        EnumSet.allOf(Region.class), accounts, workerOptions.allowed(LOCAL_ALLOWED), -1)),
+                        EnumSet.allOf(Region.class), accounts, workerOptions.allowed(loopbackAllowance), -1)),
                 jobStoreOptions::tune);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -126,7 +129,7 @@ final class UpCommand implements Callable<Integer> {
         Files.writeString(data.resolve(BOOTSTRAP_FILE), stack.bootstrapServers());
         if (!noWorkers) {
             // `scale` starts more members of a region's pool: they must be configured like these.
-            new WorkerPoolConfig(workerOptions.asWorkerArgs(LOCAL_ALLOWED), workerOptions.defaultToken).write(data);
+            new WorkerPoolConfig(workerOptions.asWorkerArgs(loopbackAllowance), workerOptions.defaultToken).write(data);
         }
         out.println("http: http://" + host + ":" + stack.httpPort());
         out.println("health: http://" + host + ":" + stack.httpPort() + "/health/live, /health/ready (broker, scheduler, workers)");
@@ -143,8 +146,11 @@ final class UpCommand implements Callable<Integer> {
                         : " --kafka-config " + kafkaClientOptions.kafkaConfig.toAbsolutePath())
                 + " --region R`" : "one per region (" + Region.allWireNames() + ")"));
         if (!noWorkers) {
-            out.println("local mode: workers may call loopback destinations " + workerOptions.allowed(LOCAL_ALLOWED)
-                    + " (the destination guard refuses them in production unless --allow-destination covers them)");
+            out.println(loopbackAllowance.isEmpty()
+                    ? "destinations: workers may not call loopback (`up` listens on " + host + ", beyond loopback);"
+                            + " allowed: " + workerOptions.allowed(loopbackAllowance)
+                    : "local mode: workers may call loopback destinations " + workerOptions.allowed(loopbackAllowance)
+                            + " (the destination guard refuses them in production unless --allow-destination covers them)");
         }
         out.println("ready: POST http://" + host + ":" + stack.httpPort() + "/v1/jobs, Ctrl-C to stop");
         out.flush();

@@ -32,7 +32,7 @@ public final class DestinationGuard {
     public Optional<String> refusal(InetAddress address) {
         InetAddress effective = unwrapMapped(address);
         for (Cidr cidr : allowed) {
-            if (cidr.contains(effective)) {
+            if (cidr.contains(effective) || cidr.contains(address)) {
                 return Optional.empty();
             }
         }
@@ -49,24 +49,53 @@ public final class DestinationGuard {
         return allowed;
     }
 
-    /** ::ffff:a.b.c.d is checked as a.b.c.d. */
-    private static InetAddress unwrapMapped(InetAddress address) {
+    /**
+     * An IPv6 address that carries an IPv4 one is checked as that IPv4 address, so a blocked IPv4
+     * destination cannot be reached through a translation prefix: IPv4-mapped {@code ::ffff:a.b.c.d},
+     * IPv4-compatible {@code ::a.b.c.d} (deprecated, still routed by some stacks), NAT64's
+     * well-known {@code 64:ff9b::a.b.c.d} and local-use {@code 64:ff9b:1::/48} (RFC 6052, 8215), and
+     * 6to4's {@code 2002:AABB:CCDD::/48} (RFC 3056). A public IPv4 behind NAT64 stays reachable.
+     */
+    static InetAddress unwrapMapped(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address;
         }
-        byte[] bytes = address.getAddress();
-        for (int i = 0; i < 10; i++) {
+        byte[] b = address.getAddress();
+        if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+            return ipv4(address, b[2], b[3], b[4], b[5]);
+        }
+        boolean wellKnownNat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff
+                && (b[3] & 0xff) == 0x9b && zero(b, 4, 12);
+        boolean localNat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff
+                && (b[3] & 0xff) == 0x9b && b[4] == 0 && (b[5] & 0xff) == 0x01;
+        if (wellKnownNat64 || localNat64) {
+            // RFC 6052 /48 layout: the IPv4 address is split around byte 8 (which is always zero).
+            return wellKnownNat64 ? ipv4(address, b[12], b[13], b[14], b[15]) : ipv4(address, b[6], b[7], b[9], b[10]);
+        }
+        if (zero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+            return ipv4(address, b[12], b[13], b[14], b[15]);
+        }
+        // ::a.b.c.d, but not :: itself or ::1 (both blocked as IPv6 already).
+        if (zero(b, 0, 12) && !zero(b, 12, 15)) {
+            return ipv4(address, b[12], b[13], b[14], b[15]);
+        }
+        return address;
+    }
+
+    private static boolean zero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (bytes[i] != 0) {
-                return address;
+                return false;
             }
         }
-        if ((bytes[10] & 0xff) != 0xff || (bytes[11] & 0xff) != 0xff) {
-            return address;
-        }
+        return true;
+    }
+
+    private static InetAddress ipv4(InetAddress original, byte a, byte b, byte c, byte d) {
         try {
-            return InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
+            return InetAddress.getByAddress(new byte[] {a, b, c, d});
         } catch (UnknownHostException e) {
-            return address;
+            return original;
         }
     }
 }
