@@ -43,5 +43,27 @@ class JobValidatorTest {
         // Names a client made up: one label for all of them.
         assertThat(JobValidator.fieldLabel("x-" + System.nanoTime())).isEqualTo("unknown");
         assertThat(JobValidator.fieldLabel("fallback_url#made-up")).isEqualTo("unknown");
+        // The fixed set is what counters are created with at start: each label maps to itself, others into it.
+        assertThat(JobValidator.fieldLabels()).contains("url", "ct", "fallback_url#rt", "webhook_id", "params", "unknown")
+                .allSatisfy(label -> assertThat(JobValidator.fieldLabel(label)).isEqualTo(label));
+        for (String made : new String[] {"params.X", "fallback_url#zz", "x", "fragment", "fallback_url#fragment"}) {
+            assertThat(JobValidator.fieldLabels()).contains(JobValidator.fieldLabel(made));
+        }
+    }
+
+    @Test
+    void aContentTypeThatCouldSplitTheHeaderIsRefusedNamingTheField() throws Exception {
+        for (String bad : new String[] {"text/plain\r\nX-Injected: 1", "text/plain\nX: 1", "text/\u0000plain", "é/json", " ",
+                "a".repeat(201)}) {
+            var job = JSON.createObjectNode().put("url", "https://example.com/a").put("body", "x").put("content_type", bad);
+            ParseResult<ValidatedJob> result = new JobValidator().validate(job);
+            assertThat(result).as(bad).isInstanceOf(ParseResult.Rejected.class);
+            var error = ((ParseResult.Rejected<ValidatedJob>) result).error();
+            assertThat(error.field()).isEqualTo("content_type");
+            assertThat(error.detail()).contains("no line breaks");
+        }
+        var good = JSON.createObjectNode().put("url", "https://example.com/a").put("body", "x")
+                .put("content_type", "text/xml; charset=utf-8");
+        assertThat(new JobValidator().validate(good).isAccepted()).isTrue();
     }
 }

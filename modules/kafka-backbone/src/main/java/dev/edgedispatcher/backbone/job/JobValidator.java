@@ -45,6 +45,21 @@ public final class JobValidator {
         return FIELDS.contains(field) || RECORD_FIELDS.contains(field) || fragmentKey ? field : "unknown";
     }
 
+    /**
+     * Every value {@link #fieldLabel} can return: counters labelled by field can be created at 0 for
+     * all of them at start, so that an alert on their increase sees the first event.
+     */
+    public static java.util.SortedSet<String> fieldLabels() {
+        java.util.SortedSet<String> labels = new java.util.TreeSet<>(FIELDS);
+        labels.addAll(RECORD_FIELDS);
+        labels.addAll(java.util.List.of("params", "unknown", "fragment", "fallback_url#fragment"));
+        for (dev.edgedispatcher.callback.PolicyKey key : dev.edgedispatcher.callback.PolicyKey.values()) {
+            labels.add(key.key());
+            labels.add(FALLBACK_PREFIX + key.key());
+        }
+        return java.util.Collections.unmodifiableSortedSet(labels);
+    }
+
     private final Supplier<String> idGenerator;
     private final Set<String> knownAccounts;
 
@@ -151,6 +166,11 @@ public final class JobValidator {
             return reject("content_type", contentType.get(), "content_type only with body",
                     "content_type describes a raw body; it needs body");
         }
+        if (contentType.isPresent() && !isHeaderValue(contentType.get())) {
+            return reject("content_type", contentType.get(), "1–200 printable ASCII characters",
+                    "content_type is sent as the Content-Type header: 1–200 printable ASCII characters, no line breaks"
+                            + " or control characters (application/json, text/xml; charset=utf-8)");
+        }
         for (String field : new String[] {"media_server", "ordering_key", "account"}) {
             Optional<String> value = optionalText(job, field);
             if (value.isPresent() && (value.get().isEmpty() || value.get().length() > MAX_SHORT_TEXT)) {
@@ -189,6 +209,14 @@ public final class JobValidator {
 
     private static ParseResult<ValidatedJob> notAString(String field, JsonNode value) {
         return reject(field, text(value), "a string", field + " must be a string, not " + text(value));
+    }
+
+    /** A value that can be written as one HTTP header line: visible ASCII, spaces and tabs, not too long. */
+    private static boolean isHeaderValue(String value) {
+        if (value.isBlank() || value.length() > MAX_SHORT_TEXT) {
+            return false;
+        }
+        return value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c < 0x7f));
     }
 
     private static ParseResult<ValidatedJob> reject(String field, String value, String allowed, String detail) {

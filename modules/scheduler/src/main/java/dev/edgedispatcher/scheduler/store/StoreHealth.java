@@ -40,7 +40,7 @@ public final class StoreHealth implements HealthComponent, AutoCloseable {
         Gauge.builder("dispatcher_store_up", this, health -> health.up ? 1 : 0)
                 .description("1 while the job store answers, 0 while it does not").register(metrics);
         Gauge.builder("dispatcher_store_partitions_ahead", this, health -> health.daysAhead)
-                .description("day partitions the job store has ahead of today (alert below 1; -1 before the first upkeep)")
+                .description("day partitions the job store has ahead of today (alert below 1; -1 before the first upkeep and while upkeep fails)")
                 .register(metrics);
     }
 
@@ -76,6 +76,9 @@ public final class StoreHealth implements HealthComponent, AutoCloseable {
                         done.dropped(), done.daysAhead());
             }
         } catch (RuntimeException e) {
+            // Not the last good count: a replica whose upkeep keeps failing must not report partitions
+            // it cannot vouch for (the alert on this gauge takes the max over replicas).
+            daysAhead = -1;
             LOG.warn("job store partition upkeep failed (retried in a minute): {}", e.getMessage());
         }
     }

@@ -51,6 +51,17 @@ public final class OutcomeRecorder {
                     .description("jobs that reached their final outcome (delivered or failed), by region")
                     .tag("region", this.region).tag("outcome", state.wireName()).register(metrics));
         }
+        // Likewise every poison counter (its field labels are a fixed set): the dead-letter alert's
+        // increase() sees the first poison record, not only the second.
+        for (String field : JobValidator.fieldLabels()) {
+            poisonCounter(field);
+        }
+    }
+
+    private Counter poisonCounter(String fieldLabel) {
+        return poison.computeIfAbsent(fieldLabel, key -> Counter.builder("dispatcher_poison_records")
+                .description("region records that could not be delivered at all, by offending field")
+                .tag("region", region).tag("field", key).register(metrics));
     }
 
     /** The job's delivery starts now: how long it took from the accept to here. */
@@ -80,9 +91,7 @@ public final class OutcomeRecorder {
     /** The record goes to the DLQ with its reason; a record with an id also gets its final failed event. */
     public CompletableFuture<Void> poisoned(ConsumerRecord<String, byte[]> record, Optional<String> id, String reason,
             String field, String detail) {
-        poison.computeIfAbsent(JobValidator.fieldLabel(field), key -> Counter.builder("dispatcher_poison_records")
-                .description("region records that could not be delivered at all, by offending field")
-                .tag("region", region).tag("field", key).register(metrics)).increment();
+        poisonCounter(JobValidator.fieldLabel(field)).increment();
         LOG.atWarn().addKeyValue("job_id", id.orElse(null)).addKeyValue("region", region)
                 .addKeyValue("field", field)
                 .log("poison record at {}-{}@{} to the DLQ: {}: {}", record.topic(), record.partition(), record.offset(),
