@@ -12,7 +12,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 /**
  * The idempotent, acks=all producer of {@link KafkaClientSettings#producer}, where every send is a
  * future that completes only when Kafka acknowledged the record and fails when it did not (no
- * error is ever dropped). {@code send()} itself runs on a thread of its own, because the Kafka
+ * error is ever dropped). A failure that proves the record was never handed to Kafka is a
+ * {@link NotSentException}; see {@link NotSentException#mayHaveBeenWritten}. {@code send()} itself runs on a thread of its own, because the Kafka
  * client may block it for metadata or buffer space (up to {@link KafkaClientSettings#MAX_BLOCK_MS})
  * and callers are often event loops.
  */
@@ -47,8 +48,9 @@ public final class AckedProducer implements AutoCloseable {
         try {
             sender.execute(() -> {
                 if (handOverWithin != null && System.nanoTime() - queuedAt > handOverWithin.toNanos()) {
-                    acked.completeExceptionally(new TimeoutException("not handed to the Kafka client within "
-                            + handOverWithin.toMillis() + " ms: earlier sends are waiting for Kafka metadata"));
+                    acked.completeExceptionally(new NotSentException("not handed to the Kafka client within "
+                            + handOverWithin.toMillis() + " ms: earlier sends are waiting for Kafka metadata",
+                            new TimeoutException("hand-over wait of " + handOverWithin.toMillis() + " ms ran out")));
                     return;
                 }
                 try {
@@ -60,11 +62,12 @@ public final class AckedProducer implements AutoCloseable {
                         }
                     });
                 } catch (RuntimeException e) {
-                    acked.completeExceptionally(e);
+                    // Thrown by send() itself (metadata wait, buffer full, closed): never handed over.
+                    acked.completeExceptionally(new NotSentException("the Kafka client refused the record: " + e, e));
                 }
             });
         } catch (RuntimeException e) {
-            acked.completeExceptionally(e);
+            acked.completeExceptionally(new NotSentException("the producer is closed: " + e, e));
         }
         return acked;
     }

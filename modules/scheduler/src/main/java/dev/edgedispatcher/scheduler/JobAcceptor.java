@@ -3,6 +3,7 @@ package dev.edgedispatcher.scheduler;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.NotSentException;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.explain.PolicyJson;
 import dev.edgedispatcher.backbone.job.ValidatedJob;
@@ -22,6 +23,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * is away.
  */
 public final class JobAcceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobAcceptor.class);
 
     /**
      * The result of an accept; {@code duplicate} when the id had been accepted before. {@code owner}
@@ -131,14 +136,34 @@ public final class JobAcceptor {
                         return CompletableFuture.completedFuture(null);
                     }
                     return publisher.publish(claimed.record()).handle((metadata, error) -> {
-                        if (error != null) {
+                        if (error == null) {
+                            return CompletableFuture.completedFuture(new Published(claimed.record(), metadata));
+                        }
+                        if (!NotSentException.mayHaveBeenWritten(error)) {
                             if (claim != null) {
                                 calls.fireAndForget(() -> store.releaseClaim(job.id(), owner));
                             }
-                            throw error instanceof CompletionException c ? c : new CompletionException(error);
+                            return CompletableFuture.<Published>failedFuture(error instanceof CompletionException c
+                                    ? c.getCause() : error);
                         }
-                        return new Published(claimed.record(), metadata);
-                    });
+                        // Kafka may have written it: the claim stays unconfirmed, so that a retry with this id
+                        // gets in_doubt until the sink finds the record (a repeat) or proves it absent (published
+                        // then). A generated id is claimed now for the same reason: the answer names it.
+                        CompletableFuture<?> held = claim != null ? CompletableFuture.completedFuture(null)
+                                : claims.claim(new JobStore.ClaimRequest(claimed.record().id(), account,
+                                        Topics.region(Region.fromWireName(claimed.record().region()).orElseThrow()),
+                                        acceptDocument(claimed.record())));
+                        return held.<Published>handle((ignored, claimFailure) -> {
+                            if (claimFailure != null) {
+                                LOG.warn("job {}: Kafka did not confirm it and the store could not hold its id ({}); a"
+                                        + " retry with this id may deliver it twice", job.id(), claimFailure.toString());
+                            }
+                            Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+                            throw new InDoubtException(job.id(), "Kafka did not confirm job " + job.id() + " ("
+                                    + cause.getClass().getSimpleName() + "): it may have been written. Ask again with the"
+                                    + " same id in a few seconds: it is never delivered twice");
+                        });
+                    }).thenCompose(published -> published);
                 })
                 .whenComplete((published, error) -> {
                     inProgress.remove(job.id());
