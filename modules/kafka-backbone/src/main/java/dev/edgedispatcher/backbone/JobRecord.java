@@ -67,11 +67,32 @@ public record JobRecord(
                 account, region, resolution, policy, nowMs, deliveryId(), id);
     }
 
-    /** The Kafka key: the ordering key when given (same key, same partition, in order), else the id. */
+    /**
+     * The Kafka key: the job's ordering lane when it has an ordering key (same lane, same partition,
+     * in order), else the id.
+     */
     @JsonIgnore
     public String kafkaKey() {
-        return orderingKey != null ? orderingKey : id;
+        return orderingKey != null ? orderingLane() : id;
     }
+
+    /**
+     * The lane of jobs delivered one at a time (docs/api.md, "Kafka topics"): the ordering key within
+     * the job's account, so that one account's key never queues another account's jobs (no account
+     * is the default account's lane). Null when the job has no ordering key.
+     */
+    @JsonIgnore
+    public String orderingLane() {
+        if (orderingKey == null) {
+            return null;
+        }
+        // Length-prefixed: whatever characters account and key hold, no two (account, key) pairs meet.
+        String scope = account != null ? account : DEFAULT_ACCOUNT;
+        return scope.length() + ":" + scope + "/" + orderingKey;
+    }
+
+    /** The account of a job that names none. */
+    public static final String DEFAULT_ACCOUNT = "default";
 
     /**
      * A builder for the job {@code id} to {@code url} from {@code region}: an {@code answer_url}

@@ -94,14 +94,14 @@ class SchedulerApiTest {
     }
 
     @Test
-    void theOrderingKeyIsTheKafkaKey() throws Exception {
+    void theOrderingKeyWithinItsAccountIsTheKafkaKey() throws Exception {
         String id = uniqueId();
         assertThat(api.post("/v1/jobs", """
                 {"id": "%s", "url": "https://example.com/a#er=mumbai", "ordering_key": "call-42"}""".formatted(id)).status())
                 .isEqualTo(202);
         assertThat(TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.MUMBAI)).stream()
                 .filter(record -> new String(record.value(), StandardCharsets.UTF_8).contains(id))
-                .map(ConsumerRecord::key)).containsExactly("call-42");
+                .map(ConsumerRecord::key)).containsExactly("7:default/call-42");
     }
 
     @Test

@@ -49,8 +49,11 @@ class WorkerKafkaTest {
     static void start() throws Exception {
         bootstrap = EmbeddedKafkaExtension.bootstrapServers();
         KafkaTestSupport.provision(bootstrap);
+        // Two accounts: ordering keys are lanes within an account.
+        java.nio.file.Path accounts = java.nio.file.Files.createTempFile("accounts", ".json");
+        java.nio.file.Files.writeString(accounts, "{\"acme\": {\"auth_token\": \"MAacmeacmeacmeacme01\"}}");
         workers = WorkerService.start(WorkerConfig.defaults(bootstrap, EnumSet.allOf(Region.class),
-                Accounts.withDefault("t"), List.of(Cidr.parse("127.0.0.0/8"))).withMetricsPort(0),
+                Accounts.load(accounts, "t"), List.of(Cidr.parse("127.0.0.0/8"))).withMetricsPort(0),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
@@ -150,6 +153,28 @@ class WorkerKafkaTest {
                 long gapMs = (received.get(i).arrivedNanos() - received.get(i - 1).arrivedNanos()) / 1_000_000;
                 assertThat(gapMs).as("job %d started before job %d had its answer", i, i - 1).isGreaterThanOrEqualTo(60);
             }
+        }
+    }
+
+    @Test
+    void anOrderingKeyIsALaneWithinItsAccountOnly() throws Exception {
+        try (RecordingServer stalled = new RecordingServer(); RecordingServer healthy = new RecordingServer()) {
+            stalled.on("/hang", delayThen(8000, status(200)));
+            String key = "call-" + UUID.randomUUID();
+            // The default account's job of the key hangs; acme's jobs of the same key are not behind it.
+            JobRecord hanging = JobRecord.builder("hang-" + key, stalled.url("/hang#rt=10000"), Region.SINGAPORE.wireName())
+                    .orderingKey(key).build();
+            List<JobRecord> jobs = new ArrayList<>(List.of(hanging));
+            for (int i = 0; i < 5; i++) {
+                jobs.add(JobRecord.builder("acme-" + i + "-" + key, healthy.url("/acme"), Region.SINGAPORE.wireName())
+                        .orderingKey(key).account("acme").build());
+            }
+            assertThat(hanging.orderingLane()).isNotEqualTo(jobs.get(1).orderingLane());
+            KafkaTestSupport.publish(bootstrap, jobs);
+            await().atMost(Duration.ofSeconds(5)).until(() -> healthy.received("/acme").size() == 5);
+            assertThat(healthy.received("/acme")).extracting(r -> r.header("webhook-id"))
+                    .containsExactlyElementsOf(jobs.subList(1, 6).stream().map(JobRecord::id).toList());
+            assertThat(finals()).doesNotContainKey(hanging.id());
         }
     }
 
