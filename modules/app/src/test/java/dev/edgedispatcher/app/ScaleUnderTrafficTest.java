@@ -23,14 +23,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/operations.md, "Scaling a region": `dispatcher scale` starts workers configured exactly like the pool they join. Under
- * continuous traffic to a loopback receiver, `up`'s frankfurt pool goes 1 -> 3 -> 1 members: every
- * job answered 202 is delivered, and every delivery carries a signature made with the pool's auth
- * token (the one `up` generated and printed), whichever member sent it.
+ * continuous traffic to a loopback receiver that takes 3 s to answer each delivery, `up`'s frankfurt
+ * pool goes 1 -> 3 -> 1 members: every job answered 202 is delivered exactly once (each rebalance lets
+ * the running deliveries of the partitions that move finish and commits them before handing them
+ * over), and every delivery carries a signature made with the pool's auth token (the one `up`
+ * generated and printed), whichever member sent it.
  */
 class ScaleUnderTrafficTest {
 
@@ -66,7 +69,7 @@ class ScaleUnderTrafficTest {
                                         unexpected.add(id + ": " + answer.status() + " " + answer.text());
                                     }
                                 }
-                                Thread.sleep(10);
+                                Thread.sleep(50);
                             } catch (Exception e) {
                                 synchronized (unexpected) {
                                     unexpected.add(id + ": " + e);
@@ -105,16 +108,43 @@ class ScaleUnderTrafficTest {
                     }
                 }
                 assertThat(unexpected).isEmpty();
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> receiver.valid.keySet().containsAll(accepted));
-                for (String id : accepted) {
-                    JsonNode status = api.get("/v1/jobs/" + id).json();
-                    assertThat(status.get("state").asText()).as(id + ": " + status).isEqualTo("delivered");
+                try {
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                            .until(() -> receiver.valid.keySet().containsAll(accepted));
+                } catch (ConditionTimeoutException e) {
+                    List<String> missing = accepted.stream().filter(id -> !receiver.valid.containsKey(id)).sorted().toList();
+                    StringBuilder states = new StringBuilder();
+                    for (String id : missing.subList(0, Math.min(10, missing.size()))) {
+                        states.append('\n').append(id).append(": ").append(api.get("/v1/jobs/" + id).text());
+                    }
+                    throw new AssertionError(missing.size() + " accepted job(s) not delivered within 60 s of the traffic's end;"
+                            + " the first ones' status:" + states, e);
                 }
+                // Final once the receiver answered (3 s after each request) and the outcome reached the store.
+                Set<String> notYetDelivered = ConcurrentHashMap.newKeySet();
+                notYetDelivered.addAll(accepted);
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    for (String id : List.copyOf(notYetDelivered)) {
+                        JsonNode status = api.get("/v1/jobs/" + id).json();
+                        if (status.path("state").asText().equals("delivered")) {
+                            notYetDelivered.remove(id);
+                        } else {
+                            assertThat(status.path("state").asText()).as(id + ": " + status).isIn("queued", "in_flight");
+                        }
+                    }
+                    assertThat(notYetDelivered).as("jobs not yet delivered").isEmpty();
+                });
                 System.out.printf("scale under traffic: %d jobs accepted, %d deliveries signed with the pool's token,"
                         + " %d not%n", accepted.size(), receiver.valid.values().stream().mapToInt(AtomicInteger::get).sum(),
                         receiver.invalid.size());
                 assertThat(receiver.invalid).as("deliveries whose signature the pool's token does not verify").isEmpty();
+                Map<String, Integer> twice = new java.util.TreeMap<>();
+                receiver.valid.forEach((id, count) -> {
+                    if (count.get() != 1) {
+                        twice.put(id, count.get());
+                    }
+                });
+                assertThat(twice).as("webhook-ids delivered more than once").isEmpty();
             }
         } finally {
             stopPool(data.resolve("workers").resolve("frankfurt"));
@@ -135,6 +165,7 @@ class ScaleUnderTrafficTest {
 
     /** A loopback receiver that checks each delivery's Plivo V3 signature against the pool's token. */
     private static final class SigningReceiver implements AutoCloseable {
+        static final long SLOW_ANSWER_MS = 3000;
         final Map<String, AtomicInteger> valid = new ConcurrentHashMap<>();
         final List<String> invalid = java.util.Collections.synchronizedList(new ArrayList<>());
         private final Vertx vertx = Vertx.vertx();
@@ -159,7 +190,8 @@ class ScaleUnderTrafficTest {
                 } else {
                     invalid.add(id);
                 }
-                request.response().end("ok");
+                // A slow receiver: every rebalance happens with deliveries running.
+                vertx.setTimer(SLOW_ANSWER_MS, timer -> request.response().end("ok"));
             })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         }
 

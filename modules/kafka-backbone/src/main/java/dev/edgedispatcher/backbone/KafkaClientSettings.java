@@ -93,6 +93,11 @@ public final class KafkaClientSettings {
         defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         defaults.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         defaults.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 4);
+        // Incremental rebalancing: a member keeps the partitions it is not asked to give up, so a pool
+        // scaling out or in moves only the partitions that change hands (docs/operations.md, "Scaling
+        // a region"). A default, so that an upgrade from the eager assignor can go in two rolls.
+        defaults.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         Map<String, Object> owned = new HashMap<>();
         if (groupId != null) {
             owned.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

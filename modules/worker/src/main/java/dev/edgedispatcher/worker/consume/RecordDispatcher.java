@@ -22,4 +22,7 @@ public interface RecordDispatcher {
 
     /** Records accepted but not started (queued behind their key, destination or a slot). */
     int waiting();
+
+    /** Deliveries started from these partitions whose end (outcome or dead letter) is not yet reported. */
+    int running(Collection<TopicPartition> partitions);
 }

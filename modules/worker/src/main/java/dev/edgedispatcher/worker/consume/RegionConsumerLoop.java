@@ -41,6 +41,9 @@ public final class RegionConsumerLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegionConsumerLoop.class);
     static final long COMMIT_INTERVAL_MS = 100;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** How long a revocation waits for the revoked partitions' running deliveries (as a stop does). */
+    static final Duration REVOKE_DRAIN = Duration.ofSeconds(10);
+    private volatile boolean closing;
 
     private final Region region;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -128,6 +131,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
         @Override
         public void close() {
             try {
+                closing = true; // the drain is this one: the revocation in consumer.close() does not wait again
                 drainUntilIdle(Duration.ofSeconds(10));
                 commitSync(progress.committable());
             } finally {
@@ -220,12 +224,31 @@ public final class RegionConsumerLoop implements AutoCloseable {
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
+        /**
+         * Before the partitions' offsets are given up: jobs of theirs not started are dropped (the
+         * next owner reads them), deliveries already running finish (up to {@link #REVOKE_DRAIN}),
+         * and what finished is committed. The next owner then starts after the last committed job
+         * instead of delivering the running ones a second time. Under the cooperative assignor only
+         * the partitions that move are revoked; the others keep flowing meanwhile on other members.
+         */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            dispatcher.revoked(partitions);
+            long deadline = System.nanoTime() + (closing ? 0 : REVOKE_DRAIN.toNanos());
+            while (dispatcher.running(partitions) > 0 && System.nanoTime() < deadline) {
+                sleep(10);
+            }
+            int cutOff = dispatcher.running(partitions);
+            if (cutOff > 0 && !closing) {
+                LOG.warn("region {}: {} deliveries of revoked partitions still running after {} s; their next owner"
+                        + " delivers them again (same webhook-id)", region.wireName(), cutOff, REVOKE_DRAIN.toSeconds());
+            }
             finished.drainTo(progress::completed);
             commitSync(progress.committable());
             progress.revoke(partitions);
-            dispatcher.revoked(partitions);
             paused.removeAll(partitions);
             partitions.forEach(lag::remove);
         }
@@ -235,6 +258,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
             progress.revoke(partitions);
             dispatcher.revoked(partitions);
             paused.removeAll(partitions);
+            partitions.forEach(lag::remove);
         }
 
         @Override

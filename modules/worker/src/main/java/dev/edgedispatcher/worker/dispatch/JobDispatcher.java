@@ -47,6 +47,9 @@ public final class JobDispatcher implements RecordDispatcher {
     private final DestinationAdmission<InFlight> admission;
     private final ConcurrentLinkedQueue<InFlight> delivered = new ConcurrentLinkedQueue<>();
     private final Set<TopicPartition> revoked = new HashSet<>();
+    /** Started deliveries per partition, until their offset is finished (or their outcome write failed). */
+    private final java.util.concurrent.ConcurrentHashMap<TopicPartition, java.util.concurrent.atomic.AtomicInteger> running =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Consumer<InFlight> start = this::start;
     private int nextLoop;
 
@@ -84,7 +87,7 @@ public final class JobDispatcher implements RecordDispatcher {
         }
         DecodedRecord.Job job = (DecodedRecord.Job) decoded;
         InFlight item = new InFlight(partition, record.offset(), job.job(), job.destination());
-        if (lanes.tryStart(item.job().orderingKey(), item)) {
+        if (lanes.tryStart(item.job().orderingLane(), item)) {
             admission.offer(item.destination(), item, start);
         }
     }
@@ -93,15 +96,15 @@ public final class JobDispatcher implements RecordDispatcher {
     public void turn() {
         for (InFlight item = delivered.poll(); item != null; item = delivered.poll()) {
             admission.finished(item.destination(), start);
-            startNextOfKey(item.job().orderingKey());
+            startNextOfKey(item.job().orderingLane());
         }
         admission.admitWaitingForSlots(start);
     }
 
-    private void startNextOfKey(String orderingKey) {
-        InFlight next = lanes.finished(orderingKey);
+    private void startNextOfKey(String lane) {
+        InFlight next = lanes.finished(lane);
         while (next != null && revoked.contains(next.partition())) {
-            next = lanes.finished(orderingKey); // its partition went to another worker, which reads it again
+            next = lanes.finished(lane); // its partition went to another worker, which reads it again
         }
         if (next != null) {
             admission.offer(next.destination(), next, start);
@@ -112,7 +115,7 @@ public final class JobDispatcher implements RecordDispatcher {
     public void revoked(Collection<TopicPartition> partitions) {
         revoked.addAll(partitions);
         for (InFlight dropped : admission.dropIf(item -> revoked.contains(item.partition()))) {
-            startNextOfKey(dropped.job().orderingKey());
+            startNextOfKey(dropped.job().orderingLane());
         }
     }
 
@@ -121,11 +124,22 @@ public final class JobDispatcher implements RecordDispatcher {
         return admission.waiting() + lanes.waiting();
     }
 
+    @Override
+    public int running(Collection<TopicPartition> partitions) {
+        int sum = 0;
+        for (TopicPartition partition : partitions) {
+            var count = running.get(partition);
+            sum += count == null ? 0 : count.get();
+        }
+        return sum;
+    }
+
     /** A job still running this long after it started gets a started event (its status turns in_flight). */
     public static final long STARTED_EVENT_AFTER_MS = 250;
 
     /** Admitted: deliver on the next event loop. */
     private void start(InFlight item) {
+        running.computeIfAbsent(item.partition(), key -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         Context loop = eventLoops.get(nextLoop);
         nextLoop = (nextLoop + 1) % eventLoops.size();
         loop.runOnContext(run -> deliver(item));
@@ -154,6 +168,7 @@ public final class JobDispatcher implements RecordDispatcher {
                 if (error == null) {
                     finishedOffsets.add(item.partition(), item.offset());
                 } // else the writer was closed: the offset stays uncommitted and the job is read again
+                running.get(item.partition()).decrementAndGet();
             });
         });
     }
