@@ -192,6 +192,35 @@ class DeliverySemanticsTest {
     }
 
     @Test
+    void withoutTtAnAttemptStillEndsAtCtPlusRtAndItsConnectionIsClosed() throws Exception {
+        // Audio kinds have no tt: a body trickling a byte every 200 ms (below rt) would hold the attempt for
+        // 20 s. With ct 500 and rt 400 (audio's own are 2 s and 120 s) it ends at 900 ms, as rt.
+        server.on("/trickle", dribble(100, 200));
+        var attempt = new dev.edgedispatcher.worker.delivery.HttpAttempt(harness.vertx, harness.client,
+                new dev.edgedispatcher.worker.delivery.DestinationGuard(List.of(dev.edgedispatcher.worker.delivery.Cidr.parse(
+                        "127.0.0.0/8"))), new dev.edgedispatcher.worker.delivery.ConnectionPools(harness.vertx,
+                        dev.edgedispatcher.worker.delivery.ConnectionLimits.DEFAULTS, 1),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        String url = server.url("/trickle");
+        int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
+        var request = new dev.edgedispatcher.worker.delivery.OutgoingRequest("POST",
+                new dev.edgedispatcher.callback.HttpUrl(url, "http", "127.0.0.1", port),
+                "a=1".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Optional.of("application/x-www-form-urlencoded"),
+                Map.of());
+        var result = new java.util.concurrent.CompletableFuture<dev.edgedispatcher.worker.delivery.AttemptResult>();
+        harness.vertx.getOrCreateContext().runOnContext(go -> attempt.execute(request, Map.of(), 1,
+                new dev.edgedispatcher.callback.AttemptBudget(500, 400, java.util.OptionalLong.empty()))
+                .onComplete(done -> result.complete(done.result())));
+        var ended = result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(ended.outcome()).isEqualTo("rt");
+        assertThat(ended.reason()).contains("attempt deadline (ct + rt = 900 ms");
+        assertThat(ended.durationMs()).isBetween(900L, 900L + LATE_MS);
+        // The receiver sees its connection closed: its next byte cannot be written for long.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> server.openConnections() == 0);
+    }
+
+    @Test
     void rtBoundsEachGapNotTheWholeBody() throws Exception {
         server.on("/dribble", dribble(5, 150));
         DeliveryOutcome outcome = harness.deliver(job("j-dribble", server.url("/dribble#rt=300&rc=0")));

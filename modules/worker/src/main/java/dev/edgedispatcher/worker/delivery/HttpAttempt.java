@@ -112,6 +112,16 @@ public final class HttpAttempt {
                     FailureClass failure = phase == AttemptPhase.CONNECTING ? FailureClass.CT : FailureClass.RT;
                     finish(failure, "total timeout (tt) expired after " + elapsedMs() + " ms of this attempt");
                 });
+            } else {
+                // Kinds without tt (audio): rt alone is a gap timer, which a receiver sending a byte now
+                // and then never trips. The attempt still ends at ct + rt, closing its connection
+                // (docs/callbacks.md, "Final outcome").
+                long bound = budget.connectTimeoutMs() + budget.readTimeoutMs();
+                deadlineTimer = arm(bound, () -> {
+                    deadlineTimer = -1;
+                    FailureClass failure = phase == AttemptPhase.CONNECTING ? FailureClass.CT : FailureClass.RT;
+                    finish(failure, "attempt deadline (ct + rt = " + bound + " ms, for kinds without tt) expired");
+                });
             }
             connectTimer = arm(Math.max(1, budget.connectTimeoutMs()), () -> {
                 connectTimer = -1;
