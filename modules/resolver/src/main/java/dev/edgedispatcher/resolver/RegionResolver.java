@@ -15,7 +15,10 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +76,28 @@ public final class RegionResolver {
         }
         Key key = new Key(edgeRegion.strategy(), host,
                 edgeRegion.strategy() == EdgeRegion.Strategy.LOCAL ? mediaServer.orElse("") : "");
-        return cache.get(key, (k, exec) -> CompletableFuture.supplyAsync(() -> resolveBlocking(k), executor));
+        CompletableFuture<Resolution> lookup;
+        try {
+            lookup = cache.get(key, (k, exec) -> CompletableFuture.supplyAsync(() -> resolveBlocking(k), executor));
+        } catch (RejectedExecutionException e) {
+            // Every lookup thread busy and the queue full (a name server that does not answer): the
+            // job goes out from the home region now rather than waiting behind other tenants' lookups.
+            return CompletableFuture.completedFuture(home(Optional.of(host), Optional.empty(),
+                    "the resolver is busy (" + LOOKUP_QUEUE + " lookups waiting)"));
+        }
+        if (lookup.isDone()) {
+            return lookup;
+        }
+        // A lookup that outlasts LOOKUP_TIMEOUT answers this job with the home region; the lookup itself
+        // goes on and, once done, serves later jobs of the host from the cache.
+        return lookup.copy().completeOnTimeout(home(Optional.of(host), Optional.empty(), "resolving " + host
+                + " took longer than " + LOOKUP_TIMEOUT.toMillis() + " ms"), LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
+
+    /** The longest an accept waits for a region lookup (DNS of the destination, or of the media server). */
+    public static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+    /** Lookups that may wait for a thread of the default pool; past them the home region answers at once. */
+    static final int LOOKUP_QUEUE = 1000;
 
     /** The home region, used for everything that cannot be located. */
     public Region homeRegion() {
@@ -243,11 +266,14 @@ public final class RegionResolver {
 
         public RegionResolver build() {
             if (executor == null) {
-                executor = Executors.newFixedThreadPool(4, runnable -> {
-                    Thread thread = new Thread(runnable, "region-resolver");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                // Bounded: a name server that never answers fills the queue, and then jobs get the home
+                // region at once instead of queueing without end.
+                executor = new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(LOOKUP_QUEUE),
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "region-resolver");
+                            thread.setDaemon(true);
+                            return thread;
+                        }, new ThreadPoolExecutor.AbortPolicy());
             }
             return new RegionResolver(this);
         }
