@@ -17,7 +17,7 @@ import java.util.Set;
  * @param regions the regions this process serves (one consumer each)
  * @param allowedDestinations CIDRs the destination guard lets through (e.g. 127.0.0.0/8 locally)
  * @param maxInFlight jobs read but not finished, per region, before partitions are paused
- * @param maxConnectionsPerDestination jobs running at once per destination (host:port), per region,
+ * @param maxConnectionsPerDestination jobs running at once per destination (a host, any port), per region,
  *     and attempts in flight per destination in the process
  * @param retryBackoff mean jittered wait before a retry; zero retries at once (the default;
  *     docs/callbacks.md, "Delivery semantics")

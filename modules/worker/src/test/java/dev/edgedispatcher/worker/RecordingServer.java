@@ -125,6 +125,11 @@ final class RecordingServer implements AutoCloseable {
         threads.execute(this::acceptLoop);
     }
 
+    /** Connections open to this server now (a script that writes into a closed one ends with it). */
+    int openConnections() {
+        return openConnections.get();
+    }
+
     /** The most connections that were open to this server at once. */
     int maxOpenConnections() {
         return maxOpenConnections.get();
@@ -135,8 +140,11 @@ final class RecordingServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** A URL of this server: on its address, or on 127.0.0.1 when it listens on every address. */
     String url(String pathAndQuery) {
-        return "http://127.0.0.1:" + port() + pathAndQuery;
+        InetAddress bound = server.getInetAddress();
+        String host = bound.isAnyLocalAddress() ? "127.0.0.1" : bound.getHostAddress();
+        return "http://" + host + ":" + port() + pathAndQuery;
     }
 
     /** Answer requests to {@code path} with these steps in turn (the last one repeats). */

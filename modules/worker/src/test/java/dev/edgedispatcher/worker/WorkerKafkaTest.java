@@ -180,7 +180,9 @@ class WorkerKafkaTest {
 
     @Test
     void aStalledEndpointDoesNotDelayOtherJobsInTheSamePartition() throws Exception {
-        try (RecordingServer stalled = new RecordingServer(); RecordingServer healthy = new RecordingServer()) {
+        // Two hosts: one destination's cap (256) is taken by the stalled jobs; the other host's jobs go on.
+        try (RecordingServer stalled = new RecordingServer();
+                RecordingServer healthy = new RecordingServer(java.net.InetAddress.getByName("127.0.0.2"))) {
             stalled.on("/stall", delayThen(8000, status(200)));
             List<JobRecord> jobs = new ArrayList<>();
             List<String> stalledIds = idsInPartition0("stalled", 300);

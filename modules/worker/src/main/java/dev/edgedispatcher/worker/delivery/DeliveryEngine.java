@@ -145,7 +145,8 @@ public final class DeliveryEngine {
             this.request = request;
             this.role = role;
             this.fallbackAvailable = fallbackAvailable;
-            this.destination = target.url().host() + ":" + target.url().port();
+            // One destination per host, whatever the port (as in the dispatcher's admission).
+            this.destination = target.url().host().toLowerCase(java.util.Locale.ROOT);
         }
 
         Future<UrlResult> start() {

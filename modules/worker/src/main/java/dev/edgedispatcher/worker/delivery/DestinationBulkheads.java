@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Caps how many attempts any one destination ({@code host:port}) has in flight, so a slow host
+ * Caps how many attempts any one destination (a host, whatever the port) has in flight, so a slow host
  * cannot take every connection. The permits are Resilience4j semaphore bulkheads (never blocking:
  * {@code tryAcquirePermission}); callers over the cap wait in a FIFO queue per destination and are
  * woken, on their own context, when a permit is released. A destination's bulkhead and queue are

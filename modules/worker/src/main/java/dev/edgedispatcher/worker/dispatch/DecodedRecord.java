@@ -9,7 +9,7 @@ public sealed interface DecodedRecord {
     /**
      * A valid job.
      *
-     * @param destination {@code host:port} of its primary URL, for per-destination admission
+     * @param destination the host of its primary URL (any port), for per-destination admission
      */
     record Job(JobRecord job, String destination) implements DecodedRecord {
     }

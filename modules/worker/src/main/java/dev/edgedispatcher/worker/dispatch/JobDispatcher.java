@@ -61,7 +61,8 @@ public final class JobDispatcher implements RecordDispatcher {
         this.runner = runner;
         this.recorder = recorder;
         this.finishedOffsets = finishedOffsets;
-        this.admission = new DestinationAdmission<>(perDestination, slots);
+        this.admission = new DestinationAdmission<>(perDestination, slots, item -> item.job().account() == null
+                ? dev.edgedispatcher.backbone.JobRecord.DEFAULT_ACCOUNT : item.job().account());
     }
 
     @Override
@@ -95,7 +96,7 @@ public final class JobDispatcher implements RecordDispatcher {
     @Override
     public void turn() {
         for (InFlight item = delivered.poll(); item != null; item = delivered.poll()) {
-            admission.finished(item.destination(), start);
+            admission.finished(item.destination(), item, start);
             startNextOfKey(item.job().orderingLane());
         }
         admission.admitWaitingForSlots(start);

@@ -85,7 +85,8 @@ public final class RecordDecoder {
                 valid.account().orElse(null), region.wireName(), root.get("resolution"), root.get("policy"),
                 submitted != null && submitted.canConvertToLong() ? submitted.asLong() : 0L, webhookId.orElse(null),
                 retryOf.orElse(null));
-        return new DecodedRecord.Job(record, valid.primary().url().host() + ":" + valid.primary().url().port());
+        // The destination is the host, whatever the port: sixteen ports of one host share one cap.
+        return new DecodedRecord.Job(record, valid.primary().url().host().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The field as an id, empty when absent, null when present but not a valid id. */
