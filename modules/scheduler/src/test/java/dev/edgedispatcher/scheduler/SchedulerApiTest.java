@@ -61,6 +61,36 @@ class SchedulerApiTest {
                 .count();
     }
 
+    /**
+     * docs/metrics.md, "Label values": what clients name (fields, parameters) never becomes a label
+     * value. 4,000 submissions with distinct unknown fields, bad parameters and good parameters grow
+     * /metrics by less than 20 KB (a series per name grew it by about 50 bytes each).
+     */
+    @Test
+    void distinctFieldAndParamNamesDoNotGrowTheMetrics() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // One of each first: the series that exist for these inputs at all exist now.
+        assertThat(api.post("/v1/jobs", "{\"url\": \"https://example.com/m#er=mumbai\", \"warm-" + run + "\": 1}").status())
+                .isEqualTo(400);
+        assertThat(api.post("/v1/jobs", "{\"url\": \"https://example.com/m#er=mumbai\", \"params\": {\"w-" + run
+                + "\": null}}").status()).isEqualTo(400);
+        assertThat(api.post("/v1/jobs", "{\"url\": \"https://example.com/m#er=mumbai\", \"params\": {\"w-" + run
+                + "\": \"v\"}}").status()).isEqualTo(202);
+        int before = api.get("/metrics").text().length();
+        for (int i = 0; i < 4000; i++) {
+            String body = switch (i % 4) {
+                case 0, 1 -> "{\"url\": \"https://example.com/m#er=mumbai\", \"field-" + run + "-" + i + "\": 1}";
+                case 2 -> "{\"url\": \"https://example.com/m#er=mumbai\", \"params\": {\"P" + run + i + "\": [1]}}";
+                default -> "{\"url\": \"https://example.com/m#er=mumbai\", \"params\": {\"P" + run + i + "\": \"v\"}}";
+            };
+            int status = api.post("/v1/jobs", body).status();
+            assertThat(status).as(body).isEqualTo(i % 4 == 3 ? 202 : 400);
+        }
+        int after = api.get("/metrics").text().length();
+        System.out.printf("/metrics: %d bytes before 4,000 distinct names, %d after%n", before, after);
+        assertThat(after - before).as("bytes /metrics grew by").isLessThan(20_000);
+    }
+
     @Test
     void aValidJobIsAcceptedWithItsRegionAndPolicyOnlyOnceKafkaHasIt() throws Exception {
         String id = uniqueId();
