@@ -112,6 +112,44 @@ class RegionResolverTest {
         assertThat(resolution.reason()).contains("could not be resolved");
     }
 
+    @Test
+    void aNameServerThatDoesNotAnswerCostsAnAcceptTwoSecondsAtMostAndOthersNothing() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        RegionResolver resolver = RegionResolver.builder().geoLocator(geoIp)
+                .hostLookup(host -> {
+                    if (host.endsWith(".slow.example")) {
+                        try {
+                            never.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return new InetAddress[] {InetAddress.getByName("141.1.1.1")};
+                })
+                .build();
+        try {
+            long started = System.nanoTime();
+            Resolution slow = resolver.resolve(EdgeRegion.NEAREST, "a.slow.example", java.util.Optional.empty())
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            long waitedMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(slow.rule()).isEqualTo(Resolution.Rule.HOME);
+            assertThat(slow.reason()).contains("took longer than 2000 ms");
+            assertThat(waitedMs).isBetween(RegionResolver.LOOKUP_TIMEOUT.toMillis(), RegionResolver.LOOKUP_TIMEOUT.toMillis() + 500);
+            // Every lookup thread stuck and the queue full: the next lookups answer home at once.
+            for (int i = 0; i < 4 + RegionResolver.LOOKUP_QUEUE; i++) {
+                resolver.resolve(EdgeRegion.NEAREST, "h" + i + ".slow.example", java.util.Optional.empty());
+            }
+            started = System.nanoTime();
+            Resolution busy = resolver.resolve(EdgeRegion.NEAREST, "another.example", java.util.Optional.empty())
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(500);
+            assertThat(busy.rule()).isEqualTo(Resolution.Rule.HOME);
+            assertThat(busy.reason()).contains("resolver is busy");
+        } finally {
+            never.countDown();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Region.class)
     void anExplicitRegionAlwaysWins(Region region) {
