@@ -72,7 +72,9 @@ public final class BacklogBenchmark {
             for (int i = 0; i < healthy; i++) {
                 a.add(job("a-" + i, "http://127.0.0.1:" + receiverPort + "/ok#rc=0"));
                 if (i % 20 == 0) {
-                    a.add(job("a-stall-" + i, "http://127.0.0.1:" + (STALL_PORT + (i / 20) % 10) + "/stall#rc=0&rt=1000"));
+                    int stallIndex = (i / 20) % 10;
+                    a.add(job("a-stall-" + i, "http://" + StallServer.address(stallIndex) + ":" + (STALL_PORT + stallIndex)
+                            + "/stall#rc=0&rt=1000"));
                 }
             }
             report("(a) " + healthy + " healthy + " + (a.size() - healthy) + " stalling (rt=1000)", run(a));

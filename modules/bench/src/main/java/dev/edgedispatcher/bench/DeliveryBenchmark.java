@@ -198,7 +198,7 @@ public final class DeliveryBenchmark {
             int destination = i % 10;
             String url = destination < 8
                     ? receivers.url(destination, "/c-stall")
-                    : "http://127.0.0.1:" + (41000 + destination) + "/stall#rt=2000&rc=0";
+                    : "http://" + StallServer.address(destination) + ":" + (41000 + destination) + "/stall#rt=2000&rc=0";
             healthyJobs += destination < 8 ? 1 : 0;
             publish(producer, job("c-stall-" + i, url, 0));
         }
@@ -243,7 +243,8 @@ public final class DeliveryBenchmark {
         List<Context> contexts = dev.edgedispatcher.worker.EventLoopContexts.create(vertx, 2);
         for (int i = 0; i < pending; i++) {
             int port = 41000 + i % 40;
-            HttpUrl url = new HttpUrl("http://127.0.0.1:" + port + "/stall", "http", "127.0.0.1", port);
+            String host = StallServer.address(i % 40);
+            HttpUrl url = new HttpUrl("http://" + host + ":" + port + "/stall", "http", host, port);
             OutgoingRequest request = new OutgoingRequest("POST", url, "a=1".getBytes(StandardCharsets.UTF_8),
                     Optional.of("application/x-www-form-urlencoded"), Map.of());
             contexts.get(i % contexts.size()).runOnContext(go -> attempt.execute(request, Map.of(), 1,
@@ -278,6 +279,11 @@ public final class DeliveryBenchmark {
     }
 
     /** 200-OK receivers on their own event loop; they count arrivals per path and time those carrying sent_ns. */
+    /** Each receiver on its own loopback address: a worker caps jobs per host, whatever the port. */
+    static String receiverAddress(int index) {
+        return "127.0.1." + (1 + index);
+    }
+
     static final class Receivers {
         private final List<HttpServer> servers;
         private final Map<String, AtomicLong> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
@@ -303,14 +309,14 @@ public final class DeliveryBenchmark {
                         self[0].latencyMicros[self[0].latencyCount.getAndIncrement()] = (now - sent) / 1000;
                     }
                     request.response().end("ok");
-                })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS));
+                })).listen(0, receiverAddress(servers.size())).await(10, TimeUnit.SECONDS));
             }
             self[0] = new Receivers(servers);
             return self[0];
         }
 
         String url(int index, String path) {
-            return "http://127.0.0.1:" + servers.get(index).actualPort() + path;
+            return "http://" + receiverAddress(index) + ":" + servers.get(index).actualPort() + path;
         }
 
         long arrivals(String path) {

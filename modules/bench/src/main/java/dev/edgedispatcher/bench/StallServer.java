@@ -21,6 +21,11 @@ public final class StallServer {
     private StallServer() {
     }
 
+    /** The loopback address of the i-th stalling port: 127.0.0.(10 + i). */
+    static String address(int i) {
+        return "127.0.0." + (10 + i);
+    }
+
     public static void main(String[] args) throws Exception {
         int firstPort = Integer.parseInt(args[0]);
         int count = Integer.parseInt(args[1]);
@@ -28,7 +33,8 @@ public final class StallServer {
         Selector selector = Selector.open();
         for (int i = 0; i < count; i++) {
             ServerSocketChannel server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress("127.0.0.1", firstPort + i), 4096);
+            // Port firstPort + i on its own address (a worker caps jobs per host, whatever the port).
+            server.bind(new InetSocketAddress(address(i), firstPort + i), 4096);
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
         }
