@@ -47,15 +47,17 @@ public final class WorkerService implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClientAgent client;
+    private final HttpAttempt http;
     private final ResultWriter results;
     private final List<RegionWorker> workers;
     private final HttpServer metricsServer;
     private final HealthChecks health;
 
-    private WorkerService(Vertx vertx, HttpClientAgent client, ResultWriter results, List<RegionWorker> workers,
+    private WorkerService(Vertx vertx, HttpClientAgent client, HttpAttempt http, ResultWriter results, List<RegionWorker> workers,
             HttpServer metricsServer, HealthChecks health) {
         this.vertx = vertx;
         this.client = client;
+        this.http = http;
         this.results = results;
         this.workers = workers;
         this.metricsServer = metricsServer;
@@ -115,7 +117,7 @@ public final class WorkerService implements AutoCloseable {
         LOG.info("workers started for {} (allowed destinations: {}; at most {} connections)", config.regions(),
                 config.allowedDestinations().isEmpty() ? "none beyond public addresses" : config.allowedDestinations(),
                 config.connections().maxConnections());
-        return new WorkerService(vertx, client, results, workers, server, health);
+        return new WorkerService(vertx, client, http, results, workers, server, health);
     }
 
     private static void serve(HttpServerRequest request, HealthChecks health, PrometheusMeterRegistry metrics) {
@@ -169,6 +171,7 @@ public final class WorkerService implements AutoCloseable {
         }
         results.close();
         client.close().await(5, TimeUnit.SECONDS);
+        http.close();
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 }

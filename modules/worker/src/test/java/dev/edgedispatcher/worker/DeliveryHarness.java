@@ -31,6 +31,7 @@ final class DeliveryHarness implements AutoCloseable {
     final HttpClientAgent client;
     final List<ResultEvent.Attempt> attemptEvents = new CopyOnWriteArrayList<>();
     final DeliveryEngine engine;
+    private final HttpAttempt attempt;
 
     DeliveryHarness(List<Cidr> allowed, Accounts accounts) {
         this(allowed, accounts, null);
@@ -43,8 +44,9 @@ final class DeliveryHarness implements AutoCloseable {
             options.setTrustOptions(trust);
         }
         client = vertx.createHttpClient(options);
-        engine = new DeliveryEngine(vertx, new HttpAttempt(vertx, client, new DestinationGuard(allowed),
-                new ConnectionPools(vertx, ConnectionLimits.DEFAULTS, 1), new SimpleMeterRegistry()),
+        attempt = new HttpAttempt(vertx, client, new DestinationGuard(allowed),
+                new ConnectionPools(vertx, ConnectionLimits.DEFAULTS, 1), new SimpleMeterRegistry());
+        engine = new DeliveryEngine(vertx, attempt,
                 new DestinationBulkheads(vertx, 256), accounts, "frankfurt", attemptEvents::add, new SimpleMeterRegistry(), 0);
         warmUp();
     }
@@ -98,6 +100,7 @@ final class DeliveryHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         client.close().await(5, TimeUnit.SECONDS);
+        attempt.close();
         vertx.close().await(5, TimeUnit.SECONDS);
     }
 }

@@ -196,11 +196,16 @@ class DeliverySemanticsTest {
         // Audio kinds have no tt: a body trickling a byte every 200 ms (below rt) would hold the attempt for
         // 20 s. With ct 500 and rt 400 (audio's own are 2 s and 120 s) it ends at 900 ms, as rt.
         server.on("/trickle", dribble(100, 200));
-        var attempt = new dev.edgedispatcher.worker.delivery.HttpAttempt(harness.vertx, harness.client,
+        try (var attempt = new dev.edgedispatcher.worker.delivery.HttpAttempt(harness.vertx, harness.client,
                 new dev.edgedispatcher.worker.delivery.DestinationGuard(List.of(dev.edgedispatcher.worker.delivery.Cidr.parse(
                         "127.0.0.0/8"))), new dev.edgedispatcher.worker.delivery.ConnectionPools(harness.vertx,
                         dev.edgedispatcher.worker.delivery.ConnectionLimits.DEFAULTS, 1),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            endsAtItsDeadline(attempt);
+        }
+    }
+
+    private void endsAtItsDeadline(dev.edgedispatcher.worker.delivery.HttpAttempt attempt) throws Exception {
         String url = server.url("/trickle");
         int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
         var request = new dev.edgedispatcher.worker.delivery.OutgoingRequest("POST",

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
@@ -38,25 +37,24 @@ import java.util.concurrent.TimeUnit;
  * while the attempt waits for a connection slot of the {@link ConnectionPool} (that wait counts
  * against tt only). Must be called on a Vert.x event-loop context; completes on it.
  */
-public final class HttpAttempt {
-
-    /**
-     * Threads for blocking DNS lookups, apart from Vert.x's general worker pool: a burst of slow
-     * lookups (a customer's dead name server) must not hold the threads everything else needs. Each
-     * lookup is bounded by the attempt's ct timer anyway.
-     */
-    public static final int DNS_THREADS = 64;
+public final class HttpAttempt implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClientAgent client;
     private final DestinationGuard guard;
     private final ConnectionPools pools;
     private final DistributionSummary timerLateness;
-    private final WorkerExecutor dns;
+    private final DestinationResolver dns;
 
     /** {@code client} only opens connections; {@code pools} owns them (see {@link ConnectionPool}). */
     public HttpAttempt(Vertx vertx, HttpClientAgent client, DestinationGuard guard, ConnectionPools pools,
             MeterRegistry metrics) {
+        this(vertx, client, guard, pools, metrics, new DestinationResolver());
+    }
+
+    /** With its own resolver ({@code dns}, closed by {@link #close}). */
+    HttpAttempt(Vertx vertx, HttpClientAgent client, DestinationGuard guard, ConnectionPools pools,
+            MeterRegistry metrics, DestinationResolver dns) {
         this.vertx = vertx;
         this.client = client;
         this.guard = guard;
@@ -64,7 +62,13 @@ public final class HttpAttempt {
         this.timerLateness = DistributionSummary.builder("dispatcher_timer_lateness_seconds").baseUnit("seconds")
                 .description("how late a ct, rt or tt timer fired after its due time")
                 .publishPercentiles(0.5, 0.99, 0.999).percentilePrecision(3).register(metrics);
-        this.dns = vertx.createSharedWorkerExecutor("edge-dns", DNS_THREADS);
+        this.dns = dns;
+    }
+
+    /** Stops its DNS resolver (the connections belong to the pools). */
+    @Override
+    public void close() {
+        dns.close();
     }
 
     public Future<AttemptResult> execute(OutgoingRequest request, Map<String, String> headers, int attempt, AttemptBudget budget) {
@@ -134,7 +138,8 @@ public final class HttpAttempt {
             if (literal.isPresent()) {
                 connect(literal.get());
             } else {
-                dns.executeBlocking(() -> InetAddress.getAllByName(host)[0], false).onComplete(resolved -> {
+                // Asynchronous: a slow name server holds no thread, only this attempt's ct.
+                dns.resolve(host, vertx.getOrCreateContext()).onComplete(resolved -> {
                     if (resolved.failed()) {
                         finish(FailureClass.CT, "DNS lookup of " + host + " failed: " + resolved.cause().getMessage());
                     } else {
