@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -193,19 +194,38 @@ public final class PipelineBenchmark {
             int from = first;
             int count = Math.min(BATCH, jobs - first);
             sent.add(senders.submit(() -> {
-                StringBuilder body = new StringBuilder(count * 140).append('[');
+                List<String> entries = new ArrayList<>(count);
                 for (int i = from; i < from + count; i++) {
-                    body.append(i == from ? "" : ",").append("{\"id\":\"").append(phase).append('-').append(run).append('-')
-                            .append(i).append("\",\"url\":\"").append(receiverUrl(phase, i, destinations))
-                            .append("#er=").append(REGIONS[i % REGIONS.length])
-                            .append("\",\"params\":{\"CallUUID\":\"c-").append(i).append("\",\"Event\":\"hangup\"}}");
+                    entries.add("{\"id\":\"" + phase + '-' + run + '-' + i + "\",\"url\":\"" + receiverUrl(phase, i, destinations)
+                            + "#er=" + REGIONS[i % REGIONS.length]
+                            + "\",\"params\":{\"CallUUID\":\"c-" + i + "\",\"Event\":\"hangup\"}}");
                 }
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(batchUri)
-                        .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (answer.statusCode() != 200 || answer.body().contains("\"error\"")) {
-                    throw new IllegalStateException("batch refused: " + answer.statusCode() + " "
-                            + answer.body().substring(0, Math.min(300, answer.body().length())));
+                // As a client would: entries refused for now (in_doubt, store_unavailable, ...) are sent
+                // again with the same id after a second; each refusal is counted and printed.
+                for (int attempt = 0; !entries.isEmpty(); attempt++) {
+                    if (attempt == 60) {
+                        throw new IllegalStateException(entries.size() + " jobs still refused after 60 tries");
+                    }
+                    if (attempt > 0) {
+                        Thread.sleep(1000);
+                    }
+                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(batchUri)
+                            .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", entries) + "]")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() != 200) {
+                        REFUSALS.computeIfAbsent("batch " + answer.statusCode(), k -> new AtomicInteger()).incrementAndGet();
+                        continue;
+                    }
+                    com.fasterxml.jackson.databind.JsonNode results = JSON.readTree(answer.body()).get("results");
+                    List<String> again = new ArrayList<>();
+                    for (int i = 0; i < results.size(); i++) {
+                        if (results.get(i).has("error")) {
+                            REFUSALS.computeIfAbsent(results.get(i).get("error").asText(), k -> new AtomicInteger())
+                                    .incrementAndGet();
+                            again.add(entries.get(i));
+                        }
+                    }
+                    entries = again;
                 }
                 return null;
             }));
@@ -214,8 +234,16 @@ public final class PipelineBenchmark {
             batch.get();
         }
         senders.shutdown();
+        if (!REFUSALS.isEmpty()) {
+            System.out.println("  " + phase + ": jobs refused for now and sent again with their id: " + REFUSALS);
+            REFUSALS.clear();
+        }
         return (System.nanoTime() - start) / 1e9;
     }
+
+    /** Entries the scheduler refused for now and the benchmark sent again, by error (or batch status). */
+    private static final java.util.Map<String, AtomicInteger> REFUSALS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static String receiverUrl(String phase, int i, int destinations) {
         return "http://127.0.0." + (1 + i % destinations) + ":" + RECEIVER_PORT + "/" + phase + "/" + i;
