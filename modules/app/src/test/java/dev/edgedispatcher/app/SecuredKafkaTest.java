@@ -139,6 +139,7 @@ class SecuredKafkaTest {
     static List<AclBinding> workerAcls(String user, boolean withGroup) {
         List<AclBinding> acls = new ArrayList<>();
         acls.add(allow(user, ResourceType.TOPIC, Topics.region(REGION), AclOperation.READ));
+        acls.add(allow(user, ResourceType.TOPIC, Topics.region(REGION), AclOperation.WRITE)); // parking
         if (withGroup) {
             acls.add(allow(user, ResourceType.GROUP, WORKER_GROUP, AclOperation.READ));
         }

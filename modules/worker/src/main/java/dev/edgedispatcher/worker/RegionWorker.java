@@ -9,6 +9,7 @@ import dev.edgedispatcher.worker.consume.FinishedOffsets;
 import dev.edgedispatcher.worker.consume.RegionConsumerLoop;
 import dev.edgedispatcher.worker.dispatch.DeliverySlots;
 import dev.edgedispatcher.worker.dispatch.JobDispatcher;
+import dev.edgedispatcher.worker.dispatch.JobParker;
 import dev.edgedispatcher.worker.dispatch.JobRunner;
 import dev.edgedispatcher.worker.results.OutcomeRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,14 +28,14 @@ public final class RegionWorker implements AutoCloseable {
     private final RegionConsumerLoop loop;
 
     public RegionWorker(Region region, KafkaConnection kafka, List<Context> eventLoops, JobRunner runner,
-            OutcomeRecorder recorder, WorkerConfig config, DeliverySlots slots, MeterRegistry metrics) {
+            OutcomeRecorder recorder, JobParker parker, WorkerConfig config, DeliverySlots slots, MeterRegistry metrics) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(kafka,
                 groupOf(region), "worker-" + region.wireName()));
         FinishedOffsets finished = new FinishedOffsets();
         JobDispatcher dispatcher = new JobDispatcher(region, eventLoops, runner, recorder, finished,
-                config.maxConnectionsPerDestination(), slots);
-        this.loop = new RegionConsumerLoop(region, consumer, dispatcher, finished, config.maxInFlight(), metrics,
-                kafka::accessDenied);
+                config.maxConnectionsPerDestination(), slots, parker, metrics);
+        this.loop = new RegionConsumerLoop(region, consumer, dispatcher, finished, config.maxInFlight(),
+                config.commitWindow(), metrics, kafka::accessDenied);
     }
 
     /** The consumer group of a region's workers. */

@@ -2,6 +2,7 @@ package dev.edgedispatcher.worker;
 
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.worker.consume.PartitionProgress;
 import dev.edgedispatcher.worker.delivery.Cidr;
 import dev.edgedispatcher.worker.delivery.ConnectionLimits;
 import dev.edgedispatcher.worker.sign.Accounts;
@@ -25,10 +26,14 @@ import java.util.Set;
  * @param eventLoops event loops the deliveries are spread over (default: one per core)
  * @param connections open-connection bounds of the process; deliveries running at once are capped
  *     at {@code connections.maxConnections()} too
+ * @param commitWindow records a partition may be read past its lowest unfinished job: past half of
+ *     it that job is parked if it is waiting, at all of it the partition pauses (docs/callbacks.md,
+ *     "Sharing a worker"); at most {@link PartitionProgress#WINDOW_LIMIT}, what the commit
+ *     metadata can hold
  */
 public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations,
         int maxInFlight, int maxConnectionsPerDestination, Duration retryBackoff, int metricsPort, int eventLoops,
-        ConnectionLimits connections) {
+        ConnectionLimits connections, int commitWindow) {
 
     public WorkerConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -40,7 +45,14 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1");
         }
+        if (commitWindow < MIN_COMMIT_WINDOW || commitWindow > PartitionProgress.WINDOW_LIMIT) {
+            throw new IllegalArgumentException("commit window must be from " + MIN_COMMIT_WINDOW + " to "
+                    + PartitionProgress.WINDOW_LIMIT + " records, not " + commitWindow);
+        }
     }
+
+    /** The smallest commit window: a poll's records and some room to park. */
+    public static final int MIN_COMMIT_WINDOW = 1000;
 
     /** A builder starting from the defaults. */
     public static Builder custom(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations) {
@@ -61,7 +73,7 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
     public static WorkerConfig defaults(KafkaConnection kafka, Set<Region> regions, Accounts accounts,
             List<Cidr> allowedDestinations) {
         return new WorkerConfig(kafka, regions, accounts, allowedDestinations, 20_000, 256, Duration.ZERO, -1,
-                Runtime.getRuntime().availableProcessors(), ConnectionLimits.DEFAULTS);
+                Runtime.getRuntime().availableProcessors(), ConnectionLimits.DEFAULTS, PartitionProgress.WINDOW_LIMIT);
     }
 
     public WorkerConfig withMetricsPort(int port) {
@@ -96,6 +108,7 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
         private int metricsPort;
         private int eventLoops;
         private ConnectionLimits connections;
+        private int commitWindow;
 
         private Builder(WorkerConfig base) {
             kafka = base.kafka;
@@ -108,6 +121,7 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
             metricsPort = base.metricsPort;
             eventLoops = base.eventLoops;
             connections = base.connections;
+            commitWindow = base.commitWindow;
         }
 
         /** Jobs read but not finished, per region, before its partitions are paused. */
@@ -159,9 +173,15 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
             return this;
         }
 
+        /** Records a partition may be read past its lowest unfinished job (checked by {@link #build()}). */
+        public Builder commitWindow(int value) {
+            commitWindow = value;
+            return this;
+        }
+
         public WorkerConfig build() {
             return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight, maxConnectionsPerDestination,
-                    retryBackoff, metricsPort, eventLoops, connections);
+                    retryBackoff, metricsPort, eventLoops, connections, commitWindow);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.edgedispatcher.worker.delivery.DestinationGuard;
 import dev.edgedispatcher.worker.delivery.HttpAttempt;
 import dev.edgedispatcher.worker.dispatch.DeliverySlots;
 import dev.edgedispatcher.worker.dispatch.EventLoopLag;
+import dev.edgedispatcher.worker.dispatch.JobParker;
 import dev.edgedispatcher.worker.dispatch.JobRunner;
 import dev.edgedispatcher.worker.results.OutcomeRecorder;
 import dev.edgedispatcher.worker.results.ResultWriter;
@@ -95,12 +96,13 @@ public final class WorkerService implements AutoCloseable {
         Gauge.builder("dispatcher_destinations_tracked", bulkheads, DestinationBulkheads::destinations)
                 .description("destinations with attempts in flight or waiting (idle ones are forgotten)").register(metrics);
         HealthChecks health = new HealthChecks().add(results);
+        JobParker parker = new JobParker(results::writeOnce);
         List<RegionWorker> workers = new ArrayList<>();
         for (Region region : config.regions()) {
             DeliveryEngine engine = new DeliveryEngine(vertx, http, bulkheads, config.accounts(), region.wireName(),
                     results::writeAttempt, metrics, config.retryBackoff().toMillis());
             RegionWorker worker = new RegionWorker(region, config.kafka(), contexts, new JobRunner(vertx, engine),
-                    new OutcomeRecorder(region, results, metrics), config, slots, metrics);
+                    new OutcomeRecorder(region, results, metrics), parker, config, slots, metrics);
             worker.start();
             workers.add(worker);
             health.add(worker.health());

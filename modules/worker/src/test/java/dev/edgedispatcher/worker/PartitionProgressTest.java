@@ -103,4 +103,23 @@ class PartitionProgressTest {
         progress.completed(P, 0);
         assertThat(progress.withoutRoom()).isEmpty();
     }
+
+    @Test
+    void aWindowHalfFullNamesTheOffsetsHoldingIt() {
+        PartitionProgress progress = new PartitionProgress(1000);
+        for (long offset = 0; offset < 600; offset++) {
+            progress.started(P, offset);
+            if (offset != 3 && offset != 7 && offset != 9) {
+                progress.completed(P, offset);
+            }
+        }
+        assertThat(progress.crowded(601, 10)).isEmpty();
+        assertThat(progress.crowded(500, 2)).containsExactly(java.util.Map.entry(P, java.util.List.of(3L, 7L)));
+        progress.completed(P, 3);
+        progress.completed(P, 7);
+        assertThat(progress.crowded(500, 10)).containsExactly(java.util.Map.entry(P, java.util.List.of(9L)));
+        assertThat(progress.crowded(592, 10)).isEmpty(); // 9 to 600 is 591 records wide
+        progress.completed(P, 9);
+        assertThat(progress.crowded(1, 10)).isEmpty();
+    }
 }

@@ -1,7 +1,9 @@
 package dev.edgedispatcher.worker.consume;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class PartitionProgress {
 
     /** Room kept below {@link OffsetMapCodec#MAX_WINDOW} for the records of one more poll. */
-    static final int WINDOW_LIMIT = OffsetMapCodec.MAX_WINDOW - 1000;
+    public static final int WINDOW_LIMIT = OffsetMapCodec.MAX_WINDOW - 1000;
 
     private static final class State {
         final TreeSet<Long> inFlight = new TreeSet<>();
@@ -43,7 +45,8 @@ public final class PartitionProgress {
         this(WINDOW_LIMIT);
     }
 
-    PartitionProgress(int windowLimit) {
+    /** {@code windowLimit}: records a partition may be read past its lowest unfinished one before it pauses. */
+    public PartitionProgress(int windowLimit) {
         this.windowLimit = windowLimit;
     }
 
@@ -93,6 +96,27 @@ public final class PartitionProgress {
             }
         });
         return full;
+    }
+
+    /**
+     * Partitions whose window is at least {@code threshold} records wide, each with its lowest
+     * unfinished offsets (up to {@code most}), lowest first: the jobs holding the window.
+     */
+    public Map<TopicPartition, List<Long>> crowded(int threshold, int most) {
+        Map<TopicPartition, List<Long>> crowded = new HashMap<>();
+        partitions.forEach((partition, state) -> {
+            if (!state.inFlight.isEmpty() && state.nextToRead - state.inFlight.first() >= threshold) {
+                List<Long> lowest = new ArrayList<>(Math.min(most, state.inFlight.size()));
+                for (long offset : state.inFlight) {
+                    if (lowest.size() == most) {
+                        break;
+                    }
+                    lowest.add(offset);
+                }
+                crowded.put(partition, lowest);
+            }
+        });
+        return crowded;
     }
 
     /** Offsets (with finished-above metadata) to commit now: partitions whose commit changed since the last call. */

@@ -1,6 +1,8 @@
 package dev.edgedispatcher.worker.consume;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -23,6 +25,15 @@ public interface RecordDispatcher {
     /** Records accepted but not started (queued behind their key, destination or a slot). */
     int waiting();
 
-    /** Deliveries started from these partitions whose end (outcome or dead letter) is not yet reported. */
+    /**
+     * Parks the jobs holding these partitions' commit windows ({@code lowest}: each partition's
+     * lowest unfinished offsets, lowest first): from the lowest up, each one waiting to start is
+     * written again at the end of its partition and its offset reported finished once that write is
+     * acknowledged. Stops at a partition's first job that cannot move (running, or in an ordering
+     * lane). Returns how many it parks.
+     */
+    int park(Map<TopicPartition, List<Long>> lowest);
+
+    /** Deliveries started (and parkings begun) from these partitions whose end is not yet reported. */
     int running(Collection<TopicPartition> partitions);
 }

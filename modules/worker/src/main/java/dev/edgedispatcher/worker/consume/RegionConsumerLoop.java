@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * thread of its own: records go to a {@link RecordDispatcher}; finished offsets come back through
  * {@link FinishedOffsets} and are committed (contiguous ones, the rest in the metadata) every
  * {@value #COMMIT_INTERVAL_MS} ms. Partitions pause while the region holds {@code maxInFlight}
- * unfinished records, or while a partition's window would overflow its commit metadata. Run by
+ * unfinished records, or while a partition's window would overflow its commit metadata; a window
+ * half that wide has the jobs waiting at its bottom parked ({@link RecordDispatcher#park}), so one
+ * slow destination's jobs do not stop the partition. Run by
  * kafka-backbone's {@link KafkaLoopRunner}: a failing turn is logged and retried with backoff (100 ms
  * doubling to 5 s); the loop reports each turn to its {@link LoopHealth}.
  */
@@ -44,6 +46,10 @@ public final class RegionConsumerLoop implements AutoCloseable {
     /** How long a revocation waits for the revoked partitions' running deliveries (as a stop does). */
     static final Duration REVOKE_DRAIN = Duration.ofSeconds(10);
     private volatile boolean closing;
+    /** How often crowded partitions are looked at for jobs to park. */
+    static final long PARK_CHECK_MS = 1000;
+    /** The most jobs of one partition parked at one check. */
+    static final int PARK_BATCH = 1000;
 
     private final Region region;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -54,7 +60,9 @@ public final class RegionConsumerLoop implements AutoCloseable {
     private final LoopHealth health;
     private final String groupId;
     private final java.util.function.Consumer<KafkaAccessDenied> onAccessDenied;
-    private final PartitionProgress progress = new PartitionProgress();
+    private final PartitionProgress progress;
+    private final int parkAfter;
+    private long lastParkCheck;
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final KafkaLoopRunner runner;
@@ -68,13 +76,20 @@ public final class RegionConsumerLoop implements AutoCloseable {
 
     public RegionConsumerLoop(Region region, KafkaConsumer<String, byte[]> consumer, RecordDispatcher dispatcher,
             FinishedOffsets finished, int maxInFlight, MeterRegistry metrics) {
-        this(region, consumer, dispatcher, finished, maxInFlight, metrics, KafkaAccessDenied::logOnce);
+        this(region, consumer, dispatcher, finished, maxInFlight, PartitionProgress.WINDOW_LIMIT, metrics,
+                KafkaAccessDenied::logOnce);
     }
 
-    /** {@code onAccessDenied} learns that Kafka refused the loop for good (credentials, ACLs); the loop has stopped. */
+    /**
+     * {@code commitWindow}: records a partition may be read past its lowest unfinished job (half of
+     * it parks waiting jobs, all of it pauses). {@code onAccessDenied} learns that Kafka refused the
+     * loop for good (credentials, ACLs); the loop has stopped.
+     */
     public RegionConsumerLoop(Region region, KafkaConsumer<String, byte[]> consumer, RecordDispatcher dispatcher,
-            FinishedOffsets finished, int maxInFlight, MeterRegistry metrics,
+            FinishedOffsets finished, int maxInFlight, int commitWindow, MeterRegistry metrics,
             java.util.function.Consumer<KafkaAccessDenied> onAccessDenied) {
+        this.progress = new PartitionProgress(commitWindow);
+        this.parkAfter = commitWindow / 2;
         this.onAccessDenied = onAccessDenied;
         this.region = region;
         this.consumer = consumer;
@@ -181,6 +196,13 @@ public final class RegionConsumerLoop implements AutoCloseable {
             commitAsync(progress.committable());
             lastCommit = now;
         }
+        if (now - lastParkCheck >= PARK_CHECK_MS) {
+            lastParkCheck = now;
+            Map<TopicPartition, java.util.List<Long>> crowded = progress.crowded(parkAfter, PARK_BATCH);
+            if (!crowded.isEmpty()) {
+                dispatcher.park(crowded);
+            }
+        }
         applyBackPressure();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -241,6 +263,7 @@ public final class RegionConsumerLoop implements AutoCloseable {
             while (dispatcher.running(partitions) > 0 && System.nanoTime() < deadline) {
                 sleep(10);
             }
+            dispatcher.revoked(partitions); // again: a parking that failed meanwhile must not come back
             int cutOff = dispatcher.running(partitions);
             if (cutOff > 0 && !closing) {
                 LOG.warn("region {}: {} deliveries of revoked partitions still running after {} s; their next owner"

@@ -118,9 +118,19 @@ final class DestinationAdmission<T> {
         return waiting;
     }
 
-    /** Removes waiting jobs that no longer belong to us (their partition was revoked). */
-    List<T> dropIf(Predicate<T> gone) {
+    /** Each job waiting here (for its destination or a slot), in no particular order. */
+    void forEachWaiting(Consumer<T> action) {
+        waitingForSlot.values().forEach(queue -> queue.forEach(entry -> action.accept(entry.getValue())));
+        waitingForDestination.values().forEach(queue -> queue.forEach(action));
+    }
+
+    /**
+     * Removes the waiting jobs {@code gone} selects (their partition was revoked, or they were
+     * parked); a destination place one of them held goes to the next job waiting for it.
+     */
+    List<T> dropIf(Predicate<T> gone, Consumer<T> start) {
         List<T> dropped = new ArrayList<>();
+        Map<String, Integer> freed = new HashMap<>();
         for (Iterator<Map.Entry<String, ArrayDeque<Map.Entry<String, T>>>> accounts = waitingForSlot.entrySet().iterator();
                 accounts.hasNext(); ) {
             var account = accounts.next();
@@ -130,12 +140,7 @@ final class DestinationAdmission<T> {
                     it.remove();
                     waiting--;
                     dropped.add(entry.getValue());
-                    int busy = running.getOrDefault(entry.getKey(), 1) - 1;
-                    if (busy == 0) {
-                        running.remove(entry.getKey());
-                    } else {
-                        running.put(entry.getKey(), busy);
-                    }
+                    freed.merge(entry.getKey(), 1, Integer::sum);
                 }
             }
             if (account.getValue().isEmpty()) {
@@ -152,6 +157,23 @@ final class DestinationAdmission<T> {
             return false;
         }));
         waitingForDestination.values().removeIf(ArrayDeque::isEmpty);
+        freed.forEach((destination, count) -> {
+            int busy = running.getOrDefault(destination, count) - count;
+            if (busy <= 0) {
+                running.remove(destination);
+            } else {
+                running.put(destination, busy);
+            }
+            ArrayDeque<T> queue = waitingForDestination.get(destination);
+            while (queue != null && !queue.isEmpty() && running.getOrDefault(destination, 0) < perDestination) {
+                T next = queue.poll();
+                waiting--;
+                if (queue.isEmpty()) {
+                    waitingForDestination.remove(destination);
+                }
+                offer(destination, next, start);
+            }
+        });
         return dropped;
     }
 }

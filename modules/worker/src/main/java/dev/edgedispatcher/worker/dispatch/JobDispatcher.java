@@ -8,12 +8,18 @@ import dev.edgedispatcher.worker.delivery.DeliveryOutcome;
 import dev.edgedispatcher.worker.results.OutcomeRecorder;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -27,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * ({@link DestinationAdmission}), then hand the job to an event loop, round robin, where
  * {@link JobRunner} delivers it and {@link OutcomeRecorder} writes its outcome. Only when that
  * write is acknowledged is the offset finished. Any exception on the way ends the record as a
- * poison record or a failed outcome: nothing holds a key, a destination or an offset forever.
+ * poison record or a failed outcome: nothing holds a key, a destination or an offset forever. A job
+ * waiting to start that holds its partition's commit window is parked ({@link JobParker}): its
+ * offset is finished once its copy at the end of the partition is acknowledged.
  */
 public final class JobDispatcher implements RecordDispatcher {
 
@@ -46,16 +54,24 @@ public final class JobDispatcher implements RecordDispatcher {
     private final OrderingLanes<InFlight> lanes = new OrderingLanes<>();
     private final DestinationAdmission<InFlight> admission;
     private final ConcurrentLinkedQueue<InFlight> delivered = new ConcurrentLinkedQueue<>();
+    private final JobParker parker;
+    private final Counter parkedCount;
+    /** Jobs whose parking failed: they wait here again (unless their partition went meanwhile). */
+    private final ConcurrentLinkedQueue<InFlight> unparked = new ConcurrentLinkedQueue<>();
     private final Set<TopicPartition> revoked = new HashSet<>();
     /** Started deliveries per partition, until their offset is finished (or their outcome write failed). */
-    private final java.util.concurrent.ConcurrentHashMap<TopicPartition, java.util.concurrent.atomic.AtomicInteger> running =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TopicPartition, AtomicInteger> running = new ConcurrentHashMap<>();
     private final Consumer<InFlight> start = this::start;
     private int nextLoop;
 
     public JobDispatcher(Region region, List<Context> eventLoops, JobRunner runner, OutcomeRecorder recorder,
-            FinishedOffsets finishedOffsets, int perDestination, DeliverySlots slots) {
+            FinishedOffsets finishedOffsets, int perDestination, DeliverySlots slots, JobParker parker,
+            MeterRegistry metrics) {
         this.region = region;
+        this.parker = parker;
+        this.parkedCount = Counter.builder("dispatcher_jobs_parked").tag("region", region.wireName())
+                .description("jobs waiting to start that held their partition's commit window, written again at its end")
+                .register(metrics);
         this.decoder = new RecordDecoder(region);
         this.eventLoops = List.copyOf(eventLoops);
         this.runner = runner;
@@ -95,6 +111,11 @@ public final class JobDispatcher implements RecordDispatcher {
 
     @Override
     public void turn() {
+        for (InFlight item = unparked.poll(); item != null; item = unparked.poll()) {
+            if (!revoked.contains(item.partition())) {
+                admission.offer(item.destination(), item, start); // waits again where it was
+            }
+        }
         for (InFlight item = delivered.poll(); item != null; item = delivered.poll()) {
             admission.finished(item.destination(), item, start);
             startNextOfKey(item.job().orderingLane());
@@ -115,9 +136,54 @@ public final class JobDispatcher implements RecordDispatcher {
     @Override
     public void revoked(Collection<TopicPartition> partitions) {
         revoked.addAll(partitions);
-        for (InFlight dropped : admission.dropIf(item -> revoked.contains(item.partition()))) {
+        unparked.removeIf(item -> revoked.contains(item.partition()));
+        for (InFlight dropped : admission.dropIf(item -> revoked.contains(item.partition()), start)) {
             startNextOfKey(dropped.job().orderingLane());
         }
+    }
+
+    @Override
+    public int park(Map<TopicPartition, List<Long>> lowest) {
+        Map<TopicPartition, Map<Long, InFlight>> waitingThere = new HashMap<>();
+        admission.forEachWaiting(item -> {
+            // A job in an ordering lane stays: its lane's order lives in this partition.
+            if (item.job().orderingKey() == null && lowest.containsKey(item.partition())) {
+                waitingThere.computeIfAbsent(item.partition(), key -> new HashMap<>()).put(item.offset(), item);
+            }
+        });
+        Set<InFlight> chosen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        lowest.forEach((partition, offsets) -> {
+            Map<Long, InFlight> there = waitingThere.getOrDefault(partition, Map.of());
+            for (long offset : offsets) {
+                InFlight item = there.get(offset);
+                if (item == null) {
+                    break; // running, in a lane or already being parked: the window cannot pass it yet
+                }
+                chosen.add(item);
+            }
+        });
+        if (chosen.isEmpty()) {
+            return 0;
+        }
+        admission.dropIf(chosen::contains, start);
+        for (InFlight item : chosen) {
+            AtomicInteger count = running.computeIfAbsent(item.partition(), key -> new AtomicInteger());
+            count.incrementAndGet(); // a revocation waits for the copy's write, as for a delivery
+            parker.park(item.partition(), item.offset(), item.job()).whenComplete((ok, error) -> {
+                if (error == null) {
+                    parkedCount.increment();
+                    finishedOffsets.add(item.partition(), item.offset());
+                } else {
+                    LOG.warn("region {}: parking job {} ({}@{}) failed, it waits in place: {}", region.wireName(),
+                            item.job().id(), item.partition(), item.offset(), error.toString());
+                    unparked.add(item);
+                }
+                count.decrementAndGet();
+            });
+        }
+        LOG.info("region {}: parked {} waiting jobs that held their partitions' commit windows", region.wireName(),
+                chosen.size());
+        return chosen.size();
     }
 
     @Override
@@ -140,7 +206,7 @@ public final class JobDispatcher implements RecordDispatcher {
 
     /** Admitted: deliver on the next event loop. */
     private void start(InFlight item) {
-        running.computeIfAbsent(item.partition(), key -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        running.computeIfAbsent(item.partition(), key -> new AtomicInteger()).incrementAndGet();
         Context loop = eventLoops.get(nextLoop);
         nextLoop = (nextLoop + 1) % eventLoops.size();
         loop.runOnContext(run -> deliver(item));

@@ -94,6 +94,18 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
         return sendUntilAcked(Topics.DLQ, key, RecordJson.write(deadLetter));
     }
 
+    /**
+     * Writes {@code record} once (the producer's own retries within its delivery timeout): a parked
+     * job's copy. A failure is the caller's to handle (the job waits here again); nothing is
+     * retried or escalated, so a deployment whose ACLs do not yet allow it loses only the parking.
+     */
+    public CompletableFuture<Void> writeOnce(ProducerRecord<String, byte[]> record) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the result writer is closed"));
+        }
+        return producer.send(record).thenApply(metadata -> null);
+    }
+
     private CompletableFuture<Void> sendUntilAcked(String topic, String key, byte[] value) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         trySend(topic, key, value, done, 1);

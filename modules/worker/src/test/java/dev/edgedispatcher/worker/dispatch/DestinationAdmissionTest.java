@@ -72,4 +72,20 @@ class DestinationAdmissionTest {
         assertThat(started).containsExactly("p0", "p1");
         assertThat(admission.waiting()).isEqualTo(1);
     }
+
+    @Test
+    void aDroppedJobsPlaceAtItsHostGoesToTheNextJobWaitingForIt() {
+        DeliverySlots slots = new DeliverySlots(2, 1, lag);
+        DestinationAdmission<Job> admission = new DestinationAdmission<>(1, slots, Job::account);
+        admission.offer("a.example", new Job("a", "a0"), job -> started.add(job.name()));
+        // a1 has the host's one place but waits for a slot (a's share is 1); b0 waits for the host.
+        admission.offer("b.example", new Job("a", "a1"), job -> started.add(job.name()));
+        admission.offer("b.example", new Job("b", "b0"), job -> started.add(job.name()));
+        assertThat(started).containsExactly("a0");
+        List<Job> dropped = admission.dropIf(job -> job.name().equals("a1"), job -> started.add(job.name()));
+        // Parked or revoked, a1 leaves; b0 takes its place at the host and starts at once.
+        assertThat(dropped).containsExactly(new Job("a", "a1"));
+        assertThat(started).containsExactly("a0", "b0");
+        assertThat(admission.waiting()).isZero();
+    }
 }
