@@ -234,7 +234,7 @@ public final class DeliveryBenchmark {
         Vertx vertx = Vertx.vertx();
         HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions());
         HttpAttempt attempt = new HttpAttempt(vertx, client, new DestinationGuard(List.of(Cidr.parse("127.0.0.0/8"))),
-                new ConnectionPools(vertx, new ConnectionLimits(pending + 16, pending + 16, 4000), 2),
+                new ConnectionPools(vertx, new ConnectionLimits(pending + 16, pending + 16, 4000), 2), pending + 16,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         long[] lateness = new long[pending];
         AtomicInteger recorded = new AtomicInteger();

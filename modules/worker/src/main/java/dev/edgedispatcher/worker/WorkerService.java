@@ -81,7 +81,7 @@ public final class WorkerService implements AutoCloseable {
         ConnectionPools pools = new ConnectionPools(vertx, config.connections(), eventLoops);
         DestinationBulkheads bulkheads = new DestinationBulkheads(vertx, config.maxConnectionsPerDestination());
         HttpAttempt http = new HttpAttempt(vertx, client, new DestinationGuard(config.allowedDestinations()), pools,
-                metrics);
+                config.maxConnectionsPerDestination(), metrics);
         List<Context> contexts = EventLoopContexts.create(vertx, eventLoops);
         EventLoopLag lag = EventLoopLag.watch(vertx, contexts);
         DeliverySlots slots = new DeliverySlots(config.connections().maxConnections(), lag);

@@ -45,7 +45,7 @@ final class DeliveryHarness implements AutoCloseable {
         }
         client = vertx.createHttpClient(options);
         attempt = new HttpAttempt(vertx, client, new DestinationGuard(allowed),
-                new ConnectionPools(vertx, ConnectionLimits.DEFAULTS, 1), new SimpleMeterRegistry());
+                new ConnectionPools(vertx, ConnectionLimits.DEFAULTS, 1), 256, new SimpleMeterRegistry());
         engine = new DeliveryEngine(vertx, attempt,
                 new DestinationBulkheads(vertx, 256), accounts, "frankfurt", attemptEvents::add, new SimpleMeterRegistry(), 0);
         warmUp();

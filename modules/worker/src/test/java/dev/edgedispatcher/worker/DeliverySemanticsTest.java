@@ -199,7 +199,7 @@ class DeliverySemanticsTest {
         try (var attempt = new dev.edgedispatcher.worker.delivery.HttpAttempt(harness.vertx, harness.client,
                 new dev.edgedispatcher.worker.delivery.DestinationGuard(List.of(dev.edgedispatcher.worker.delivery.Cidr.parse(
                         "127.0.0.0/8"))), new dev.edgedispatcher.worker.delivery.ConnectionPools(harness.vertx,
-                        dev.edgedispatcher.worker.delivery.ConnectionLimits.DEFAULTS, 1),
+                        dev.edgedispatcher.worker.delivery.ConnectionLimits.DEFAULTS, 1), 256,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             endsAtItsDeadline(attempt);
         }

@@ -12,8 +12,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Caps how many attempts any one destination (a host, whatever the port) has in flight, so a slow host
- * cannot take every connection. The permits are Resilience4j semaphore bulkheads (never blocking:
+ * Caps how many attempts any one destination has in flight, so a slow one cannot take every
+ * connection: the delivery engine keys it by host (whatever the port), {@link HttpAttempt} by
+ * resolved address. The permits are Resilience4j semaphore bulkheads (never blocking:
  * {@code tryAcquirePermission}); callers over the cap wait in a FIFO queue per destination and are
  * woken, on their own context, when a permit is released. A destination's bulkhead and queue are
  * removed as soon as nothing holds or waits for them, so memory follows the destinations in use,

@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  * the attempt as ct while connecting, else rt. The destination guard checks the resolved address,
  * and that exact address is connected to. ct runs during DNS and the TCP/TLS connect itself, never
  * while the attempt waits for a connection slot of the {@link ConnectionPool} (that wait counts
- * against tt only). Must be called on a Vert.x event-loop context; completes on it.
+ * against tt only). One resolved address has at most {@code perAddress} attempts connecting or
+ * connected at once, whatever the host names that lead to it (wildcard DNS): past that an attempt
+ * waits, after its DNS and before it connects, against its tt (or its ct + rt deadline) only.
+ * Must be called on a Vert.x event-loop context; completes on it.
  */
 public final class HttpAttempt implements AutoCloseable {
 
@@ -45,16 +48,21 @@ public final class HttpAttempt implements AutoCloseable {
     private final ConnectionPools pools;
     private final DistributionSummary timerLateness;
     private final DestinationResolver dns;
+    private final DestinationBulkheads addresses;
 
-    /** {@code client} only opens connections; {@code pools} owns them (see {@link ConnectionPool}). */
+    /**
+     * {@code client} only opens connections; {@code pools} owns them (see {@link ConnectionPool}).
+     * {@code perAddress}: attempts at once per resolved address.
+     */
     public HttpAttempt(Vertx vertx, HttpClientAgent client, DestinationGuard guard, ConnectionPools pools,
-            MeterRegistry metrics) {
-        this(vertx, client, guard, pools, metrics, new DestinationResolver());
+            int perAddress, MeterRegistry metrics) {
+        this(vertx, client, guard, pools, perAddress, metrics, new DestinationResolver());
     }
 
     /** With its own resolver ({@code dns}, closed by {@link #close}). */
-    HttpAttempt(Vertx vertx, HttpClientAgent client, DestinationGuard guard, ConnectionPools pools,
+    HttpAttempt(Vertx vertx, HttpClientAgent client, DestinationGuard guard, ConnectionPools pools, int perAddress,
             MeterRegistry metrics, DestinationResolver dns) {
+        this.addresses = new DestinationBulkheads(vertx, perAddress);
         this.vertx = vertx;
         this.client = client;
         this.guard = guard;
@@ -90,6 +98,8 @@ public final class HttpAttempt implements AutoCloseable {
         private boolean finished;
         private long dnsMs;
         private Promise<ConnectionPool.Lease> leasePromise;
+        private Promise<DestinationBulkheads.Permit> addressPromise;
+        private DestinationBulkheads.Permit addressPermit;
         private ConnectionPool.Lease lease;
         private boolean retriedStaleConnection;
         private boolean connectionClose;
@@ -159,11 +169,26 @@ public final class HttpAttempt implements AutoCloseable {
                 finish(FailureClass.CT, refusal.get());
                 return;
             }
-            // DNS is part of ct; a wait for a connection slot is not (it counts against tt only).
+            // DNS is part of ct; a wait for a place at the address or a connection slot is not (it
+            // counts against tt only).
             cancel(connectTimer);
             connectTimer = -1;
             dnsMs = elapsedMs();
-            lease(new ConnectionPool.Key(request.url().host(), address, request.url().port(), request.url().isHttps()));
+            ConnectionPool.Key key = new ConnectionPool.Key(request.url().host(), address, request.url().port(),
+                    request.url().isHttps());
+            addressPromise = Promise.promise();
+            addresses.acquire(address.getHostAddress(), addressPromise);
+            addressPromise.future().onComplete(permitted -> {
+                if (permitted.failed()) {
+                    return; // the attempt ended while it waited
+                }
+                if (finished) {
+                    permitted.result().release();
+                    return;
+                }
+                addressPermit = permitted.result();
+                lease(key);
+            });
         }
 
         private void lease(ConnectionPool.Key key) {
@@ -340,6 +365,9 @@ public final class HttpAttempt implements AutoCloseable {
             cancel(connectTimer);
             cancel(readTimer);
             cancel(deadlineTimer);
+            if (addressPromise != null) {
+                addressPromise.tryFail("the attempt ended while it waited for a place at its address");
+            }
             if (leasePromise != null) {
                 leasePromise.tryFail("the attempt ended before it had a connection");
             }
@@ -350,6 +378,9 @@ public final class HttpAttempt implements AutoCloseable {
             }
             if (lease != null) {
                 lease.release(clean);
+            }
+            if (addressPermit != null) {
+                addressPermit.release();
             }
             result.complete(new AttemptResult(attempt, failure, Optional.ofNullable(status), reason, startedAt, elapsedMs(),
                     sentAfterMs));
