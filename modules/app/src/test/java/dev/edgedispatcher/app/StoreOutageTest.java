@@ -71,6 +71,8 @@ class StoreOutageTest {
                 ApiResponse withId = api.post("/v1/jobs", "{\"id\": \"frozen-1\", \"url\": \"" + receiver.url("/hook") + "\"}");
                 assertThat(withId.status()).as(String.valueOf(withId.body())).isEqualTo(503);
                 assertThat(withId.body().get("error").asText()).isEqualTo("store_unavailable");
+                assertThat(withId.body().get("detail").asText()).startsWith("the job store cannot check this id now;")
+                        .doesNotContain("unavailable:");
                 assertThat(withId.raw().headers().firstValue("retry-after")).isPresent();
                 assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
                 // Reads, and retry and redrive (they read first): 503, never 404 and never 500.
@@ -80,6 +82,9 @@ class StoreOutageTest {
                     ApiResponse read = api.send(call[1] == null ? "GET" : "POST", call[0], call[1]);
                     assertThat(read.status()).as(call[0] + ": " + read.body()).isEqualTo(503);
                     assertThat(read.body().get("error").asText()).isEqualTo("store_unavailable");
+                    // The kind of failure, never the exception's text (it names queries and addresses).
+                    assertThat(read.body().get("detail").asText()).as(call[0])
+                            .isEqualTo("the job store cannot be read now (StoreUnavailableException)");
                     assertThat(read.raw().headers().firstValue("retry-after")).as(call[0]).isPresent();
                 }
                 // Ready stays up (a store outage must not empty the load balancer); /health says degraded.

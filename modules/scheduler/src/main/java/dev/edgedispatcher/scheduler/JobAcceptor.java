@@ -143,8 +143,7 @@ public final class JobAcceptor {
                             if (claim != null) {
                                 calls.fireAndForget(() -> store.releaseClaim(job.id(), owner));
                             }
-                            return CompletableFuture.<Published>failedFuture(error instanceof CompletionException c
-                                    ? c.getCause() : error);
+                            return CompletableFuture.<Published>failedFuture(Failures.cause(error));
                         }
                         // Kafka may have written it: the claim stays unconfirmed, so that a retry with this id
                         // gets in_doubt until the sink finds the record (a repeat) or proves it absent (published
@@ -158,7 +157,7 @@ public final class JobAcceptor {
                                 LOG.warn("job {}: Kafka did not confirm it and the store could not hold its id ({}); a"
                                         + " retry with this id may deliver it twice", job.id(), claimFailure.toString());
                             }
-                            Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+                            Throwable cause = Failures.cause(error);
                             throw new InDoubtException(job.id(), "Kafka did not confirm job " + job.id() + " ("
                                     + cause.getClass().getSimpleName() + "): it may have been written. Ask again with the"
                                     + " same id in a few seconds: it is never delivered twice");
@@ -168,7 +167,7 @@ public final class JobAcceptor {
                 .whenComplete((published, error) -> {
                     inProgress.remove(job.id());
                     if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        Throwable cause = Failures.cause(error);
                         if (!(cause instanceof InDoubtException) && !(cause instanceof dev.edgedispatcher.store.StoreUnavailableException)) {
                             publishFailures.increment();
                         }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgedispatcher.scheduler.Failures;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /** The API's JSON answers and its one error shape: {@code {"error", "field", "detail"}}. */
 public final class JsonReplies {
@@ -76,8 +76,8 @@ public final class JsonReplies {
     static ObjectNode acceptFailure(Throwable failure) {
         Throwable cause = cause(failure);
         if (cause instanceof dev.edgedispatcher.store.StoreUnavailableException) {
-            return error("store_unavailable", "id", "the job store cannot check this id now (" + cause.getMessage()
-                    + "); the job was NOT accepted: retry with the same id, or submit without an id");
+            return error("store_unavailable", "id", "the job store cannot check this id now; the job was NOT accepted:"
+                    + " retry with the same id, or submit without an id");
         }
         if (cause instanceof dev.edgedispatcher.scheduler.store.InDoubtException inDoubt) {
             ObjectNode node = error("in_doubt", "id", cause.getMessage());
@@ -87,21 +87,29 @@ public final class JsonReplies {
         return kafkaUnavailable(failure);
     }
 
-    /** The failure a future carried: the cause of a {@link CompletionException}, else the failure itself. */
+    /** The failure a future carried (see {@link Failures#cause}). */
     static Throwable cause(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return Failures.cause(failure);
     }
 
     /** 503 store_unavailable for a read: the store cannot be asked now (never a 404). */
     static void storeUnavailable(RoutingContext ctx, Throwable failure) {
         Throwable cause = cause(failure);
         ctx.response().putHeader("Retry-After", "2");
-        respond(ctx, 503, error("store_unavailable", null, "the job store cannot be read now: " + cause.getMessage()));
+        respond(ctx, 503, error("store_unavailable", null, "the job store cannot be read now (" + kind(cause) + ")"));
     }
 
     static ObjectNode kafkaUnavailable(Throwable failure) {
         Throwable cause = cause(failure);
-        return error("kafka_unavailable", null, "Kafka did not acknowledge the job (" + cause.getClass().getSimpleName()
-                + ": " + cause.getMessage() + "); it was NOT accepted: retry with the same id");
+        return error("kafka_unavailable", null, "Kafka did not acknowledge the job (" + kind(cause)
+                + "); it was NOT accepted: retry with the same id");
+    }
+
+    /**
+     * What kind of failure, never its text: exception messages can hold internals (addresses, the
+     * store's URL) that an API client has no use for; the operator has the health report and logs.
+     */
+    private static String kind(Throwable cause) {
+        return cause.getClass().getSimpleName();
     }
 }
