@@ -51,9 +51,14 @@ public final class KeyRateLimiter {
             this.refilledAt = now;
         }
 
-        synchronized long tryTake(int cost, long now) {
+        /** Adds what the time since the last refill earned, up to the burst. Called holding the lock. */
+        private void refill(long now) {
             tokens = Math.min(limit.burst(), tokens + (now - refilledAt) / 1e9 * limit.perSecond());
             refilledAt = now;
+        }
+
+        synchronized long tryTake(int cost, long now) {
+            refill(now);
             if (tokens >= cost) {
                 tokens -= cost;
                 return 0;
@@ -62,8 +67,7 @@ public final class KeyRateLimiter {
         }
 
         synchronized Grant takeUpTo(int wanted, long now) {
-            tokens = Math.min(limit.burst(), tokens + (now - refilledAt) / 1e9 * limit.perSecond());
-            refilledAt = now;
+            refill(now);
             int granted = (int) Math.min(wanted, Math.floor(tokens));
             tokens -= granted;
             long waitMs = granted < wanted ? (long) Math.ceil((1 - tokens) / limit.perSecond() * 1000) : 0;

@@ -21,7 +21,8 @@ public final class DeliverySlots {
     private final int perAccount;
     private final EventLoopLag lag;
     private final AtomicInteger used = new AtomicInteger();
-    private final Map<String, Integer> byAccount = new ConcurrentHashMap<>();
+    /** Slots held per account; an account's counter is removed when it holds none. */
+    private final Map<String, AtomicInteger> byAccount = new ConcurrentHashMap<>();
 
     /** {@code lag}: while the event loops lag, no more than {@link #ALWAYS_ALLOWED} deliveries start. One account: half. */
     public DeliverySlots(int limit, EventLoopLag lag) {
@@ -40,20 +41,21 @@ public final class DeliverySlots {
 
     /** Takes a slot for a delivery of {@code account}: false when the process or the account is at its limit. */
     boolean tryTake(String account) {
-        boolean[] mine = new boolean[1];
-        byAccount.compute(account, (key, held) -> {
-            int now = held == null ? 0 : held;
-            mine[0] = now < perAccount;
-            return mine[0] ? now + 1 : held;
-        });
-        if (!mine[0]) {
+        while (true) {
+            AtomicInteger held = byAccount.computeIfAbsent(account, key -> new AtomicInteger());
+            int now = held.get();
+            if (now >= perAccount) {
+                return false;
+            }
+            if (now < 0 || !held.compareAndSet(now, now + 1)) {
+                continue; // retired by a release meanwhile (see there), or raced: look again
+            }
+            if (tryTakeInProcess()) {
+                return true;
+            }
+            release(account);
             return false;
         }
-        if (tryTakeInProcess()) {
-            return true;
-        }
-        release(account);
-        return false;
     }
 
     private boolean tryTakeInProcess() {
@@ -79,8 +81,15 @@ public final class DeliverySlots {
         release(account);
     }
 
+    /**
+     * An account's counter that reaches 0 is retired (set to -1 and removed) so that the map holds
+     * only accounts with slots; a taker that found the retired counter looks up a new one.
+     */
     private void release(String account) {
-        byAccount.computeIfPresent(account, (key, held) -> held <= 1 ? null : held - 1);
+        AtomicInteger held = byAccount.get(account);
+        if (held != null && held.decrementAndGet() == 0 && held.compareAndSet(0, -1)) {
+            byAccount.remove(account, held);
+        }
     }
 
     public int used() {
@@ -89,7 +98,8 @@ public final class DeliverySlots {
 
     /** Slots held by {@code account} now. */
     int usedBy(String account) {
-        return byAccount.getOrDefault(account, 0);
+        AtomicInteger held = byAccount.get(account);
+        return held == null ? 0 : Math.max(0, held.get());
     }
 
     int perAccount() {
