@@ -249,7 +249,7 @@ class SchedulerApiKeysTest {
     }
 
     @Test
-    void aRedriveCostsTheJobsItMatchesAndOverTheBucketIs429BeforeSendingAnything() throws Exception {
+    void aRedriveCostsATokenPerMatchAndMoreThanABucketIs429NamingLimitBeforeSendingAnything() throws Exception {
         String host = "rl-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -277,19 +277,27 @@ class SchedulerApiKeysTest {
             api = ApiClient.local(limited.port());
             try {
                 String filter = "{\"state\": \"failed\", \"host\": \"" + host + "\"";
-                // The request costs 1, its 12 matches 10 (the burst): 9 left, so 429 and nothing sent.
-                ApiResponse refused = send("POST", "/v1/jobs:redrive", filter + "}", acmeForRates);
+                // Its 12 matches cost 12 tokens, more than a whole bucket (burst 10): 429 naming limit,
+                // nothing sent (it used to cost at most one burst, so any redrive cost no more than 10).
+                ApiResponse tooMany = send("POST", "/v1/jobs:redrive", filter + "}", acmeForRates);
+                assertThat(tooMany.status()).as(String.valueOf(tooMany.body())).isEqualTo(429);
+                assertThat(tooMany.body().get("error").asText()).isEqualTo("rate_limited");
+                assertThat(tooMany.body().get("field").asText()).isEqualTo("limit");
+                assertThat(tooMany.body().get("detail").asText()).contains("matches 12 jobs").contains("bursts of 10");
+                // 1 (request) + 1 (request) + 8 matches of 10 tokens: 0 left.
+                ApiResponse eight = send("POST", "/v1/jobs:redrive", filter + ", \"limit\": 8}", acmeForRates);
+                assertThat(eight.status()).as(String.valueOf(eight.body())).isEqualTo(200);
+                assertThat(eight.body().get("accepted").asInt()).isEqualTo(8);
+                // The bucket is empty: a request is refused at the door, with Retry-After.
+                ApiResponse refused = send("POST", "/v1/jobs:redrive", filter + ", \"limit\": 1}", acmeForRates);
                 assertThat(refused.status()).as(String.valueOf(refused.body())).isEqualTo(429);
                 assertThat(refused.raw().headers().firstValue("retry-after")).isPresent();
-                assertThat(refused.body().get("error").asText()).isEqualTo("rate_limited");
-                // A dry run sends nothing and costs only its request (8 left).
+                // 4 s later (0.5/s) 2 tokens: a dry run (its request) sends nothing and costs 1; the 8
+                // sent again no longer match (their retries stand for them).
+                Thread.sleep(4100);
                 ApiResponse dry = send("POST", "/v1/jobs:redrive", filter + ", \"dry_run\": true}", acmeForRates);
-                assertThat(dry.status()).isEqualTo(200);
-                assertThat(dry.body().get("matched").asInt()).isEqualTo(12);
-                // 1 + 5 of the 8 left.
-                ApiResponse five = send("POST", "/v1/jobs:redrive", filter + ", \"limit\": 5}", acmeForRates);
-                assertThat(five.status()).as(String.valueOf(five.body())).isEqualTo(200);
-                assertThat(five.body().get("accepted").asInt()).isEqualTo(5);
+                assertThat(dry.status()).as(String.valueOf(dry.body())).isEqualTo(200);
+                assertThat(dry.body().get("matched").asInt()).isEqualTo(4);
             } finally {
                 api = unlimited;
             }
@@ -297,7 +305,7 @@ class SchedulerApiKeysTest {
         long retries = TopicContents.readAll(EmbeddedKafkaExtension.bootstrapServers(), Topics.region(Region.FRANKFURT))
                 .stream().filter(record -> new String(record.value(), StandardCharsets.UTF_8).contains("\"retry_of\":\"")
                         && new String(record.value(), StandardCharsets.UTF_8).contains(host)).count();
-        assertThat(retries).isEqualTo(5);
+        assertThat(retries).isEqualTo(8);
     }
 
     @Test

@@ -21,12 +21,22 @@ public final class KeyRateLimiter {
     }
 
     /**
-     * Takes {@code cost} tokens (capped at the burst) from the key's bucket: 0 when granted, else
-     * the milliseconds until they would be there (nothing is taken then).
+     * Takes {@code cost} tokens from the key's bucket, all or none: 0 when granted, else the
+     * milliseconds until they would be there (nothing is taken then). A cost above the burst is
+     * never granted: callers split such work first ({@link #burstOf}).
      */
     public long tryTake(String keyId, int cost) {
+        int tokens = Math.max(cost, 1);
+        if (tokens > limit.burst()) {
+            return Long.MAX_VALUE;
+        }
         return buckets.computeIfAbsent(keyId, id -> new Bucket(limit.burst(), nanoClock.getAsLong()))
-                .tryTake(Math.min(Math.max(cost, 1), limit.burst()), nanoClock.getAsLong());
+                .tryTake(tokens, nanoClock.getAsLong());
+    }
+
+    /** The most tokens one {@link #tryTake} can be granted: the bucket's burst. */
+    public int burstOf() {
+        return limit.burst();
     }
 
     /** What {@link #takeUpTo} granted: {@code granted} tokens, and the wait for one more when fewer than asked. */

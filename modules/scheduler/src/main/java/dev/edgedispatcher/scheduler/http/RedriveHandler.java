@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * "host"?, "outcome"?, "since"?, "until"?, "limit"?, "dry_run"?}}: sends every matching job again,
  * once each, paced, and answers 200 {@code {"matched", "accepted", "not_redrivable",
  * "publish_failed", "dry_run", "not_redrivable_samples"}} when done. {@code limit}
- * defaults to {@value #DEFAULT_LIMIT}; with a rate limit the matches cost tokens (429 before
- * sending anything when the bucket lacks them); a client that closes its connection stops the
- * redrive at the next chunk.
+ * defaults to {@value #DEFAULT_LIMIT}; with a rate limit each match costs a token (429 before
+ * sending anything when the bucket lacks them, naming {@code limit} when they are more than a
+ * burst); a client that closes its connection stops the redrive at the next chunk.
  */
 final class RedriveHandler implements Handler<RoutingContext> {
 
@@ -123,6 +123,16 @@ final class RedriveHandler implements Handler<RoutingContext> {
                         return;
                     }
                     Replayer.RedriveReport report = done.result();
+                    if (report.retryAfterMs() == Long.MAX_VALUE) {
+                        // More than a whole bucket: waiting never helps, a smaller redrive does.
+                        int burst = keys.rateLimiter().orElseThrow().burstOf();
+                        ctx.response().putHeader("retry-after", "1");
+                        respond(ctx, 429, error("rate_limited", "limit", "this redrive matches " + report.matched()
+                                + " jobs and each costs a token: more than API key " + key.orElseThrow().id()
+                                + " can hold (bursts of " + burst + "); redrive at most " + burst
+                                + " at a time with \"limit\""));
+                        return;
+                    }
                     if (report.retryAfterMs() > 0) {
                         keys.rateLimited(ctx, key.orElseThrow(), report.retryAfterMs());
                         return;

@@ -40,12 +40,13 @@ class KeyRateLimiterTest {
     }
 
     @Test
-    void aBatchCostsItsJobsCappedAtTheBurst() {
+    void aCostIsTakenWholeAndOneAboveTheBurstIsNeverGranted() {
         assertThat(limiter.tryTake("k", 15)).isZero();
         assertThat(limiter.tryTake("k", 10)).isEqualTo(500); // 5 left, 5 more at 10/s
         assertThat(limiter.tryTake("k", 5)).isZero();
         now.addAndGet(TimeUnit.SECONDS.toNanos(2));
-        assertThat(limiter.tryTake("k", 1000)).isZero(); // a batch above the burst takes the whole bucket
+        assertThat(limiter.tryTake("k", 1000)).isEqualTo(Long.MAX_VALUE); // above the burst: never, and nothing taken
+        assertThat(limiter.tryTake("k", 20)).isZero(); // the whole bucket (2 s at 10/s refilled it)
         assertThat(limiter.tryTake("k", 1)).isEqualTo(100);
     }
 
