@@ -262,7 +262,7 @@ for (const region of REGIONS) {
   if (pdb.spec.selector.matchLabels["edge-dispatcher.dev/region"] !== region) fail(tree, "PodDisruptionBudget is not limited to this region's pods");
   // Least privilege: exactly these ACLs.
   const acls = ku.spec.authorization.acls.map((a) => `${a.resource.type}:${a.resource.name}:${a.resource.patternType}:${[...a.operations].sort().join("+")}`).sort();
-  const want = [`topic:${topic}:literal:Describe+Read`, `group:${group}:literal:Describe+Read`,
+  const want = [`topic:${topic}:literal:Describe+Read+Write`, `group:${group}:literal:Describe+Read`,
     `topic:${TOPIC_RESULTS}:literal:Describe+Write`, `topic:${TOPIC_DLQ}:literal:Describe+Write`].sort();
   if (JSON.stringify(acls) !== JSON.stringify(want)) fail(tree, `worker ACLs ${acls} are not exactly ${want}`);
   const volumes = dep.spec.template.spec.volumes;

@@ -17,6 +17,8 @@ locals {
       acls = [
         { resource_type = "Topic", resource_name = "webhooks.region.${region}", operation = "Read" },
         { resource_type = "Topic", resource_name = "webhooks.region.${region}", operation = "Describe" },
+        # Parking: a job that holds its partition's commit window is written again at its end.
+        { resource_type = "Topic", resource_name = "webhooks.region.${region}", operation = "Write" },
         { resource_type = "Group", resource_name = "edge-dispatcher-workers-${region}", operation = "Read" },
         { resource_type = "Group", resource_name = "edge-dispatcher-workers-${region}", operation = "Describe" },
         { resource_type = "Topic", resource_name = "webhooks.results", operation = "Write" },

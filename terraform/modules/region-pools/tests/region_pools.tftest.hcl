@@ -33,7 +33,7 @@ run "worker_acls_are_least_privilege" {
   command = plan
 
   assert {
-    condition     = length(output.worker_acls) == 5 * 8
+    condition     = length(output.worker_acls) == 5 * 9
     error_message = "eight ACLs per region"
   }
   assert {
@@ -44,9 +44,9 @@ run "worker_acls_are_least_privilege" {
   }
   assert {
     condition = alltrue([
-      for k, a in output.worker_acls : contains(["Read", "Describe"], a.operation) || contains(["webhooks.results", "webhooks.dlq"], a.resource_name)
+      for k, a in output.worker_acls : contains(["Read", "Describe"], a.operation) || contains(["webhooks.results", "webhooks.dlq", "webhooks.region.${a.region}"], a.resource_name)
     ])
-    error_message = "workers write only results and dead letters"
+    error_message = "workers write only results, dead letters and (parking) their own region's topic"
   }
 }
 
@@ -97,7 +97,7 @@ run "one_region_changes_only_its_own_keys" {
     error_message = "only mumbai changed"
   }
   assert {
-    condition     = length([for k, a in output.worker_acls : k if a.region == "mumbai"]) == 8
+    condition     = length([for k, a in output.worker_acls : k if a.region == "mumbai"]) == 9
     error_message = "mumbai's ACL keys are its own"
   }
 }
