@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code dispatcher scheduler}: the scheduler alone, against any Kafka cluster. */
@@ -17,8 +18,12 @@ import picocli.CommandLine.Spec;
                 "It also serves the status page at / on its HTTP port."})
 final class SchedulerCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (home; required unless --topology names home).")
     String bootstrap;
+
+    @Mixin
+    TopologyOptions topologyOptions;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
     int port;
@@ -69,8 +74,14 @@ final class SchedulerCommand implements Callable<Integer> {
                     + " or pass --require-api-key, unless a gateway in front authenticates.");
             spec.commandLine().getErr().flush();
         }
-        SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(kafkaClientOptions.connection(bootstrap),
-                        resolverOptions.build())
+        dev.edgedispatcher.backbone.Topology topology;
+        try {
+            topology = topologyOptions.topology(bootstrap == null ? null : kafkaClientOptions.connection(bootstrap));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(topology.home(),
+                        resolverOptions.build()).withTopology(topology)
                 .withPort(port).withHost(host).withLayout(kafkaOptions.layout())
                 .withJobStore(jobStoreOptions.load())
                 .withAccess(access).withFrontDoor(frontDoorOptions.limits())
@@ -86,8 +97,10 @@ final class SchedulerCommand implements Callable<Integer> {
         out.println("status page: http://" + host + ":" + scheduler.port() + "/");
         out.println("job store: " + jobStoreOptions.load().url());
         out.println(ApiAccessOptions.describe(access));
-        out.println("kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null ? ""
+        out.println("kafka bootstrap: " + topology.home().bootstrapServers() + (kafkaClientOptions.kafkaConfig == null ? ""
                 : ", client settings: " + kafkaClientOptions.kafkaConfig));
+        topology.regional().forEach((region, kafka) -> out.println("region " + region.wireName() + " on its own cluster: "
+                + kafka.bootstrapServers()));
         out.flush();
         stopped.await();
         return 0;

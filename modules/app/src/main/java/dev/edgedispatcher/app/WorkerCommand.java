@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
                 "Workers of a region form one consumer group: start more processes to scale the region."})
 final class WorkerCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (required unless --topology names home).")
     String bootstrap;
 
     @Option(names = "--region", paramLabel = "R", required = true,
@@ -46,6 +47,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     KafkaClientOptions kafkaClientOptions;
 
+    @Mixin
+    TopologyOptions topologyOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -59,8 +63,15 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
-        WorkerService workers = WorkerService.start(workerOptions.config(kafkaClientOptions.connection(bootstrap), regions,
-                workerOptions.accounts(out), workerOptions.allowed(List.of()), metricsPort), metrics, metricsHost);
+        dev.edgedispatcher.backbone.Topology topology;
+        try {
+            topology = topologyOptions.topology(bootstrap == null ? null : kafkaClientOptions.connection(bootstrap));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        WorkerService workers = WorkerService.start(dev.edgedispatcher.worker.WorkerConfig.from(workerOptions.config(
+                topology.home(), regions, workerOptions.accounts(out), workerOptions.allowed(List.of()), metricsPort))
+                .topology(topology).build(), metrics, metricsHost);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -70,8 +81,13 @@ final class WorkerCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "worker-shutdown"));
-        out.println("worker: regions " + regions + ", kafka bootstrap: " + bootstrap + (kafkaClientOptions.kafkaConfig == null
-                ? "" : ", client settings: " + kafkaClientOptions.kafkaConfig));
+        out.println("worker: regions " + regions + ", kafka bootstrap: " + topology.home().bootstrapServers()
+                + (kafkaClientOptions.kafkaConfig == null ? "" : ", client settings: " + kafkaClientOptions.kafkaConfig));
+        for (Region region : regions) {
+            if (topology.hasOwnCluster(region)) {
+                out.println("region " + region.wireName() + " on its own cluster: " + topology.of(region).bootstrapServers());
+            }
+        }
         if (workers.metricsPort() >= 0) {
             out.println("metrics: http://" + metricsHost + ":" + workers.metricsPort() + "/metrics");
         }

@@ -53,14 +53,22 @@ public final class AckedProducer implements AutoCloseable {
                             new TimeoutException("hand-over wait of " + handOverWithin.toMillis() + " ms ran out")));
                     return;
                 }
+                Thread caller = Thread.currentThread();
+                boolean[] insideSend = {true};
                 try {
                     producer.send(record, (metadata, error) -> {
-                        if (error != null) {
-                            acked.completeExceptionally(error);
-                        } else {
+                        if (error == null) {
                             acked.complete(metadata);
+                        } else if (insideSend[0] && Thread.currentThread() == caller) {
+                            // Called back from within send() itself: the client refused the record before
+                            // taking it (Kafka 4 reports a metadata timeout this way, not by throwing).
+                            acked.completeExceptionally(new NotSentException("the Kafka client refused the record: "
+                                    + error, error));
+                        } else {
+                            acked.completeExceptionally(error);
                         }
                     });
+                    insideSend[0] = false;
                 } catch (RuntimeException e) {
                     // Thrown by send() itself (metadata wait, buffer full, closed): never handed over.
                     acked.completeExceptionally(new NotSentException("the Kafka client refused the record: " + e, e));

@@ -38,14 +38,19 @@ public final class TopicProvisioner {
     }
 
     public void ensure(TopicLayout layout, Duration timeout) throws InterruptedException, TimeoutException {
+        ensure(layout.partitionsByTopic(), layout.replicationFactor(), timeout);
+    }
+
+    /** As {@link #ensure(TopicLayout, Duration)}, for these topics only (one cluster of a {@link Topology}). */
+    public void ensure(Map<String, Integer> wanted, short replicationFactor, Duration timeout)
+            throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Integer> wanted = layout.partitionsByTopic();
         try {
             Set<String> existing = admin.listTopics().names().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             wanted.forEach((topic, partitions) -> {
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, layout.replicationFactor()));
+                    missing.add(new NewTopic(topic, partitions, replicationFactor));
                 }
             });
             if (!missing.isEmpty()) {

@@ -30,6 +30,12 @@ public final class Topics {
         return REGION_PREFIX + region.wireName();
     }
 
+    /** The region whose topic {@code topic} is, if it is a region topic. */
+    public static java.util.Optional<Region> regionOf(String topic) {
+        return topic.startsWith(REGION_PREFIX) ? Region.fromWireName(topic.substring(REGION_PREFIX.length()))
+                : java.util.Optional.empty();
+    }
+
     /**
      * {@code edge-dispatcher-workers-<region>}: the consumer group of one region's workers (the
      * scheduler reads its committed offsets for the region's lag).

@@ -2,10 +2,13 @@ package dev.edgedispatcher.scheduler;
 
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.TopicLayout;
+import dev.edgedispatcher.backbone.Topology;
+import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.frontdoor.FrontDoorLimits;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.auth.ApiAccess;
 import dev.edgedispatcher.store.JobStoreConfig;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -24,10 +27,12 @@ import java.util.Set;
  * @param jobStore the job store (PostgreSQL) every replica reads and writes
  * @param frontDoor header, body and idle deadlines and the connection cap of the HTTP server
  * @param access API keys and rate limits of {@code /v1}
+ * @param regionalKafka the regions with a Kafka cluster of their own ({@code --topology},
+ *     docs/regions.md); {@code kafka} is {@code home}
  */
 public record SchedulerConfig(KafkaConnection kafka, String host, int port, TopicLayout layout, RegionResolver resolver,
         int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, JobStoreConfig jobStore,
-        FrontDoorLimits frontDoor, ApiAccess access) {
+        FrontDoorLimits frontDoor, ApiAccess access, Map<Region, KafkaConnection> regionalKafka) {
 
     public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
@@ -45,6 +50,7 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         Objects.requireNonNull(frontDoor, "frontDoor");
         Objects.requireNonNull(access, "access");
         knownAccounts = Set.copyOf(knownAccounts);
+        regionalKafka = new Topology(kafka, regionalKafka).regional();
         // May be null while a config is being put together (LocalStack adds the store it starts).
     }
 
@@ -75,7 +81,16 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
     public static SchedulerConfig defaults(KafkaConnection kafka, RegionResolver resolver, JobStoreConfig jobStore) {
         return new SchedulerConfig(kafka, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
                 DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of(),
-                jobStore, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN);
+                jobStore, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN, Map.of());
+    }
+
+    /** Which cluster each region lives on: {@code kafka} is home. */
+    public Topology topology() {
+        return new Topology(kafka, regionalKafka);
+    }
+
+    public SchedulerConfig withTopology(Topology topology) {
+        return from(this).topology(topology).build();
     }
 
     /** Jobs a redrive sends again per second ({@value #REDRIVE_JOBS_PER_SECOND}). */
@@ -128,6 +143,7 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         private JobStoreConfig jobStore;
         private FrontDoorLimits frontDoor;
         private ApiAccess access;
+        private Map<Region, KafkaConnection> regionalKafka;
 
         private Builder(SchedulerConfig base) {
             kafka = base.kafka;
@@ -142,6 +158,14 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
             jobStore = base.jobStore;
             frontDoor = base.frontDoor;
             access = base.access;
+            regionalKafka = base.regionalKafka;
+        }
+
+        /** Home and the regions' own clusters ({@code --topology}). */
+        public Builder topology(Topology value) {
+            kafka = value.home();
+            regionalKafka = value.regional();
+            return this;
         }
 
         public Builder kafka(KafkaConnection value) {
@@ -230,7 +254,7 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
                         + " the largest job (" + maxJobBytes + " bytes)");
             }
             return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                    knownAccounts, jobStore, frontDoor, access);
+                    knownAccounts, jobStore, frontDoor, access, regionalKafka);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.edgedispatcher.scheduler;
 
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.TopicProvisioner;
+import dev.edgedispatcher.backbone.Topology;
 import dev.edgedispatcher.frontdoor.ConnectionGuard;
 import dev.edgedispatcher.scheduler.auth.KeyRateLimiter;
 import dev.edgedispatcher.scheduler.explain.Explainer;
@@ -12,7 +13,7 @@ import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.store.ClaimBatcher;
 import dev.edgedispatcher.scheduler.store.JobReads;
-import dev.edgedispatcher.scheduler.store.JobStoreSink;
+import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import dev.edgedispatcher.scheduler.store.RecentAccepts;
 import dev.edgedispatcher.scheduler.store.StoreCalls;
 import dev.edgedispatcher.scheduler.store.StoreHealth;
@@ -52,7 +53,7 @@ public final class SchedulerService implements AutoCloseable {
     private final Vertx vertx;
     private final JobPublisher publisher;
     private final JobStore store;
-    private final JobStoreSink sink;
+    private final JobStoreSinks sink;
     private final StoreHealth storeHealth;
     private final StoreCalls calls;
     private final ClaimBatcher claims;
@@ -63,7 +64,7 @@ public final class SchedulerService implements AutoCloseable {
     private final int port;
     private final Replayer replayer;
 
-    private SchedulerService(Vertx vertx, JobPublisher publisher, JobStore store, JobStoreSink sink, StoreHealth storeHealth,
+    private SchedulerService(Vertx vertx, JobPublisher publisher, JobStore store, JobStoreSinks sink, StoreHealth storeHealth,
             StoreCalls calls, ClaimBatcher claims, KafkaIntake intake, KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port,
             Replayer replayer) {
         this.replayer = replayer;
@@ -89,8 +90,16 @@ public final class SchedulerService implements AutoCloseable {
 
     /** Starts with a shared metrics registry (in one process with workers, /metrics shows both). */
     public static SchedulerService start(SchedulerConfig config, PrometheusMeterRegistry metrics) throws Exception {
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(config.kafka()))) {
-            new TopicProvisioner(admin).ensure(config.layout(), Duration.ofSeconds(60));
+        Topology topology = config.topology();
+        for (Topology.Cluster cluster : topology.clusters()) {
+            if (cluster.home()) {
+                try (Admin admin = Admin.create(KafkaClientSettings.admin(cluster.connection()))) {
+                    new TopicProvisioner(admin).ensure(cluster.topics(config.layout()), config.layout().replicationFactor(),
+                            Duration.ofSeconds(60));
+                }
+            } else {
+                RegionalTopics.provisionInBackground(cluster, config.layout());
+            }
         }
         if (config.jobStore() == null) {
             throw new IllegalArgumentException("the scheduler needs a job store: --job-store-config FILE");
@@ -98,25 +107,27 @@ public final class SchedulerService implements AutoCloseable {
         // The store must be reachable at start (migrations run now); later outages are survived.
         JobStore store = JobStore.open(config.jobStore(), Clock.systemUTC(), metrics);
         String replica = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        JobStoreSink sink = new JobStoreSink(config.kafka(), store, metrics, "scheduler-store-sink-" + replica).start();
+        JobStoreSinks sink = JobStoreSinks.start(topology, store, metrics, "scheduler-store-sink-" + replica);
         StoreHealth storeHealth = new StoreHealth(store, sink, metrics).start();
         StoreCalls calls = new StoreCalls(config.jobStore().poolSize(), 10_000);
         RecentAccepts recent = new RecentAccepts(RecentAccepts.DEFAULT_CAPACITY);
         JobReads reads = new JobReads(store, calls, recent);
         KafkaClusterProbe probe = new KafkaClusterProbe(config.kafka(), "scheduler-health").start();
         ProducerHealth producerHealth = new ProducerHealth(probe);
-        JobPublisher publisher = new JobPublisher(config.kafka(), "scheduler", producerHealth);
+        JobPublisher publisher = new JobPublisher(topology, "scheduler", producerHealth);
         JobValidator validator = new JobValidator(config.knownAccounts());
         ClaimBatcher claims = new ClaimBatcher(store, replica).start();
         JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, store, calls, claims, recent, replica, metrics);
         KafkaIntake intake = new KafkaIntake(config.kafka(), validator, acceptor, publisher);
-        Replayer replayer = new Replayer(config.kafka(), store, recent, acceptor, validator, metrics, config.redrivePerSecond());
-        HealthChecks health = new HealthChecks().add(intake.health()).add(sink.health()).add(storeHealth).add(producerHealth);
+        Replayer replayer = new Replayer(topology, store, recent, acceptor, validator, metrics, config.redrivePerSecond());
+        HealthChecks health = new HealthChecks().add(intake.health());
+        sink.health().forEach(health::add);
+        health.add(storeHealth).add(producerHealth);
 
         Vertx vertx = Vertx.vertx();
         int port = config.port() == 0 ? freePort() : config.port();
         ConnectionGuard guard = new ConnectionGuard(config.frontDoor(), metrics, "scheduler");
-        RegionLag regionLag = new RegionLag(config.kafka(), "scheduler-region-lag");
+        RegionLag regionLag = new RegionLag(topology, "scheduler-region-lag");
         Optional<KeyRateLimiter> rateLimiter = config.access().rateLimit().map(limit -> new KeyRateLimiter(limit, System::nanoTime));
         var listen = new SchedulerHttpVerticle.Listen(config.host(), port, config.maxJobBytes(), config.maxBatchBytes(),
                 BodyBudget.forThisHeap());

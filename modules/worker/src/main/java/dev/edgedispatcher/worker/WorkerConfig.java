@@ -1,6 +1,7 @@
 package dev.edgedispatcher.worker;
 
 import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.Topology;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.worker.consume.PartitionProgress;
 import dev.edgedispatcher.worker.delivery.Cidr;
@@ -26,6 +27,8 @@ import java.util.Set;
  * @param eventLoops event loops the deliveries are spread over (default: one per core)
  * @param connections open-connection bounds of the process; deliveries running at once are capped
  *     at {@code connections.maxConnections()} too
+ * @param topology which cluster each region's topic, group, results and dead letters live on
+ *     (docs/regions.md); without {@code --topology} all on {@code kafka}
  * @param commitWindow records a partition may be read past its lowest unfinished job: past half of
  *     it that job is parked if it is waiting, at all of it the partition pauses (docs/callbacks.md,
  *     "Sharing a worker"); at most {@link PartitionProgress#WINDOW_LIMIT}, what the commit
@@ -33,7 +36,7 @@ import java.util.Set;
  */
 public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts accounts, List<Cidr> allowedDestinations,
         int maxInFlight, int maxConnectionsPerDestination, Duration retryBackoff, int metricsPort, int eventLoops,
-        ConnectionLimits connections, int commitWindow) {
+        ConnectionLimits connections, int commitWindow, Topology topology) {
 
     public WorkerConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -41,6 +44,7 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
         Objects.requireNonNull(accounts, "accounts");
         allowedDestinations = List.copyOf(allowedDestinations);
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(retryBackoff, "retryBackoff");
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1");
@@ -73,7 +77,8 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
     public static WorkerConfig defaults(KafkaConnection kafka, Set<Region> regions, Accounts accounts,
             List<Cidr> allowedDestinations) {
         return new WorkerConfig(kafka, regions, accounts, allowedDestinations, 20_000, 256, Duration.ZERO, -1,
-                Runtime.getRuntime().availableProcessors(), ConnectionLimits.DEFAULTS, PartitionProgress.WINDOW_LIMIT);
+                Runtime.getRuntime().availableProcessors(), ConnectionLimits.DEFAULTS, PartitionProgress.WINDOW_LIMIT,
+                Topology.single(kafka));
     }
 
     public WorkerConfig withMetricsPort(int port) {
@@ -109,6 +114,7 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
         private int eventLoops;
         private ConnectionLimits connections;
         private int commitWindow;
+        private Topology topology;
 
         private Builder(WorkerConfig base) {
             kafka = base.kafka;
@@ -122,6 +128,7 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
             eventLoops = base.eventLoops;
             connections = base.connections;
             commitWindow = base.commitWindow;
+            topology = base.topology;
         }
 
         /** Jobs read but not finished, per region, before its partitions are paused. */
@@ -179,9 +186,15 @@ public record WorkerConfig(KafkaConnection kafka, Set<Region> regions, Accounts 
             return this;
         }
 
+        /** Which cluster each region lives on ({@code --topology}). */
+        public Builder topology(Topology value) {
+            topology = Objects.requireNonNull(value, "topology");
+            return this;
+        }
+
         public WorkerConfig build() {
             return new WorkerConfig(kafka, regions, accounts, allowedDestinations, maxInFlight, maxConnectionsPerDestination,
-                    retryBackoff, metricsPort, eventLoops, connections, commitWindow);
+                    retryBackoff, metricsPort, eventLoops, connections, commitWindow, topology);
         }
     }
 

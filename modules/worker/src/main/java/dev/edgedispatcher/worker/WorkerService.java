@@ -29,7 +29,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +51,12 @@ public final class WorkerService implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClientAgent client;
     private final HttpAttempt http;
-    private final ResultWriter results;
+    private final List<ResultWriter> results;
     private final List<RegionWorker> workers;
     private final HttpServer metricsServer;
     private final HealthChecks health;
 
-    private WorkerService(Vertx vertx, HttpClientAgent client, HttpAttempt http, ResultWriter results, List<RegionWorker> workers,
+    private WorkerService(Vertx vertx, HttpClientAgent client, HttpAttempt http, List<ResultWriter> results, List<RegionWorker> workers,
             HttpServer metricsServer, HealthChecks health) {
         this.vertx = vertx;
         this.client = client;
@@ -77,7 +79,8 @@ public final class WorkerService implements AutoCloseable {
         // The client only opens connections; ConnectionPools owns and caps them.
         HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setMaxRedirects(0)
                 .setDecompressionSupported(false).setVerifyHost(true));
-        ResultWriter results = new ResultWriter(config.kafka(), "worker");
+        // One writer per cluster: a region's results and dead letters go to its own cluster (docs/regions.md).
+        Map<String, ResultWriter> writers = new LinkedHashMap<>();
         ConnectionPools pools = new ConnectionPools(vertx, config.connections(), eventLoops);
         DestinationBulkheads bulkheads = new DestinationBulkheads(vertx, config.maxConnectionsPerDestination());
         HttpAttempt http = new HttpAttempt(vertx, client, new DestinationGuard(config.allowedDestinations()), pools,
@@ -95,13 +98,20 @@ public final class WorkerService implements AutoCloseable {
                 .description("deliveries running in this process").register(metrics);
         Gauge.builder("dispatcher_destinations_tracked", bulkheads, DestinationBulkheads::destinations)
                 .description("destinations with attempts in flight or waiting (idle ones are forgotten)").register(metrics);
-        HealthChecks health = new HealthChecks().add(results);
-        JobParker parker = new JobParker(results::writeOnce);
+        HealthChecks health = new HealthChecks();
         List<RegionWorker> workers = new ArrayList<>();
         for (Region region : config.regions()) {
+            String cluster = config.topology().hasOwnCluster(region) ? region.wireName() : "home";
+            ResultWriter results = writers.computeIfAbsent(cluster, name -> {
+                ResultWriter writer = new ResultWriter(config.topology().of(region),
+                        name.equals("home") ? "worker" : "worker-" + name);
+                health.add(writer);
+                return writer;
+            });
+            JobParker parker = new JobParker(results::writeOnce);
             DeliveryEngine engine = new DeliveryEngine(vertx, http, bulkheads, config.accounts(), region.wireName(),
                     results::writeAttempt, metrics, config.retryBackoff().toMillis());
-            RegionWorker worker = new RegionWorker(region, config.kafka(), contexts, new JobRunner(vertx, engine),
+            RegionWorker worker = new RegionWorker(region, config.topology().of(region), contexts, new JobRunner(vertx, engine),
                     new OutcomeRecorder(region, results, metrics), parker, config, slots, metrics);
             worker.start();
             workers.add(worker);
@@ -119,7 +129,7 @@ public final class WorkerService implements AutoCloseable {
         LOG.info("workers started for {} (allowed destinations: {}; at most {} connections)", config.regions(),
                 config.allowedDestinations().isEmpty() ? "none beyond public addresses" : config.allowedDestinations(),
                 config.connections().maxConnections());
-        return new WorkerService(vertx, client, http, results, workers, server, health);
+        return new WorkerService(vertx, client, http, List.copyOf(writers.values()), workers, server, health);
     }
 
     private static void serve(HttpServerRequest request, HealthChecks health, PrometheusMeterRegistry metrics) {
@@ -144,7 +154,7 @@ public final class WorkerService implements AutoCloseable {
      */
     public List<HealthComponent> healthComponents() {
         List<HealthComponent> components = new ArrayList<>();
-        components.add(results);
+        components.addAll(results);
         workers.forEach(worker -> components.add(worker.health()));
         return List.copyOf(components);
     }
@@ -171,7 +181,7 @@ public final class WorkerService implements AutoCloseable {
         for (RegionWorker worker : workers) {
             worker.close();
         }
-        results.close();
+        results.forEach(ResultWriter::close);
         client.close().await(5, TimeUnit.SECONDS);
         http.close();
         vertx.close().await(10, TimeUnit.SECONDS);

@@ -9,7 +9,7 @@ import dev.edgedispatcher.backbone.health.HealthChecks;
 import dev.edgedispatcher.backbone.health.HealthReport;
 import dev.edgedispatcher.backbone.health.Probe;
 import dev.edgedispatcher.scheduler.store.JobReads;
-import dev.edgedispatcher.scheduler.store.JobStoreSink;
+import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 

@@ -6,7 +6,7 @@ import static dev.edgedispatcher.scheduler.http.JsonReplies.respond;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.scheduler.store.JobReads;
 import io.vertx.core.Future;
-import dev.edgedispatcher.scheduler.store.JobStoreSink;
+import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;

@@ -79,6 +79,11 @@ public final class JsonReplies {
             return error("store_unavailable", "id", "the job store cannot check this id now; the job was NOT accepted:"
                     + " retry with the same id, or submit without an id");
         }
+        if (cause instanceof dev.edgedispatcher.scheduler.RegionUnavailableException unavailable) {
+            return error("region_unavailable", "region", "region " + unavailable.region().wireName()
+                    + "'s Kafka cluster cannot be written to now (" + kind(unavailable.getCause()) + "); the job was NOT"
+                    + " accepted: retry with the same id");
+        }
         if (cause instanceof dev.edgedispatcher.scheduler.store.InDoubtException inDoubt) {
             ObjectNode node = error("in_doubt", "id", cause.getMessage());
             node.put("id", inDoubt.id());

@@ -7,7 +7,7 @@ import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.scheduler.store.JobReads;
-import dev.edgedispatcher.scheduler.store.JobStoreSink;
+import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import dev.edgedispatcher.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -27,9 +27,9 @@ final class RegionsHandler implements Handler<RoutingContext> {
 
     private final JobReads reads;
     private final RegionLag lag;
-    private final JobStoreSink sink;
+    private final JobStoreSinks sink;
 
-    RegionsHandler(JobReads reads, RegionLag lag, JobStoreSink sink) {
+    RegionsHandler(JobReads reads, RegionLag lag, JobStoreSinks sink) {
         this.reads = reads;
         this.lag = lag;
         this.sink = sink;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.scheduler.replay.Replayer.RetryOutcome;
 import dev.edgedispatcher.scheduler.store.JobReads;
-import dev.edgedispatcher.scheduler.store.JobStoreSink;
+import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

@@ -8,7 +8,7 @@ import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.store.JobReads;
-import dev.edgedispatcher.scheduler.store.JobStoreSink;
+import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.backbone.health.HealthChecks;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,7 +51,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
 
     /** What the routes do with a request: accept, read, retry, redrive and explain jobs; show the regions. */
     public record JobServices(JobValidator validator, JobAcceptor acceptor, JobReads reads, Replayer replayer,
-            Explainer explainer, RegionLag regionLag, JobStoreSink sink) {
+            Explainer explainer, RegionLag regionLag, JobStoreSinks sink) {
     }
 
     /** What {@code /metrics} and {@code /health} report. */

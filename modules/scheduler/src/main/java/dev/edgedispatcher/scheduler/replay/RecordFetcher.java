@@ -4,11 +4,14 @@ import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.backbone.Topology;
+import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.store.RecordLocation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -30,10 +33,19 @@ final class RecordFetcher implements AutoCloseable {
     /** Farther than this ahead, a seek costs less than reading past the records in between. */
     private static final long SEEK_GAP = 1000;
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<String, byte[]> home;
+    /** Consumers of the regions with a cluster of their own; the others read on {@link #home}. */
+    private final Map<Region, KafkaConsumer<String, byte[]>> regional = new EnumMap<>(Region.class);
 
     RecordFetcher(KafkaConnection kafka, String clientId) {
-        this.consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(kafka, null, clientId));
+        this(Topology.single(kafka), clientId);
+    }
+
+    /** Reads each region's records on the region's cluster ({@link Topology}). */
+    RecordFetcher(Topology topology, String clientId) {
+        this.home = new KafkaConsumer<>(KafkaClientSettings.consumer(topology.home(), null, clientId));
+        topology.regional().forEach((region, kafka) -> regional.put(region, new KafkaConsumer<>(
+                KafkaClientSettings.consumer(kafka, null, clientId + "-" + region.wireName()))));
     }
 
     /**
@@ -51,6 +63,22 @@ final class RecordFetcher implements AutoCloseable {
      * All partitions are read at once, each from its first wanted offset.
      */
     Map<String, Fetched> fetch(List<RecordLocation> locations, Duration timeout) {
+        if (regional.isEmpty()) {
+            return fetch(home, locations, timeout);
+        }
+        Map<KafkaConsumer<String, byte[]>, List<RecordLocation>> byCluster = new java.util.IdentityHashMap<>();
+        for (RecordLocation location : locations) {
+            KafkaConsumer<String, byte[]> consumer = Topics.regionOf(location.topic())
+                    .map(region -> regional.getOrDefault(region, home)).orElse(home);
+            byCluster.computeIfAbsent(consumer, c -> new ArrayList<>()).add(location);
+        }
+        Map<String, Fetched> found = new HashMap<>();
+        byCluster.forEach((consumer, some) -> found.putAll(fetch(consumer, some, timeout)));
+        return found;
+    }
+
+    private Map<String, Fetched> fetch(KafkaConsumer<String, byte[]> consumer, List<RecordLocation> locations,
+            Duration timeout) {
         Map<TopicPartition, ArrayDeque<RecordLocation>> wanted = new HashMap<>();
         for (RecordLocation location : locations) {
             wanted.computeIfAbsent(new TopicPartition(location.topic(), location.partition()), tp -> new ArrayDeque<>())
@@ -130,6 +158,7 @@ final class RecordFetcher implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(2));
+        home.close(Duration.ofSeconds(2));
+        regional.values().forEach(consumer -> consumer.close(Duration.ofSeconds(2)));
     }
 }

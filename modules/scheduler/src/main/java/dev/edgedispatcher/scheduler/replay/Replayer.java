@@ -6,6 +6,7 @@ import dev.edgedispatcher.backbone.JobIds;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.Topology;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.Topics;
 import dev.edgedispatcher.backbone.job.JobValidator;
@@ -128,6 +129,12 @@ public final class Replayer implements AutoCloseable {
     private final AtomicLong running = new AtomicLong();
 
     public Replayer(KafkaConnection kafka, JobStore store, RecentAccepts recent, JobAcceptor acceptor, JobValidator validator,
+            MeterRegistry metrics, int perSecond) {
+        this(Topology.single(kafka), store, recent, acceptor, validator, metrics, perSecond);
+    }
+
+    /** Reading each job's record back on its region's cluster. */
+    public Replayer(Topology kafka, JobStore store, RecentAccepts recent, JobAcceptor acceptor, JobValidator validator,
             MeterRegistry metrics, int perSecond) {
         if (perSecond < 1) {
             throw new IllegalArgumentException("a redrive must send at least 1 job a second, not " + perSecond);

@@ -3,6 +3,7 @@ package dev.edgedispatcher.scheduler.status;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.backbone.Topology;
 import dev.edgedispatcher.callback.Region;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -51,12 +52,25 @@ public final class RegionLag implements AutoCloseable {
     }
 
     private final Admin admin;
+    /** The admin clients of the regions with a cluster of their own; the others ask {@link #admin}. */
+    private final Map<Region, Admin> regional = new EnumMap<>(Region.class);
     private final LongSupplier nanos;
     private Snapshot last;
     private CompletableFuture<Snapshot> refreshing;
 
     public RegionLag(KafkaConnection kafka, String clientId) {
         this(createAdmin(kafka, clientId), System::nanoTime);
+    }
+
+    /** Each region's lag read on the region's own cluster ({@link Topology}). */
+    public RegionLag(Topology topology, String clientId) {
+        this(createAdmin(topology.home(), clientId), System::nanoTime);
+        topology.regional().forEach((region, kafka) -> regional.put(region, createAdmin(kafka, clientId + "-"
+                + region.wireName())));
+    }
+
+    private Admin adminOf(Region region) {
+        return regional.getOrDefault(region, admin);
     }
 
     RegionLag(Admin admin, LongSupplier nanos) {
@@ -97,10 +111,10 @@ public final class RegionLag implements AutoCloseable {
 
     private CompletableFuture<Snapshot> read() {
         Map<Region, CompletableFuture<Long>> perRegion = new EnumMap<>(Region.class);
-        Map<String, KafkaFuture<TopicDescription>> topics = admin.describeTopics(Topics.allRegionTopics()).topicNameValues();
         for (Region region : Region.values()) {
-            perRegion.put(region, lagOf(region, topics.get(Topics.region(region)))
-                    .orTimeout(TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS));
+            KafkaFuture<TopicDescription> topic = adminOf(region).describeTopics(List.of(Topics.region(region)))
+                    .topicNameValues().get(Topics.region(region));
+            perRegion.put(region, lagOf(region, topic).orTimeout(TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS));
         }
         return CompletableFuture.allOf(perRegion.values().toArray(CompletableFuture[]::new)).handle((done, ignored) -> {
             Map<Region, Long> lag = new EnumMap<>(Region.class);
@@ -121,9 +135,9 @@ public final class RegionLag implements AutoCloseable {
                 .thenApply(description -> description.partitions().stream().map(TopicPartitionInfo::partition)
                         .map(partition -> new TopicPartition(description.name(), partition)).toList());
         return partitions.thenCompose(list -> {
-            CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends = offsets(list, OffsetSpec.latest());
-            CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> starts = offsets(list, OffsetSpec.earliest());
-            CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committed = admin
+            CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends = offsets(region, list, OffsetSpec.latest());
+            CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> starts = offsets(region, list, OffsetSpec.earliest());
+            CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committed = adminOf(region)
                     .listConsumerGroupOffsets(Topics.workerGroup(region)).partitionsToOffsetAndMetadata()
                     .toCompletionStage().toCompletableFuture();
             return CompletableFuture.allOf(ends, starts, committed).thenApply(done -> {
@@ -139,11 +153,11 @@ public final class RegionLag implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> offsets(List<TopicPartition> partitions,
-            OffsetSpec spec) {
+    private CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> offsets(Region region,
+            List<TopicPartition> partitions, OffsetSpec spec) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(partition -> request.put(partition, spec));
-        return admin.listOffsets(request).all().toCompletionStage().toCompletableFuture();
+        return adminOf(region).listOffsets(request).all().toCompletionStage().toCompletableFuture();
     }
 
     private static String describe(Throwable failure) {
@@ -157,5 +171,6 @@ public final class RegionLag implements AutoCloseable {
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(2));
+        regional.values().forEach(client -> client.close(Duration.ofSeconds(2)));
     }
 }

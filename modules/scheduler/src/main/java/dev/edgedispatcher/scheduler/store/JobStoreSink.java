@@ -18,7 +18,6 @@ import dev.edgedispatcher.store.JobStore;
 import dev.edgedispatcher.store.RecordedResult;
 import dev.edgedispatcher.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -67,7 +66,8 @@ public final class JobStoreSink implements AutoCloseable {
     private final KafkaConnection kafka;
     private final JobStore store;
     private final KafkaLoopRunner runner;
-    private final LoopHealth health = new LoopHealth("store-sink", 60_000);
+    private final LoopHealth health;
+    private final List<String> topics;
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final Counter batches;
     private final Counter skipped;
@@ -77,8 +77,27 @@ public final class JobStoreSink implements AutoCloseable {
     private long nextProbe;
     private static final long PROBE_EVERY_MS = 2_000;
 
+    /** The sink of one cluster holding everything (no topology): the region topics and the results. */
     public JobStoreSink(KafkaConnection kafka, JobStore store, MeterRegistry metrics, String clientId) {
+        this(kafka, "home", allTopics(), store, metrics, clientId);
+    }
+
+    private static List<String> allTopics() {
+        List<String> topics = new ArrayList<>(Topics.allRegionTopics());
+        topics.add(Topics.RESULTS);
+        return topics;
+    }
+
+    /**
+     * The sink of cluster {@code cluster} ({@code home} or a region's own), reading {@code topics}
+     * there: the region topics that live on it and its results topic. Its health component is
+     * {@code store-sink} for home, {@code store-sink-<region>} for a region's cluster.
+     */
+    public JobStoreSink(KafkaConnection kafka, String cluster, List<String> topics, JobStore store, MeterRegistry metrics,
+            String clientId) {
         this.kafka = kafka;
+        this.topics = List.copyOf(topics);
+        this.health = new LoopHealth(cluster.equals("home") ? "store-sink" : "store-sink-" + cluster, 60_000);
         this.store = store;
         Map<String, Object> settings = new HashMap<>(KafkaClientSettings.consumer(kafka, group(store), clientId));
         settings.putIfAbsent("max.poll.records", 2000);
@@ -86,15 +105,13 @@ public final class JobStoreSink implements AutoCloseable {
         // nanoTime may be negative: the first probe and progress are due now, not at an origin of 0.
         this.nextProbe = System.nanoTime();
         this.nextProgress = System.nanoTime();
-        this.runner = new KafkaLoopRunner("job-store-sink", LOG, health, new Backoff(LOG, "job store sink"),
+        this.runner = new KafkaLoopRunner(cluster.equals("home") ? "job-store-sink" : "job-store-sink-" + cluster, LOG, health,
+                new Backoff(LOG, "job store sink (" + cluster + ")"),
                 kafka::accessDenied, new Loop());
         this.batches = Counter.builder("dispatcher_store_sink_batches").description("batches the sink wrote to the job store")
                 .register(metrics);
         this.skipped = Counter.builder("dispatcher_store_sink_skipped_records")
                 .description("records the sink could not read (logged, left out)").register(metrics);
-        Gauge.builder("dispatcher_store_sink_lag_records", this, JobStoreSink::lag)
-                .description("records on the topics the sink has not written to the store yet (this replica's partitions)")
-                .register(metrics);
     }
 
     /** The consumer group of {@code store}'s sink. */
@@ -151,8 +168,6 @@ public final class JobStoreSink implements AutoCloseable {
 
         @Override
         public void open() {
-            List<String> topics = new ArrayList<>(Topics.allRegionTopics());
-            topics.add(Topics.RESULTS);
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {

@@ -23,13 +23,13 @@ public final class StoreHealth implements HealthComponent, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreHealth.class);
 
     private final JobStore store;
-    private final JobStoreSink sink;
+    private final JobStoreSinks sink;
     private final ScheduledExecutorService timer;
     private volatile boolean up = true;
     private volatile int daysAhead = -1;
     private volatile long lastCheckNanos = System.nanoTime();
 
-    public StoreHealth(JobStore store, JobStoreSink sink, MeterRegistry metrics) {
+    public StoreHealth(JobStore store, JobStoreSinks sink, MeterRegistry metrics) {
         this.store = store;
         this.sink = sink;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -1,0 +1,33 @@
+package dev.edgedispatcher.app;
+
+import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.Topology;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --topology FILE}: which Kafka cluster each region lives on (docs/regions.md). */
+final class TopologyOptions {
+
+    @Option(names = "--topology", paramLabel = "FILE",
+            description = {"JSON: {\"home\": {\"bootstrap\", \"kafka_config\"?}, \"regions\": {\"<region>\": {\"bootstrap\","
+                    + " \"kafka_config\"?}}} (kafka_config relative to the file). Each listed region's topic, workers' group,"
+                    + " results and dead letters live on its own cluster; webhooks.jobs and the other regions on home."
+                    + " --bootstrap names home when the file leaves it out. Without it: everything on --bootstrap."})
+    Path topology;
+
+    /**
+     * The topology of the file, or everything on {@code home} without one; {@code home} (from
+     * {@code --bootstrap}, may be null) is the file's home when the file leaves it out. Every
+     * cluster's refusal ends the process ({@link AccessDeniedExit}).
+     */
+    Topology topology(KafkaConnection home) throws IOException {
+        if (topology == null) {
+            if (home == null) {
+                throw new IllegalArgumentException("no Kafka cluster: give --bootstrap (or --topology FILE)");
+            }
+            return Topology.single(home);
+        }
+        return Topology.load(topology, home).withAccessDeniedHandler(AccessDeniedExit::exit);
+    }
+}

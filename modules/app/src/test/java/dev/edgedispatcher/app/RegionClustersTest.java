@@ -1,0 +1,166 @@
+package dev.edgedispatcher.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.edgedispatcher.backbone.KafkaClientSettings;
+import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.callback.Region;
+import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
+import dev.edgedispatcher.embeddedkafka.TopicContents;
+import dev.edgedispatcher.scheduler.ApiClient;
+import dev.edgedispatcher.scheduler.ApiResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * docs/regions.md: frankfurt on a Kafka cluster of its own (a second broker), every other region on
+ * home. The scheduler and the workers run as the CLI runs them, with {@code --topology}: frankfurt's
+ * jobs, results and consumer group live on frankfurt's cluster only, n_virginia's on home, and both
+ * are delivered and reach {@code delivered} through the job store (its sink reads both clusters).
+ * A scheduler whose regional cluster is down starts all the same and serves the other regions.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class RegionClustersTest {
+
+    private static final Duration START = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafkaBroker home;
+    static EmbeddedKafkaBroker frankfurt;
+    static Path logDir;
+
+    @BeforeAll
+    static void twoClusters() throws Exception {
+        logDir = Files.createDirectories(Path.of("target", "region-clusters-logs"));
+        home = EmbeddedKafkaBroker.start(dir.resolve("home"), 0);
+        frankfurt = EmbeddedKafkaBroker.start(dir.resolve("frankfurt"), 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (frankfurt != null) {
+            frankfurt.close();
+        }
+        if (home != null) {
+            home.close();
+        }
+    }
+
+    private static Path topology(String name, String frankfurtBootstrap) throws Exception {
+        Path file = dir.resolve(name + ".json");
+        Files.writeString(file, "{\"regions\": {\"frankfurt\": {\"bootstrap\": \"" + frankfurtBootstrap + "\"}}}");
+        return file;
+    }
+
+    private static ChildProcess scheduler(String name, Path topology, int httpPort) throws Exception {
+        Path noGeoIp = Files.createDirectories(dir.resolve("no-geoip"));
+        Path store = TestJobStores.newStoreFile(Files.createDirectories(dir.resolve("store-" + name)));
+        return ChildProcess.dispatcher(name, logDir.resolve(name + ".log"), 384, "scheduler",
+                "--bootstrap", home.bootstrapServers(), "--topology", topology.toString(),
+                "--job-store-config", store.toString(), "--region-partitions", "2",
+                "--port", String.valueOf(httpPort), "--geoip-dir", noGeoIp.toString());
+    }
+
+    private static String job(String id, String url, String region) {
+        return "{\"id\": \"" + id + "\", \"url\": \"" + url + "#er=" + region + "\"}";
+    }
+
+    @Test
+    void aRegionOnItsOwnClusterHasItsJobsResultsAndWorkersThere() throws Exception {
+        int httpPort = ChildProcess.freePort();
+        ApiClient api = ApiClient.local(httpPort).withTimeout(Duration.ofSeconds(20));
+        Path topology = topology("topology", frankfurt.bootstrapServers());
+        try (WebhookReceiver receiver = new WebhookReceiver();
+                ChildProcess scheduler = scheduler("clusters-scheduler", topology, httpPort);
+                ChildProcess frankfurtWorker = ChildProcess.dispatcher("clusters-worker-frankfurt",
+                        logDir.resolve("clusters-worker-frankfurt.log"), 256, "worker", "--bootstrap", home.bootstrapServers(),
+                        "--topology", topology.toString(), "--region", "frankfurt", "--allow-destination", "127.0.0.0/8",
+                        "--metrics-port", "-1");
+                ChildProcess virginiaWorker = ChildProcess.dispatcher("clusters-worker-virginia",
+                        logDir.resolve("clusters-worker-virginia.log"), 256, "worker", "--bootstrap", home.bootstrapServers(),
+                        "--region", "n_virginia", "--allow-destination", "127.0.0.0/8", "--metrics-port", "-1")) {
+            scheduler.awaitLine("http: http://127.0.0.1:" + httpPort, START);
+            frankfurtWorker.awaitLine("region frankfurt on its own cluster: " + frankfurt.bootstrapServers(), START);
+            virginiaWorker.awaitLine("worker: regions", START);
+            Set<String> fra = new HashSet<>();
+            Set<String> iad = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                String a = "cluster-fra-" + i;
+                String b = "cluster-iad-" + i;
+                assertThat(api.post("/v1/jobs", job(a, receiver.url("/hook"), "frankfurt")).status()).isEqualTo(202);
+                assertThat(api.post("/v1/jobs", job(b, receiver.url("/hook"), "n_virginia")).status()).isEqualTo(202);
+                fra.add(a);
+                iad.add(b);
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(receiver.seenIds()).as(() -> "frankfurt worker:\n" + frankfurtWorker.tail()).containsAll(fra)
+                        .containsAll(iad);
+                for (String id : union(fra, iad)) {
+                    assertThat(api.get("/v1/jobs/" + id).json().path("state").asText()).as(id).isEqualTo("delivered");
+                }
+            });
+            // Where the records are: frankfurt's region topic and results on its cluster only.
+            assertThat(idsIn(frankfurt, Topics.region(Region.FRANKFURT))).isEqualTo(fra);
+            assertThat(idsIn(frankfurt, Topics.RESULTS)).isEqualTo(fra);
+            assertThat(idsIn(home, Topics.RESULTS)).isEqualTo(iad);
+            assertThat(idsIn(home, Topics.region(Region.N_VIRGINIA))).isEqualTo(iad);
+            try (Admin admin = Admin.create(KafkaClientSettings.admin(KafkaConnection.plaintext(home.bootstrapServers())))) {
+                assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).as("topics on home")
+                        .doesNotContain(Topics.region(Region.FRANKFURT)).contains(Topics.JOBS);
+                assertThat(admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS).stream().map(g -> g.groupId()))
+                        .as("groups on home").doesNotContain(Topics.workerGroup(Region.FRANKFURT));
+            }
+            assertThat(receiver.counts().values()).as("deliveries per webhook-id").containsOnly(1);
+        }
+    }
+
+    @Test
+    void aSchedulerStartsWhileARegionalClusterIsDownAndServesTheOtherRegions() throws Exception {
+        int httpPort = ChildProcess.freePort();
+        ApiClient api = ApiClient.local(httpPort).withTimeout(Duration.ofSeconds(20));
+        Path topology = topology("topology-down", "127.0.0.1:" + ChildProcess.freePort()); // nobody listens there
+        try (ChildProcess scheduler = scheduler("clusters-scheduler-down", topology, httpPort)) {
+            scheduler.awaitLine("http: http://127.0.0.1:" + httpPort, START);
+            ApiResponse ready = api.get("/health/ready");
+            assertThat(ready.status()).as(ready::text).isEqualTo(200);
+            ApiResponse virginia = api.post("/v1/jobs", job("down-iad-1", "https://example.com/hook", "n_virginia"));
+            assertThat(virginia.status()).as(virginia::text).isEqualTo(202);
+            ApiResponse fra = api.post("/v1/jobs", job("down-fra-1", "https://example.com/hook", "frankfurt"));
+            assertThat(fra.status()).as(fra::text).isEqualTo(503);
+            assertThat(fra.json().path("error").asText()).isEqualTo("region_unavailable");
+            assertThat(fra.json().path("field").asText()).isEqualTo("region");
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The job ids (record keys or id headers) of the records of {@code topic} on {@code broker}, those of this test. */
+    private static Set<String> idsIn(EmbeddedKafkaBroker broker, String topic) {
+        return TopicContents.readAll(broker.bootstrapServers(), topic).stream()
+                .map(record -> {
+                    var header = record.headers().lastHeader(Topics.JOB_ID_HEADER);
+                    return header != null ? new String(header.value(), StandardCharsets.UTF_8) : record.key();
+                })
+                .filter(id -> id != null && id.startsWith("cluster-"))
+                .collect(Collectors.toSet());
+    }
+}
