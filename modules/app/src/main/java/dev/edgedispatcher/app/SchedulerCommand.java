@@ -86,7 +86,9 @@ final class SchedulerCommand implements Callable<Integer> {
                 .withJobStore(jobStoreOptions.load())
                 .withAccess(access).withFrontDoor(frontDoorOptions.limits())
                 .withKnownAccounts(accountsFile == null ? java.util.Set.of()
-                        : dev.edgedispatcher.worker.sign.Accounts.load(accountsFile, "unused").names()));
+                        : dev.edgedispatcher.worker.sign.Accounts.load(accountsFile, "unused").names())
+                .withStayingAccounts(accountsFile == null ? java.util.Set.of()
+                        : dev.edgedispatcher.scheduler.regions.StayingAccounts.load(accountsFile)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             scheduler.close();

@@ -147,6 +147,126 @@ class RegionClustersTest {
         }
     }
 
+    /**
+     * docs/regions.md, "Failover": frankfurt's worker killed, new er=local jobs of media server
+     * ms-frankfurt-1 go to the nearest region that is up within 15 s, with failover_from, while
+     * explicit er=frankfurt jobs are accepted and wait; the worker back, they are delivered from
+     * frankfurt and new local jobs return there; frankfurt's broker killed, explicit jobs are refused
+     * and local ones fail over and are delivered.
+     */
+    @Test
+    void aRegionDownMovesItsLocalJobsAndKeepsItsExplicitOnes() throws Exception {
+        EmbeddedKafkaBroker own = EmbeddedKafkaBroker.start(dir.resolve("frankfurt-failover"), 0);
+        int httpPort = ChildProcess.freePort();
+        ApiClient api = ApiClient.local(httpPort).withTimeout(Duration.ofSeconds(20));
+        Path topology = topology("topology-failover", own.bootstrapServers());
+        Region expected = dev.edgedispatcher.resolver.RegionCatalogue.nearestTo(
+                dev.edgedispatcher.resolver.RegionCatalogue.locationOf(Region.FRANKFURT), r -> r != Region.FRANKFURT)
+                .orElseThrow().region();
+        try (WebhookReceiver receiver = new WebhookReceiver();
+                ChildProcess scheduler = scheduler("failover-scheduler", topology, httpPort);
+                ChildProcess others = ChildProcess.dispatcher("failover-workers-home", logDir.resolve("failover-workers-home.log"),
+                        384, "worker", "--bootstrap", home.bootstrapServers(), "--region", "n_california", "--region",
+                        "n_virginia", "--region", "singapore", "--region", "mumbai", "--allow-destination", "127.0.0.0/8",
+                        "--metrics-port", "-1")) {
+            ChildProcess fra = frankfurtWorker("failover-worker-frankfurt-1", topology);
+            try {
+                scheduler.awaitLine("http: http://127.0.0.1:" + httpPort, START);
+                fra.awaitLine("region frankfurt on its own cluster", START);
+                others.awaitLine("worker: regions", START);
+                // Up: a local job of ms-frankfurt-1 goes out from frankfurt.
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> regionUp(api, "frankfurt") == 1);
+                var before = api.post("/v1/jobs", local("fo-local-0", receiver)).json();
+                assertThat(before.path("region").asText()).isEqualTo("frankfurt");
+                assertThat(before.path("resolution").has("failover_from")).isFalse();
+                // Delivered and committed before the kill, so that no crash re-delivery blurs the count below.
+                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/jobs/fo-local-0").json().path("state")
+                        .asText().equals("delivered"));
+                Thread.sleep(1000);
+
+                // frankfurt's worker killed: local jobs move within 15 s, explicit ones wait.
+                fra.kill9();
+                long killed = System.nanoTime();
+                String[] moved = new String[1];
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    String id = "fo-local-" + System.nanoTime();
+                    var answer = api.post("/v1/jobs", local(id, receiver)).json();
+                    moved[0] = id;
+                    return !answer.path("region").asText().equals("frankfurt");
+                });
+                long movedAfterMs = (System.nanoTime() - killed) / 1_000_000;
+                var movedJob = api.get("/v1/jobs/" + moved[0]).json();
+                assertThat(movedJob.path("region").asText()).isEqualTo(expected.wireName());
+                assertThat(movedJob.at("/resolution/failover_from").asText()).isEqualTo("frankfurt");
+                assertThat(movedJob.at("/resolution/rule").asText()).isEqualTo("local");
+                ApiResponse explicit = api.post("/v1/jobs", job("fo-explicit-1", receiver.url("/hook"), "frankfurt"));
+                assertThat(explicit.status()).as(explicit::text).isEqualTo(202);
+                assertThat(explicit.json().path("region").asText()).isEqualTo("frankfurt");
+                ApiResponse ordered = api.post("/v1/jobs", "{\"id\": \"fo-ordered-1\", \"url\": \"" + receiver.url("/hook")
+                        + "#er=local\", \"media_server\": \"ms-frankfurt-1\", \"ordering_key\": \"call-1\"}");
+                assertThat(ordered.json().path("region").asText()).as("a job with an ordering key stays").isEqualTo("frankfurt");
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.seenIds()).contains(moved[0]));
+                Thread.sleep(2000);
+                assertThat(receiver.seenIds()).as("explicit frankfurt jobs wait").doesNotContain("fo-explicit-1", "fo-ordered-1");
+
+                // The worker back: the waiting jobs are delivered, new local jobs return to frankfurt.
+                fra = frankfurtWorker("failover-worker-frankfurt-2", topology);
+                fra.awaitLine("region frankfurt on its own cluster", START);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.seenIds())
+                        .contains("fo-explicit-1", "fo-ordered-1"));
+                long back = System.nanoTime();
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).until(() -> api.post("/v1/jobs",
+                        local("fo-back-" + System.nanoTime(), receiver)).json().path("region").asText().equals("frankfurt"));
+                long returnedAfterMs = (System.nanoTime() - back) / 1_000_000;
+
+                // frankfurt's broker killed: explicit jobs are refused, local ones fail over and are delivered.
+                own.close();
+                long brokerKilled = System.nanoTime();
+                String[] away = new String[1];
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    String id = "fo-away-" + System.nanoTime();
+                    ApiResponse answer = api.post("/v1/jobs", local(id, receiver));
+                    away[0] = id;
+                    return answer.status() == 202 && !answer.json().path("region").asText().equals("frankfurt");
+                });
+                long brokerMovedAfterMs = (System.nanoTime() - brokerKilled) / 1_000_000;
+                ApiResponse refused = api.post("/v1/jobs", job("fo-explicit-2", receiver.url("/hook"), "frankfurt"));
+                assertThat(refused.status()).as(refused::text).isEqualTo(503);
+                assertThat(refused.json().path("error").asText()).isIn("region_unavailable", "in_doubt");
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.seenIds()).contains(away[0]));
+                System.out.printf("failover: worker killed -> local jobs moved after %d ms; worker back -> returned after"
+                        + " %d ms; broker killed -> moved after %d ms%n", movedAfterMs, returnedAfterMs, brokerMovedAfterMs);
+                assertThat(receiver.counts().values()).as("deliveries per webhook-id").containsOnly(1);
+            } finally {
+                fra.close();
+            }
+        } finally {
+            own.close();
+        }
+    }
+
+    private static ChildProcess frankfurtWorker(String name, Path topology) throws Exception {
+        return ChildProcess.dispatcher(name, logDir.resolve(name + ".log"), 256, "worker", "--bootstrap",
+                home.bootstrapServers(), "--topology", topology.toString(), "--region", "frankfurt",
+                "--allow-destination", "127.0.0.0/8", "--metrics-port", "-1");
+    }
+
+    private static String local(String id, WebhookReceiver receiver) {
+        return "{\"id\": \"" + id + "\", \"url\": \"" + receiver.url("/hook") + "#er=local\", \"media_server\":"
+                + " \"ms-frankfurt-1\"}";
+    }
+
+    /** The scheduler's dispatcher_region_up for {@code region} (-1 when absent). */
+    private static int regionUp(ApiClient api, String region) throws Exception {
+        for (String line : api.get("/metrics").text().split("\n")) {
+            if (line.startsWith("dispatcher_region_up{") && line.contains("region=\"" + region + "\"")) {
+                return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new HashSet<>(a);
         all.addAll(b);

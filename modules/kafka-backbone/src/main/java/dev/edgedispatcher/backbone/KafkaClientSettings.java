@@ -36,6 +36,13 @@ public final class KafkaClientSettings {
     public static final int SESSION_TIMEOUT_MS = 10_000;
 
     /**
+     * The session timeout of region workers' consumers (the broker's smallest by default): a killed
+     * worker leaves its group this long after its last heartbeat, and the scheduler counts a region
+     * whose group has no member as down (docs/regions.md, "Region health").
+     */
+    public static final int WORKER_SESSION_TIMEOUT_MS = 6_000;
+
+    /**
      * Keys the dispatcher sets and a {@code --kafka-config} file may not: the delivery guarantees
      * (acks=all, idempotence, ordering with 5 in flight, no transactions), the serialisation of keys
      * and values, manual commits from the earliest offset, and the consumer groups and client ids
@@ -108,6 +115,16 @@ public final class KafkaClientSettings {
         owned.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         owned.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return merge(kafka, defaults, owned);
+    }
+
+    /** As {@link #consumer}, for a region's workers: a shorter session, so that a killed worker is missed within seconds. */
+    public static Map<String, Object> workerConsumer(KafkaConnection kafka, String groupId, String clientId) {
+        Map<String, Object> settings = consumer(kafka, groupId, clientId);
+        if (!kafka.clientProperties().containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+            settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, WORKER_SESSION_TIMEOUT_MS);
+            settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, WORKER_SESSION_TIMEOUT_MS / 4);
+        }
+        return settings;
     }
 
     public static Map<String, Object> admin(KafkaConnection kafka) {

@@ -27,15 +27,23 @@ public final class RegionCatalogue {
 
     /** The region with the smallest great-circle distance to {@code point}; ties go to declaration order. */
     public static NearestRegion nearestTo(GeoPoint point) {
+        return nearestTo(point, region -> true).orElseThrow();
+    }
+
+    /** As {@link #nearestTo(GeoPoint)} among the regions {@code allowed} accepts; empty when it accepts none. */
+    public static java.util.Optional<NearestRegion> nearestTo(GeoPoint point, java.util.function.Predicate<Region> allowed) {
         Region best = null;
         double bestKm = Double.MAX_VALUE;
         for (Region region : Region.values()) {
+            if (!allowed.test(region)) {
+                continue;
+            }
             double km = GreatCircle.distanceKm(point, LOCATIONS.get(region));
             if (km < bestKm) {
                 best = region;
                 bestKm = km;
             }
         }
-        return new NearestRegion(best, bestKm);
+        return best == null ? java.util.Optional.empty() : java.util.Optional.of(new NearestRegion(best, bestKm));
     }
 }

@@ -17,6 +17,8 @@ import java.util.OptionalDouble;
  * @param location where that address (or media server) is, empty when unknown
  * @param distanceKm great-circle distance from the location to the chosen region
  * @param reason one sentence for a person
+ * @param failoverFrom the region the rule chose, when it was down and this one was taken instead
+ *     (docs/regions.md, "Failover"); empty on every job that did not move
  */
 public record Resolution(
         Region region,
@@ -25,7 +27,8 @@ public record Resolution(
         Optional<String> ip,
         Optional<GeoLocation> location,
         OptionalDouble distanceKm,
-        String reason) {
+        String reason,
+        Optional<Region> failoverFrom) {
 
     /** The rule that chose the region. */
     public enum Rule {
@@ -50,6 +53,27 @@ public record Resolution(
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(distanceKm, "distanceKm");
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(failoverFrom, "failoverFrom");
+    }
+
+    /** A resolution of a job that did not move. */
+    public Resolution(Region region, Rule rule, Optional<String> host, Optional<String> ip, Optional<GeoLocation> location,
+            OptionalDouble distanceKm, String reason) {
+        this(region, rule, host, ip, location, distanceKm, reason, Optional.empty());
+    }
+
+    /** Where distances are measured from: the located address or media server, else the chosen region itself. */
+    public GeoPoint referencePoint() {
+        return location.map(GeoLocation::point).orElse(RegionCatalogue.locationOf(region));
+    }
+
+    /**
+     * This job moved from its region, which is down, to {@code to}, the nearest region that is up
+     * from the same reference point: the rule stays, {@code failover_from} names the region left.
+     */
+    public Resolution failedOverTo(Region to, double distanceKm) {
+        return new Resolution(to, rule, host, ip, location, OptionalDouble.of(distanceKm), region.wireName()
+                + " is down, so " + to.wireName() + ", the nearest region that is up; " + reason, Optional.of(region));
     }
 
     public static Resolution explicit(Region region) {
@@ -59,6 +83,6 @@ public record Resolution(
 
     /** The same resolution with a reason that says why an earlier rule did not decide. */
     public Resolution withReasonPrefix(String prefix) {
-        return new Resolution(region, rule, host, ip, location, distanceKm, prefix + reason);
+        return new Resolution(region, rule, host, ip, location, distanceKm, prefix + reason, failoverFrom);
     }
 }

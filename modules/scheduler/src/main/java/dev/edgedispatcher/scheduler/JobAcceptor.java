@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.NotSentException;
 import dev.edgedispatcher.resolver.RegionResolver;
+import dev.edgedispatcher.scheduler.regions.RegionFailover;
 import dev.edgedispatcher.scheduler.explain.PolicyJson;
 import dev.edgedispatcher.backbone.job.ValidatedJob;
 import dev.edgedispatcher.backbone.Topics;
@@ -59,6 +60,7 @@ public final class JobAcceptor {
     }
 
     private final RegionResolver resolver;
+    private final Optional<RegionFailover> failover;
     private final JobPublisher publisher;
     private final JobStore store;
     private final StoreCalls calls;
@@ -73,6 +75,13 @@ public final class JobAcceptor {
 
     public JobAcceptor(RegionResolver resolver, JobPublisher publisher, JobStore store, StoreCalls calls,
             ClaimBatcher claims, RecentAccepts recent, String owner, MeterRegistry metrics) {
+        this(resolver, Optional.empty(), publisher, store, calls, claims, recent, owner, metrics);
+    }
+
+    /** {@code failover}: moves new jobs off regions that are down (docs/regions.md), when regions are watched. */
+    public JobAcceptor(RegionResolver resolver, Optional<RegionFailover> failover, JobPublisher publisher, JobStore store,
+            StoreCalls calls, ClaimBatcher claims, RecentAccepts recent, String owner, MeterRegistry metrics) {
+        this.failover = failover;
         this.claims = claims;
         this.resolver = resolver;
         this.publisher = publisher;
@@ -114,6 +123,7 @@ public final class JobAcceptor {
         long started = System.nanoTime();
         CompletableFuture<Accepted> answer = new CompletableFuture<>();
         resolver.resolve(job.primary().policy().edgeRegion(), job.primary().url().host(), job.mediaServer())
+                .thenApply(chosen -> failover.map(f -> f.apply(chosen, job.orderingKey(), account)).orElse(chosen))
                 .thenApply(resolution -> new JobRecord(job.id(), job.rawUrl(), job.primary().kind().wireName(), job.method(),
                         job.params(), job.body().orElse(null), job.contentType().orElse(null),
                         job.rawFallbackUrl().orElse(null), job.mediaServer().orElse(null),

@@ -29,10 +29,12 @@ import java.util.Set;
  * @param access API keys and rate limits of {@code /v1}
  * @param regionalKafka the regions with a Kafka cluster of their own ({@code --topology},
  *     docs/regions.md); {@code kafka} is {@code home}
+ * @param stayingAccounts accounts whose jobs never fail over to another region (data residency:
+ *     {@code "failover": false} in the accounts file)
  */
 public record SchedulerConfig(KafkaConnection kafka, String host, int port, TopicLayout layout, RegionResolver resolver,
         int maxJobBytes, int maxBatchBytes, int httpInstances, Set<String> knownAccounts, JobStoreConfig jobStore,
-        FrontDoorLimits frontDoor, ApiAccess access, Map<Region, KafkaConnection> regionalKafka) {
+        FrontDoorLimits frontDoor, ApiAccess access, Map<Region, KafkaConnection> regionalKafka, Set<String> stayingAccounts) {
 
     public static final int DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
@@ -51,6 +53,7 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         Objects.requireNonNull(access, "access");
         knownAccounts = Set.copyOf(knownAccounts);
         regionalKafka = new Topology(kafka, regionalKafka).regional();
+        stayingAccounts = Set.copyOf(stayingAccounts);
         // May be null while a config is being put together (LocalStack adds the store it starts).
     }
 
@@ -81,7 +84,7 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
     public static SchedulerConfig defaults(KafkaConnection kafka, RegionResolver resolver, JobStoreConfig jobStore) {
         return new SchedulerConfig(kafka, "127.0.0.1", 8080, TopicLayout.DEFAULT, resolver,
                 DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_BATCH_BYTES, Math.max(1, Runtime.getRuntime().availableProcessors()), Set.of(),
-                jobStore, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN, Map.of());
+                jobStore, FrontDoorLimits.DEFAULTS, ApiAccess.OPEN, Map.of(), Set.of());
     }
 
     /** Which cluster each region lives on: {@code kafka} is home. */
@@ -91,6 +94,10 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
 
     public SchedulerConfig withTopology(Topology topology) {
         return from(this).topology(topology).build();
+    }
+
+    public SchedulerConfig withStayingAccounts(Set<String> accounts) {
+        return from(this).stayingAccounts(accounts).build();
     }
 
     /** Jobs a redrive sends again per second ({@value #REDRIVE_JOBS_PER_SECOND}). */
@@ -144,6 +151,7 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
         private FrontDoorLimits frontDoor;
         private ApiAccess access;
         private Map<Region, KafkaConnection> regionalKafka;
+        private Set<String> stayingAccounts;
 
         private Builder(SchedulerConfig base) {
             kafka = base.kafka;
@@ -159,6 +167,13 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
             frontDoor = base.frontDoor;
             access = base.access;
             regionalKafka = base.regionalKafka;
+            stayingAccounts = base.stayingAccounts;
+        }
+
+        /** Accounts whose jobs never fail over ({@code "failover": false}). */
+        public Builder stayingAccounts(Set<String> value) {
+            stayingAccounts = Set.copyOf(value);
+            return this;
         }
 
         /** Home and the regions' own clusters ({@code --topology}). */
@@ -254,7 +269,7 @@ public record SchedulerConfig(KafkaConnection kafka, String host, int port, Topi
                         + " the largest job (" + maxJobBytes + " bytes)");
             }
             return new SchedulerConfig(kafka, host, port, layout, resolver, maxJobBytes, maxBatchBytes, httpInstances,
-                    knownAccounts, jobStore, frontDoor, access, regionalKafka);
+                    knownAccounts, jobStore, frontDoor, access, regionalKafka, stayingAccounts);
         }
     }
 

@@ -13,6 +13,8 @@ import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.store.ClaimBatcher;
 import dev.edgedispatcher.scheduler.store.JobReads;
+import dev.edgedispatcher.scheduler.regions.RegionFailover;
+import dev.edgedispatcher.scheduler.regions.RegionHealth;
 import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import dev.edgedispatcher.scheduler.store.RecentAccepts;
 import dev.edgedispatcher.scheduler.store.StoreCalls;
@@ -60,14 +62,16 @@ public final class SchedulerService implements AutoCloseable {
     private final KafkaIntake intake;
     private final KafkaClusterProbe probe;
     private final RegionLag regionLag;
+    private final RegionHealth regionHealth;
     private final HealthChecks health;
     private final int port;
     private final Replayer replayer;
 
     private SchedulerService(Vertx vertx, JobPublisher publisher, JobStore store, JobStoreSinks sink, StoreHealth storeHealth,
             StoreCalls calls, ClaimBatcher claims, KafkaIntake intake, KafkaClusterProbe probe, RegionLag regionLag, HealthChecks health, int port,
-            Replayer replayer) {
+            Replayer replayer, RegionHealth regionHealth) {
         this.replayer = replayer;
+        this.regionHealth = regionHealth;
         this.vertx = vertx;
         this.publisher = publisher;
         this.store = store;
@@ -117,7 +121,13 @@ public final class SchedulerService implements AutoCloseable {
         JobPublisher publisher = new JobPublisher(topology, "scheduler", producerHealth);
         JobValidator validator = new JobValidator(config.knownAccounts());
         ClaimBatcher claims = new ClaimBatcher(store, replica).start();
-        JobAcceptor acceptor = new JobAcceptor(config.resolver(), publisher, store, calls, claims, recent, replica, metrics);
+        // Regions are watched always (metrics, status page); jobs move off a region that is down only
+        // when regions have clusters of their own (docs/regions.md).
+        RegionHealth regionHealth = new RegionHealth(topology, metrics).start();
+        Optional<RegionFailover> failover = topology.isSingle() ? Optional.empty()
+                : Optional.of(new RegionFailover(regionHealth, config.stayingAccounts()));
+        JobAcceptor acceptor = new JobAcceptor(config.resolver(), failover, publisher, store, calls, claims, recent, replica,
+                metrics);
         KafkaIntake intake = new KafkaIntake(config.kafka(), validator, acceptor, publisher);
         Replayer replayer = new Replayer(topology, store, recent, acceptor, validator, metrics, config.redrivePerSecond());
         HealthChecks health = new HealthChecks().add(intake.health());
@@ -142,6 +152,7 @@ public final class SchedulerService implements AutoCloseable {
         } catch (Exception e) {
             vertx.close();
             regionLag.close();
+            regionHealth.close();
             replayer.close();
             publisher.close();
             sink.close();
@@ -167,7 +178,7 @@ public final class SchedulerService implements AutoCloseable {
                 config.frontDoor().bodyTimeout().toMillis(), config.frontDoor().idleTimeout().toMillis(),
                 config.frontDoor().maxConnections());
         return new SchedulerService(vertx, publisher, store, sink, storeHealth, calls, claims, intake, probe, regionLag, health, port,
-                replayer);
+                replayer, regionHealth);
     }
 
     private static int freePort() {
@@ -243,6 +254,11 @@ public final class SchedulerService implements AutoCloseable {
         }
         try {
             regionLag.close();
+        } catch (Exception e) {
+            errors.add(e);
+        }
+        try {
+            regionHealth.close();
         } catch (Exception e) {
             errors.add(e);
         }

@@ -21,7 +21,7 @@ class SchedulerConfigTest {
         assertThat(changed.knownAccounts()).containsExactly("acme");
         assertThat(changed).isEqualTo(new SchedulerConfig(base.kafka(), base.host(), base.port(), base.layout(), base.resolver(),
                 base.maxJobBytes(), base.maxBatchBytes(), base.httpInstances(), Set.of("acme"), base.jobStore(), base.frontDoor(),
-                base.access(), base.regionalKafka()));
+                base.access(), base.regionalKafka(), base.stayingAccounts()));
         assertThat(base.withPort(9000)).isEqualTo(SchedulerConfig.from(base).port(9000).build());
     }
 

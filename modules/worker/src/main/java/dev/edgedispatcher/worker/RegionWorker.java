@@ -29,7 +29,7 @@ public final class RegionWorker implements AutoCloseable {
 
     public RegionWorker(Region region, KafkaConnection kafka, List<Context> eventLoops, JobRunner runner,
             OutcomeRecorder recorder, JobParker parker, WorkerConfig config, DeliverySlots slots, MeterRegistry metrics) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientSettings.consumer(kafka,
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientSettings.workerConsumer(kafka,
                 groupOf(region), "worker-" + region.wireName()));
         FinishedOffsets finished = new FinishedOffsets();
         JobDispatcher dispatcher = new JobDispatcher(region, eventLoops, runner, recorder, finished,

@@ -53,6 +53,7 @@ public final class PolicyJson {
             node.putNull("distance_km");
         }
         node.put("reason", resolution.reason());
+        resolution.failoverFrom().ifPresent(from -> node.put("failover_from", from.wireName()));
         return node;
     }
 
