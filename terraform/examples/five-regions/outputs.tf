@@ -5,7 +5,19 @@ output "pools" {
 
 output "deployments" {
   description = "Per region, the worker Deployment."
-  value       = module.regional_workloads.deployments
+  value = merge(concat(
+    [module.regional_workloads.deployments],
+    module.regional_workloads_n_california[*].deployments,
+    module.regional_workloads_n_virginia[*].deployments,
+    module.regional_workloads_frankfurt[*].deployments,
+    module.regional_workloads_singapore[*].deployments,
+    module.regional_workloads_mumbai[*].deployments,
+  )...)
+}
+
+output "region_clusters" {
+  description = "Per region: the kubeconfig and context of the Kubernetes cluster its pool runs in, and whether that is a cluster of its own."
+  value       = module.region_clusters.placement
 }
 
 output "scheduler_kafka_password" {

@@ -37,9 +37,24 @@ variable "kafka_ca_cert_file" {
 }
 
 variable "kubeconfig" {
-  description = "Path of the kubeconfig of the cluster the pools run in."
+  description = "Path of the kubeconfig of the home cluster: the scheduler, its job store and every pool not in region_clusters run there."
   type        = string
   default     = "~/.kube/config"
+}
+
+variable "kube_context" {
+  description = "Context of the home cluster in kubeconfig (null: its current context)."
+  type        = string
+  default     = null
+}
+
+variable "region_clusters" {
+  description = "Regions whose pools run in a Kubernetes cluster of their own: region => { kubeconfig, context } (either may be left out: kubeconfig defaults to var.kubeconfig, context to that file's current context). One region per cluster, none in the home cluster. Empty (the default): every pool in the home cluster."
+  type = map(object({
+    kubeconfig = optional(string)
+    context    = optional(string)
+  }))
+  default = {}
 }
 
 variable "image" {
