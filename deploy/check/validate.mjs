@@ -57,10 +57,6 @@ const COMMANDS = { worker: optionsOf("WorkerCommand"), scheduler: optionsOf("Sch
 // (issue 9: --kafka-config, --require-api-key; issue 16, the job store: --job-store-config).
 const PENDING = { worker: ["--kafka-config"], scheduler: ["--kafka-config", "--require-api-key", "--job-store-config"] };
 const PENDING_ISSUE = { "--kafka-config": 9, "--require-api-key": 9, "--job-store-config": 16 };
-// Allow-list: `dispatcher scheduler --topology FILE` is added by the code change of issue #18
-// (regions on their own Kafka clusters), which deploy/scheduler-sites already uses. Reported, not
-// failed, while SchedulerCommand lacks it; remove this list once that change is merged.
-const ISSUE_18_OPTIONS = { worker: [], scheduler: ["--topology"] };
 const allMainJava = () => fs.readdirSync(path.join(root, "modules"), { recursive: true })
   .filter((f) => f.endsWith(".java") && f.includes(`src${path.sep}main`)).map((f) => read(`modules/${f}`)).join("\n");
 const CODE = allMainJava();
@@ -208,7 +204,6 @@ function checkContainer(where, deployment, command, port, { topology = false } =
   for (const a of args.filter((x) => x.startsWith("--"))) {
     if (!COMMANDS[command].has(a)) {
       if (PENDING[command].includes(a)) notes.push(`${command} ${a}: not in the code on this branch yet (issue ${PENDING_ISSUE[a]})`);
-      else if (ISSUE_18_OPTIONS[command].includes(a)) notes.push(`${command} ${a}: not in the code on this branch yet (issue 18, allow-listed in validate.mjs)`);
       else fail(where, `dispatcher ${command} has no option ${a}`);
     }
   }

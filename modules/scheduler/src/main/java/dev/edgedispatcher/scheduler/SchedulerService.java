@@ -143,7 +143,7 @@ public final class SchedulerService implements AutoCloseable {
                 BodyBudget.forThisHeap());
         var admission = new SchedulerHttpVerticle.Admission(guard, config.access(), rateLimiter);
         var jobs = new SchedulerHttpVerticle.JobServices(validator, acceptor, reads, replayer, new Explainer(config.resolver()),
-                regionLag, sink);
+                regionLag, sink, regionHealth);
         var observability = new SchedulerHttpVerticle.Observability(metrics, health);
         try {
             vertx.deployVerticle(() -> new SchedulerHttpVerticle(listen, admission, jobs, observability),

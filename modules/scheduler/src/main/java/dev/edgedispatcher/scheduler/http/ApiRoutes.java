@@ -52,7 +52,7 @@ public final class ApiRoutes {
         router.postWithRegex(regex(REDRIVE)).handler(new BodyLimit(listen.maxJobBytes(), listen.bodyBudget()))
                 .handler(new RedriveHandler(jobs.replayer(), keys));
         router.get("/v1/explain").handler(new ExplainHandler(jobs.explainer()));
-        router.get("/v1/regions").handler(new RegionsHandler(jobs.reads(), jobs.regionLag(), jobs.sink()));
+        router.get("/v1/regions").handler(new RegionsHandler(jobs.reads(), jobs.regionLag(), jobs.sink(), jobs.regionHealth()));
 
         router.get("/openapi.json").handler(new OpenApiHandler());
 

@@ -7,6 +7,7 @@ import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.scheduler.store.JobReads;
+import dev.edgedispatcher.scheduler.regions.RegionHealth;
 import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import dev.edgedispatcher.store.JobStore;
 import io.vertx.core.Future;
@@ -28,8 +29,10 @@ final class RegionsHandler implements Handler<RoutingContext> {
     private final JobReads reads;
     private final RegionLag lag;
     private final JobStoreSinks sink;
+    private final RegionHealth health;
 
-    RegionsHandler(JobReads reads, RegionLag lag, JobStoreSinks sink) {
+    RegionsHandler(JobReads reads, RegionLag lag, JobStoreSinks sink, RegionHealth health) {
+        this.health = health;
         this.reads = reads;
         this.lag = lag;
         this.sink = sink;
@@ -57,6 +60,7 @@ final class RegionsHandler implements Handler<RoutingContext> {
         for (Region region : Region.values()) {
             ObjectNode entry = regions.addObject();
             entry.put("region", region.wireName());
+            entry.put("state", health.state(region).wireName());
             ObjectNode jobs = entry.putObject("jobs");
             Map<String, Long> counted = summary.jobsByRegion().getOrDefault(region.wireName(), Map.of());
             for (String state : JobState.wireNames()) {

@@ -8,6 +8,7 @@ import dev.edgedispatcher.scheduler.explain.Explainer;
 import dev.edgedispatcher.scheduler.replay.Replayer;
 import dev.edgedispatcher.backbone.job.JobValidator;
 import dev.edgedispatcher.scheduler.store.JobReads;
+import dev.edgedispatcher.scheduler.regions.RegionHealth;
 import dev.edgedispatcher.scheduler.store.JobStoreSinks;
 import dev.edgedispatcher.scheduler.status.RegionLag;
 import dev.edgedispatcher.backbone.health.HealthChecks;
@@ -51,7 +52,7 @@ public final class SchedulerHttpVerticle extends VerticleBase {
 
     /** What the routes do with a request: accept, read, retry, redrive and explain jobs; show the regions. */
     public record JobServices(JobValidator validator, JobAcceptor acceptor, JobReads reads, Replayer replayer,
-            Explainer explainer, RegionLag regionLag, JobStoreSinks sink) {
+            Explainer explainer, RegionLag regionLag, JobStoreSinks sink, RegionHealth regionHealth) {
     }
 
     /** What {@code /metrics} and {@code /health} report. */
