@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
             "4:scheduler unavailable (no answer, or 503): try again",
             "5:refused by the scheduler (API key, account, rate limit)",
             "6:--wait ran out before the job was final"},
-        subcommands = {UpCommand.class, BrokerCommand.class, SchedulerCommand.class, WorkerCommand.class, ScaleCommand.class, KeysCommand.class, SubmitCommand.class, RedriveCommand.class, ExplainCommand.class,
+        subcommands = {UpCommand.class, BrokerCommand.class, SchedulerCommand.class, WorkerCommand.class, ScaleCommand.class, KeysCommand.class, SubmitCommand.class, RedriveCommand.class, ExplainCommand.class, EvacuateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dispatcher {
 

@@ -3,9 +3,14 @@ package dev.edgedispatcher.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
+import dev.edgedispatcher.backbone.RecordJson;
+import dev.edgedispatcher.backbone.TopicLayout;
+import dev.edgedispatcher.backbone.TopicProvisioner;
 import dev.edgedispatcher.backbone.Topics;
+import dev.edgedispatcher.backbone.Topology;
 import dev.edgedispatcher.callback.Region;
 import dev.edgedispatcher.embeddedkafka.EmbeddedKafkaBroker;
 import dev.edgedispatcher.embeddedkafka.TopicContents;
@@ -15,11 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -244,6 +253,91 @@ class RegionClustersTest {
         } finally {
             own.close();
         }
+    }
+
+    /**
+     * docs/regions.md, "Evacuation": frankfurt's workers down with jobs queued on its cluster;
+     * `dispatcher evacuate --region frankfurt` moves the local jobs that may move to the nearest
+     * region that is up, once each, and marks them finished in frankfurt's group: when frankfurt's
+     * worker returns it delivers only the jobs that stayed (explicit, ordered, a staying account's).
+     */
+    @Test
+    void evacuateMovesADownRegionsMovableJobsOnceAndLeavesTheRest() throws Exception {
+        EmbeddedKafkaBroker own = EmbeddedKafkaBroker.start(dir.resolve("frankfurt-evacuate"), 0);
+        Path topology = topology("topology-evacuate", own.bootstrapServers());
+        Path accounts = dir.resolve("evacuate-accounts.json");
+        Files.writeString(accounts, "{\"default\": {\"auth_token\": \"MAdefaultdefault0001\"},"
+                + " \"eu-only\": {\"auth_token\": \"MAeuonlyeuonly00001\", \"failover\": false}}");
+        Topology clusters = Topology.load(topology, KafkaConnection.plaintext(home.bootstrapServers()));
+        for (Topology.Cluster cluster : clusters.clusters()) {
+            try (Admin admin = Admin.create(KafkaClientSettings.admin(cluster.connection()))) {
+                new TopicProvisioner(admin).ensure(cluster.topics(TopicLayout.DEFAULT.withRegionPartitions(2)), (short) 1,
+                        Duration.ofSeconds(60));
+            }
+        }
+        Region expected = dev.edgedispatcher.resolver.RegionCatalogue.nearestTo(
+                dev.edgedispatcher.resolver.RegionCatalogue.locationOf(Region.FRANKFURT), r -> r != Region.FRANKFURT)
+                .orElseThrow().region();
+        try (WebhookReceiver receiver = new WebhookReceiver();
+                ChildProcess others = ChildProcess.dispatcher("evacuate-workers-home", logDir.resolve("evacuate-workers-home.log"),
+                        384, "worker", "--bootstrap", home.bootstrapServers(), "--region", expected.wireName(),
+                        "--accounts", accounts.toString(), "--allow-destination", "127.0.0.0/8", "--metrics-port", "-1")) {
+            others.awaitLine("worker: regions", START);
+            com.fasterxml.jackson.databind.node.ObjectNode local = dev.edgedispatcher.backbone.RecordJson.MAPPER.createObjectNode()
+                    .put("rule", "local").put("reason", "media server ms-frankfurt-1 is registered in frankfurt");
+            com.fasterxml.jackson.databind.node.ObjectNode explicit = dev.edgedispatcher.backbone.RecordJson.MAPPER.createObjectNode()
+                    .put("rule", "explicit").put("reason", "er=frankfurt names the region");
+            List<JobRecord> jobs = new ArrayList<>();
+            Set<String> movable = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                jobs.add(JobRecord.builder("ev-local-" + i, receiver.url("/hook"), "frankfurt").resolution(local).build());
+                movable.add("ev-local-" + i);
+            }
+            jobs.add(JobRecord.builder("ev-explicit-0", receiver.url("/hook"), "frankfurt").resolution(explicit).build());
+            jobs.add(JobRecord.builder("ev-explicit-1", receiver.url("/hook"), "frankfurt").resolution(explicit).build());
+            jobs.add(JobRecord.builder("ev-ordered-0", receiver.url("/hook"), "frankfurt").resolution(local).orderingKey("call-7")
+                    .build());
+            jobs.add(JobRecord.builder("ev-resident-0", receiver.url("/hook"), "frankfurt").resolution(local).account("eu-only")
+                    .build());
+            Set<String> staying = Set.of("ev-explicit-0", "ev-explicit-1", "ev-ordered-0", "ev-resident-0");
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientSettings.producer(
+                    KafkaConnection.plaintext(own.bootstrapServers()), "evacuate-test"))) {
+                for (JobRecord job : jobs) {
+                    producer.send(new ProducerRecord<>(Topics.region(Region.FRANKFURT), job.kafkaKey(), RecordJson.write(job))).get();
+                }
+            }
+            String[] evacuate = {"evacuate", "--region", "frankfurt", "--bootstrap", home.bootstrapServers(), "--topology",
+                    topology.toString(), "--accounts", accounts.toString()};
+            try (ChildProcess dry = ChildProcess.dispatcher("evacuate-dry", logDir.resolve("evacuate-dry.log"), 256,
+                    append(evacuate, "--dry-run"))) {
+                assertThat(dry.awaitLine("evacuate frankfurt (dry run):", START)).contains("would move 5")
+                        .contains("stayed 4 (explicit 2, ordering key 1, account 1");
+            }
+            Thread.sleep(1000);
+            assertThat(receiver.seenIds()).as("a dry run sends nothing").isEmpty();
+            try (ChildProcess run = ChildProcess.dispatcher("evacuate-run", logDir.resolve("evacuate-run.log"), 256, evacuate)) {
+                assertThat(run.awaitLine("evacuate frankfurt:", START)).contains("moved 5 (" + expected.wireName() + "=5)");
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.seenIds()).containsAll(movable));
+            // frankfurt's worker returns: only the jobs that stayed are delivered from frankfurt.
+            try (ChildProcess fra = ChildProcess.dispatcher("evacuate-worker-frankfurt",
+                    logDir.resolve("evacuate-worker-frankfurt.log"), 256, "worker", "--bootstrap", home.bootstrapServers(),
+                    "--topology", topology.toString(), "--region", "frankfurt", "--accounts", accounts.toString(),
+                    "--allow-destination", "127.0.0.0/8", "--metrics-port", "-1")) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(receiver.seenIds()).containsAll(staying));
+                Thread.sleep(3000);
+            }
+            assertThat(receiver.seenIds()).hasSize(9);
+            assertThat(receiver.counts().values()).as("deliveries per webhook-id").containsOnly(1);
+        } finally {
+            own.close();
+        }
+    }
+
+    private static String[] append(String[] args, String more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = more;
+        return all;
     }
 
     private static ChildProcess frankfurtWorker(String name, Path topology) throws Exception {

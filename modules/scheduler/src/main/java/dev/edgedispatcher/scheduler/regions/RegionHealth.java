@@ -120,9 +120,10 @@ public final class RegionHealth implements AutoCloseable {
             admins.get(region).describeConsumerGroups(List.of(group), new DescribeConsumerGroupsOptions()
                     .timeoutMs(ASK_TIMEOUT_MS)).all().whenComplete((described, error) -> {
                         asking.remove(region);
-                        if (error == null) {
+                        if (error == null || groupNeverExisted(error)) {
+                            // The cluster answered; a group nobody ever joined has no members (Kafka 4 says "not found").
                             failingSince.remove(region);
-                            int members = described.get(group).members().size();
+                            int members = error == null ? described.get(group).members().size() : 0;
                             set(region, members > 0 ? State.UP : State.NO_WORKERS, members + " workers in " + group);
                         } else {
                             long now = System.nanoTime();
@@ -133,6 +134,16 @@ public final class RegionHealth implements AutoCloseable {
                         }
                     });
         }
+    }
+
+    /** Whether {@code error} says the group does not exist (the cluster answered). */
+    public static boolean groupNeverExisted(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void set(Region region, State state, String why) {
