@@ -64,6 +64,9 @@ final class ScaleCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions workerOptions;
 
+    @Mixin
+    TopologyOptions topologyOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -83,7 +86,14 @@ final class ScaleCommand implements Callable<Integer> {
         WorkerPoolConfig config = poolConfig(data, out);
         String topic = Topics.region(region);
         String group = Topics.workerGroup(region);
-        try (Admin admin = Admin.create(KafkaClientSettings.admin(kafkaClientOptions.connection(kafka)))) {
+        dev.edgedispatcher.backbone.Topology topology;
+        try {
+            topology = topologyOptions.topology(kafkaClientOptions.connection(kafka));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        // The region's topic and group live on its own cluster when it has one (docs/regions.md).
+        try (Admin admin = Admin.create(KafkaClientSettings.admin(topology.of(region)))) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             int partitions = description.partitions().size();
             if (partitions < workers) {
@@ -99,7 +109,8 @@ final class ScaleCommand implements Callable<Integer> {
                 out.println("note: " + others + " member(s) were not started by `scale` (e.g. inside `up`); they are left alone");
             }
             for (int i = mine.size(); i < wanted; i++) {
-                ProcessHandle started = startWorker(kafka, kafkaClientOptions.kafkaConfig, region, pool, config);
+                ProcessHandle started = startWorker(kafka, kafkaClientOptions.kafkaConfig, topologyOptions.topology, region, pool,
+                        config);
                 out.println("started worker pid " + started.pid() + " (log: " + pool.resolve(started.pid() + ".log") + ")");
             }
             List<ProcessHandle> newestFirst = new ArrayList<>(mine);
@@ -183,7 +194,7 @@ final class ScaleCommand implements Callable<Integer> {
      * A detached `dispatcher worker` process on the same Java and class path as this one, configured
      * like its pool, with this command's Kafka client settings (if any).
      */
-    private static ProcessHandle startWorker(String kafka, Path kafkaConfig, Region region, Path pool,
+    private static ProcessHandle startWorker(String kafka, Path kafkaConfig, Path topology, Region region, Path pool,
             WorkerPoolConfig config) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
@@ -195,6 +206,9 @@ final class ScaleCommand implements Callable<Integer> {
         command.addAll(config.workerArgs());
         if (kafkaConfig != null) {
             command.addAll(List.of("--kafka-config", kafkaConfig.toAbsolutePath().toString()));
+        }
+        if (topology != null) {
+            command.addAll(List.of("--topology", topology.toAbsolutePath().toString()));
         }
         Path log = Files.createTempFile(pool, "starting-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

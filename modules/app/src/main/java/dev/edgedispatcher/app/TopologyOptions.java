@@ -30,4 +30,20 @@ final class TopologyOptions {
         }
         return Topology.load(topology, home).withAccessDeniedHandler(AccessDeniedExit::exit);
     }
+
+    /**
+     * For {@code up}: the regions with a cluster of their own; {@code home} is {@code up}'s embedded
+     * broker, so the file must leave it out. Empty without {@code --topology}.
+     */
+    java.util.Map<dev.edgedispatcher.callback.Region, KafkaConnection> regionalBesides(KafkaConnection embedded)
+            throws IOException {
+        if (topology == null) {
+            return java.util.Map.of();
+        }
+        Topology loaded = Topology.load(topology, embedded).withAccessDeniedHandler(AccessDeniedExit::exit);
+        if (!loaded.home().bootstrapServers().equals(embedded.bootstrapServers())) {
+            throw new IllegalArgumentException(topology + ": `up`'s home is its embedded broker: leave \"home\" out");
+        }
+        return loaded.regional();
+    }
 }

@@ -66,6 +66,9 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     KafkaClientOptions kafkaClientOptions;
 
+    @Mixin
+    TopologyOptions topologyOptions;
+
     /** Local mode calls local receivers: loopback is allowed, and said so at start-up. */
     static final List<String> LOCAL_ALLOWED = List.of("127.0.0.0/8", "::1/128");
 
@@ -100,6 +103,12 @@ final class UpCommand implements Callable<Integer> {
                     + " sets security.protocol " + local.clientProperties().get("security.protocol") + ", but the broker of"
                     + " `up` is plaintext on loopback: use the file with `dispatcher scheduler` and `dispatcher worker`");
         }
+        java.util.Map<Region, KafkaConnection> regional;
+        try {
+            regional = topologyOptions.regionalBesides(local);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         // With --job-store-config, an existing store; without, LocalStack runs PostgreSQL of its own.
         dev.edgedispatcher.store.JobStoreConfig existingStore = jobStoreOptions.jobStoreConfig == null ? null
                 : jobStoreOptions.load();
@@ -108,9 +117,12 @@ final class UpCommand implements Callable<Integer> {
                 .withLayout(kafkaOptions.layout())
                 .withJobStore(existingStore)
                 .withAccess(access).withFrontDoor(frontDoorOptions.limits())
-                .withKnownAccounts(accounts == null ? java.util.Set.of() : accounts.names()),
-                bootstrap -> noWorkers ? Optional.empty() : Optional.of(workerOptions.config(local.withBootstrap(bootstrap),
-                        EnumSet.allOf(Region.class), accounts, workerOptions.allowed(loopbackAllowance), -1)),
+                .withKnownAccounts(accounts == null ? java.util.Set.of() : accounts.names())
+                .withTopology(new dev.edgedispatcher.backbone.Topology(local.withBootstrap(bootstrap), regional)),
+                bootstrap -> noWorkers ? Optional.empty() : Optional.of(dev.edgedispatcher.worker.WorkerConfig.from(
+                        workerOptions.config(local.withBootstrap(bootstrap), EnumSet.allOf(Region.class), accounts,
+                                workerOptions.allowed(loopbackAllowance), -1))
+                        .topology(new dev.edgedispatcher.backbone.Topology(local.withBootstrap(bootstrap), regional)).build()),
                 jobStoreOptions::tune);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -144,7 +156,10 @@ final class UpCommand implements Callable<Integer> {
         out.println("workers: " + (noWorkers ? "none (--no-workers): run `dispatcher worker --bootstrap "
                 + stack.bootstrapServers() + (kafkaClientOptions.kafkaConfig == null ? ""
                         : " --kafka-config " + kafkaClientOptions.kafkaConfig.toAbsolutePath())
+                + (topologyOptions.topology == null ? "" : " --topology " + topologyOptions.topology.toAbsolutePath())
                 + " --region R`" : "one per region (" + Region.allWireNames() + ")"));
+        regional.forEach((region, kafka) -> out.println("region " + region.wireName() + " on its own cluster: "
+                + kafka.bootstrapServers()));
         if (!noWorkers) {
             out.println(loopbackAllowance.isEmpty()
                     ? "destinations: workers may not call loopback (`up` listens on " + host + ", beyond loopback);"
