@@ -53,12 +53,7 @@ final class EvacuateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Region region = Region.fromWireName(regionName).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--region " + regionName + " is not a region: allowed are " + Region.allWireNames()));
-        Topology topology;
-        try {
-            topology = topologyOptions.topology(bootstrap == null ? null : kafkaClientOptions.connection(bootstrap));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Topology topology = topologyOptions.resolve(spec, kafkaClientOptions, bootstrap);
         Set<String> staying = accountsFile == null ? Set.of() : StayingAccounts.load(accountsFile);
         RegionEvacuation.Report report;
         try {

@@ -86,12 +86,7 @@ final class ScaleCommand implements Callable<Integer> {
         WorkerPoolConfig config = poolConfig(data, out);
         String topic = Topics.region(region);
         String group = Topics.workerGroup(region);
-        dev.edgedispatcher.backbone.Topology topology;
-        try {
-            topology = topologyOptions.topology(kafkaClientOptions.connection(kafka));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        dev.edgedispatcher.backbone.Topology topology = topologyOptions.resolve(spec, kafkaClientOptions, kafka);
         // The region's topic and group live on its own cluster when it has one (docs/regions.md).
         try (Admin admin = Admin.create(KafkaClientSettings.admin(topology.of(region)))) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);

@@ -74,12 +74,7 @@ final class SchedulerCommand implements Callable<Integer> {
                     + " or pass --require-api-key, unless a gateway in front authenticates.");
             spec.commandLine().getErr().flush();
         }
-        dev.edgedispatcher.backbone.Topology topology;
-        try {
-            topology = topologyOptions.topology(bootstrap == null ? null : kafkaClientOptions.connection(bootstrap));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        dev.edgedispatcher.backbone.Topology topology = topologyOptions.resolve(spec, kafkaClientOptions, bootstrap);
         SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults(topology.home(),
                         resolverOptions.build()).withTopology(topology)
                 .withPort(port).withHost(host).withLayout(kafkaOptions.layout())

@@ -32,6 +32,19 @@ final class TopologyOptions {
     }
 
     /**
+     * The command's topology: {@code --topology} with {@code --bootstrap} (may be null) naming home
+     * when the file leaves it out; a bad file or no cluster at all is the command's usage error.
+     */
+    Topology resolve(picocli.CommandLine.Model.CommandSpec spec, KafkaClientOptions kafka, String bootstrap)
+            throws IOException {
+        try {
+            return topology(bootstrap == null ? null : kafka.connection(bootstrap));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /**
      * For {@code up}: the regions with a cluster of their own; {@code home} is {@code up}'s embedded
      * broker, so the file must leave it out. Empty without {@code --topology}.
      */

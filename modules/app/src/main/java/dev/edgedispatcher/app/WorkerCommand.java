@@ -63,12 +63,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
-        dev.edgedispatcher.backbone.Topology topology;
-        try {
-            topology = topologyOptions.topology(bootstrap == null ? null : kafkaClientOptions.connection(bootstrap));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        dev.edgedispatcher.backbone.Topology topology = topologyOptions.resolve(spec, kafkaClientOptions, bootstrap);
         WorkerService workers = WorkerService.start(dev.edgedispatcher.worker.WorkerConfig.from(workerOptions.config(
                 topology.home(), regions, workerOptions.accounts(out), workerOptions.allowed(List.of()), metricsPort))
                 .topology(topology).build(), metrics, metricsHost);
