@@ -3,6 +3,7 @@ package dev.edgedispatcher.backbone;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,6 +44,21 @@ public final class AckedProducer implements AutoCloseable {
      * only after n times that wait. A record refused this way was never given to Kafka.
      */
     public CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record, Duration handOverWithin) {
+        return send(() -> record, handOverWithin);
+    }
+
+    /**
+     * Like {@link #send(ProducerRecord)}, with the record built on the sending thread: serialising
+     * (and whatever else {@code building} does, such as a log line) stays off the caller's event
+     * loop. Sends are built and handed over in the order they were asked for. A {@code building}
+     * that throws fails the future with a {@link NotSentException}.
+     */
+    public CompletableFuture<RecordMetadata> send(Supplier<ProducerRecord<String, byte[]>> building) {
+        return send(building, null);
+    }
+
+    private CompletableFuture<RecordMetadata> send(Supplier<ProducerRecord<String, byte[]>> building,
+            Duration handOverWithin) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         long queuedAt = System.nanoTime();
         try {
@@ -51,6 +67,13 @@ public final class AckedProducer implements AutoCloseable {
                     acked.completeExceptionally(new NotSentException("not handed to the Kafka client within "
                             + handOverWithin.toMillis() + " ms: earlier sends are waiting for Kafka metadata",
                             new TimeoutException("hand-over wait of " + handOverWithin.toMillis() + " ms ran out")));
+                    return;
+                }
+                ProducerRecord<String, byte[]> record;
+                try {
+                    record = building.get();
+                } catch (RuntimeException e) {
+                    acked.completeExceptionally(new NotSentException("the record could not be built: " + e, e));
                     return;
                 }
                 Thread caller = Thread.currentThread();

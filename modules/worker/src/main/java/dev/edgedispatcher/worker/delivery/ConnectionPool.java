@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,13 +71,36 @@ final class ConnectionPool {
         }
     }
 
-    private record Waiter(Key key, Supplier<Future<HttpClientConnection>> connector, Promise<Lease> promise) {
+    /** An attempt waiting for a connection: in {@link #waiters} and in its key's queue until served. */
+    private static final class Waiter {
+        final Key key;
+        final Supplier<Future<HttpClientConnection>> connector;
+        final Promise<Lease> promise;
+        /** Given a connection (or a connect) through one of the two queues; the other drops it when met. */
+        boolean served;
+
+        Waiter(Key key, Supplier<Future<HttpClientConnection>> connector, Promise<Lease> promise) {
+            this.key = key;
+            this.connector = connector;
+            this.promise = promise;
+        }
+
+        /** Served, or gave up (its tt ran out): nothing more to do for it. */
+        boolean gone() {
+            return served || promise.future().isComplete();
+        }
     }
 
     private final ConnectionLimits limits;
     private final Map<Key, ArrayDeque<Pooled>> idleByKey = new HashMap<>();
     private final LinkedHashSet<Pooled> idleOldestFirst = new LinkedHashSet<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /**
+     * The same waiters by key, so that a connection coming back finds the first waiter for its
+     * destination without scanning everyone waiting for others (a linear scan was 4% of the event
+     * loops' time in the pipeline profile).
+     */
+    private final Map<Key, ArrayDeque<Waiter>> waitersByKey = new HashMap<>();
     /** Sockets: connecting, in use, idle and closing (counted until their close handler runs). */
     private int open;
     private int connecting;
@@ -97,7 +119,9 @@ final class ConnectionPool {
      * then returns to the pool.
      */
     void acquire(Key key, Supplier<Future<HttpClientConnection>> connector, Promise<Lease> promise) {
-        waiters.add(new Waiter(key, connector, promise));
+        Waiter waiter = new Waiter(key, connector, promise);
+        waiters.add(waiter);
+        waitersByKey.computeIfAbsent(key, k -> new ArrayDeque<>()).add(waiter);
         pump();
     }
 
@@ -114,14 +138,16 @@ final class ConnectionPool {
     private void pump() {
         while (!waiters.isEmpty()) {
             Waiter next = waiters.peek();
-            if (next.promise().future().isComplete()) {
-                waiters.poll(); // gave up (its tt ran out)
+            if (next.gone()) {
+                waiters.poll(); // served through its key's queue, or gave up
+                trimKeyQueue(next.key);
                 continue;
             }
-            Pooled idle = takeIdle(next.key());
+            Pooled idle = takeIdle(next.key);
             if (idle != null) {
                 waiters.poll();
-                hand(next.promise(), new Lease(idle, true));
+                serve(next);
+                hand(next.promise, new Lease(idle, true));
                 continue;
             }
             if (connecting >= limits.maxConnecting()) {
@@ -135,7 +161,27 @@ final class ConnectionPool {
                 return; // else every connection is busy: wait for one to come back or close
             }
             waiters.poll();
+            serve(next);
             connect(next);
+        }
+    }
+
+    private void serve(Waiter waiter) {
+        waiter.served = true;
+        trimKeyQueue(waiter.key);
+    }
+
+    /** Drops served and abandoned waiters from the head of {@code key}'s queue, and the queue when empty. */
+    private void trimKeyQueue(Key key) {
+        ArrayDeque<Waiter> queue = waitersByKey.get(key);
+        if (queue == null) {
+            return;
+        }
+        while (!queue.isEmpty() && queue.peek().gone()) {
+            queue.poll();
+        }
+        if (queue.isEmpty()) {
+            waitersByKey.remove(key);
         }
     }
 
@@ -144,7 +190,7 @@ final class ConnectionPool {
         connecting++;
         Future<HttpClientConnection> connected;
         try {
-            connected = waiter.connector().get();
+            connected = waiter.connector.get();
         } catch (RuntimeException e) {
             connected = Future.failedFuture(e);
         }
@@ -152,11 +198,11 @@ final class ConnectionPool {
             connecting--;
             if (result.failed()) {
                 open--;
-                waiter.promise().tryFail(result.cause());
+                waiter.promise.tryFail(result.cause());
             } else {
-                Pooled pooled = new Pooled(waiter.key(), result.result());
+                Pooled pooled = new Pooled(waiter.key, result.result());
                 result.result().closeHandler(closed -> onClosed(pooled));
-                hand(waiter.promise(), new Lease(pooled, false));
+                hand(waiter.promise, new Lease(pooled, false));
             }
             pump();
         });
@@ -198,15 +244,16 @@ final class ConnectionPool {
 
     /** A connection coming back goes straight to the first waiter for its destination, if any. */
     private boolean handToWaiterFor(Pooled pooled) {
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-            Waiter waiter = it.next();
-            if (waiter.key().equals(pooled.key) && !waiter.promise().future().isComplete()) {
-                it.remove();
-                hand(waiter.promise(), new Lease(pooled, true));
-                return true;
-            }
+        trimKeyQueue(pooled.key);
+        ArrayDeque<Waiter> queue = waitersByKey.get(pooled.key);
+        if (queue == null) {
+            return false;
         }
-        return false;
+        Waiter waiter = queue.poll(); // not gone: trimmed above; the main queue drops it when met
+        waiter.served = true;
+        trimKeyQueue(pooled.key);
+        hand(waiter.promise, new Lease(pooled, true));
+        return true;
     }
 
     private void evict(Pooled pooled) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * How late each delivery event loop runs its timers, measured by the loop itself: a 10 ms periodic
- * timer notes how far past its due time it fired. Timeouts (within 50 ms, docs/callbacks.md,
+ * How late each delivery event loop runs its timers, measured by the loop itself: a 10 ms timer,
+ * armed again each time it fires, notes how far past its due time it fired. Timeouts (within 50 ms, docs/callbacks.md,
  * "Delivery semantics") are only as exact as the loop is punctual, so admission holds new
  * deliveries back while any loop lags more than {@link #OVERLOADED_MS}: a backlog then waits
  * un-started instead of making every running timer late.
@@ -29,16 +29,22 @@ public final class EventLoopLag {
         EventLoopLag lag = new EventLoopLag(loops.size());
         for (int i = 0; i < loops.size(); i++) {
             int index = i;
-            loops.get(i).runOnContext(start -> {
-                long[] due = {System.nanoTime() + PERIOD_MS * 1_000_000};
-                vertx.setPeriodic(PERIOD_MS, id -> {
-                    long now = System.nanoTime();
-                    lag.lagMs.set(index, Math.max(0, (now - due[0]) / 1_000_000));
-                    due[0] = now + PERIOD_MS * 1_000_000;
-                });
-            });
+            loops.get(i).runOnContext(start -> lag.tick(vertx, index));
         }
         return lag;
+    }
+
+    /**
+     * A one-shot timer, armed again when it fires: its lateness is exactly what a ct or rt timer
+     * armed at the same moment would suffer. (A periodic timer would catch up after a stall with
+     * ticks fired back to back, and the last tick, read here, would look punctual.)
+     */
+    private void tick(Vertx vertx, int index) {
+        long due = System.nanoTime() + PERIOD_MS * 1_000_000;
+        vertx.setTimer(PERIOD_MS, id -> {
+            lagMs.set(index, Math.max(0, (System.nanoTime() - due) / 1_000_000));
+            tick(vertx, index);
+        });
     }
 
     public boolean overloaded() {

@@ -47,7 +47,6 @@ public final class JobDispatcher implements RecordDispatcher {
 
     private final Region region;
     private final RecordDecoder decoder;
-    private final List<Context> eventLoops;
     private final JobRunner runner;
     private final OutcomeRecorder recorder;
     private final FinishedOffsets finishedOffsets;
@@ -62,6 +61,8 @@ public final class JobDispatcher implements RecordDispatcher {
     /** Started deliveries per partition, until their offset is finished (or their outcome write failed). */
     private final ConcurrentHashMap<TopicPartition, AtomicInteger> running = new ConcurrentHashMap<>();
     private final Consumer<InFlight> start = this::start;
+    /** One feed per event loop: admitted jobs reach a loop a slice at a time ({@link LoopFeed}). */
+    private final List<LoopFeed<InFlight>> feeds;
     private int nextLoop;
 
     public JobDispatcher(Region region, List<Context> eventLoops, JobRunner runner, OutcomeRecorder recorder,
@@ -73,7 +74,7 @@ public final class JobDispatcher implements RecordDispatcher {
                 .description("jobs waiting to start that held their partition's commit window, written again at its end")
                 .register(metrics);
         this.decoder = new RecordDecoder(region);
-        this.eventLoops = List.copyOf(eventLoops);
+        this.feeds = eventLoops.stream().map(loop -> new LoopFeed<InFlight>(loop, this::deliver)).toList();
         this.runner = runner;
         this.recorder = recorder;
         this.finishedOffsets = finishedOffsets;
@@ -207,9 +208,9 @@ public final class JobDispatcher implements RecordDispatcher {
     /** Admitted: deliver on the next event loop. */
     private void start(InFlight item) {
         running.computeIfAbsent(item.partition(), key -> new AtomicInteger()).incrementAndGet();
-        Context loop = eventLoops.get(nextLoop);
-        nextLoop = (nextLoop + 1) % eventLoops.size();
-        loop.runOnContext(run -> deliver(item));
+        LoopFeed<InFlight> feed = feeds.get(nextLoop);
+        nextLoop = (nextLoop + 1) % feeds.size();
+        feed.add(item);
     }
 
     private void deliver(InFlight item) {

@@ -78,14 +78,16 @@ public final class OutcomeRecorder {
 
     public CompletableFuture<Void> finished(JobRecord job, DeliveryOutcome outcome) {
         deliveries.get(outcome.state()).increment();
-        // One line per delivery: failures at INFO, successes at DEBUG (there are many).
-        (outcome.delivered() ? LOG.atDebug() : LOG.atInfo())
-                .addKeyValue("job_id", job.id()).addKeyValue("region", region)
-                .addKeyValue("state", outcome.state()).addKeyValue("delivered_by", outcome.deliveredBy().orElse(null))
-                .addKeyValue("classes", String.join(",", outcome.classesSeen()))
-                .log("delivery {}: {}", outcome.state(), outcome.reason());
+        // One line per delivery: failures at INFO, successes at DEBUG (there are many). Written on the
+        // writer's sending thread with the event's serialisation: a burst of expiries (a thousand rt
+        // timers due at once) must not spend its event loop's time on log lines and JSON.
         return writer.writeFinal(ResultEvent.finalOutcome(job.id(), region, outcome.state(),
-                outcome.deliveredBy().orElse(null), outcome.classesSeen(), outcome.reason()));
+                outcome.deliveredBy().orElse(null), outcome.classesSeen(), outcome.reason()), () ->
+                (outcome.delivered() ? LOG.atDebug() : LOG.atInfo())
+                        .addKeyValue("job_id", job.id()).addKeyValue("region", region)
+                        .addKeyValue("state", outcome.state()).addKeyValue("delivered_by", outcome.deliveredBy().orElse(null))
+                        .addKeyValue("classes", String.join(",", outcome.classesSeen()))
+                        .log("delivery {}: {}", outcome.state(), outcome.reason()));
     }
 
     /** The record goes to the DLQ with its reason; a record with an id also gets its final failed event. */

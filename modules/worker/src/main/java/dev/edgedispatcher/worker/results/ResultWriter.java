@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
 
     /** Best effort: a started event that cannot be written is logged, not retried (the first attempt event says as much). */
     public void writeProgress(ResultEvent.Started event) {
-        send(Topics.RESULTS, event.id(), RecordJson.write(event)).whenComplete((ok, error) -> {
+        send(Topics.RESULTS, event.id(), new Encoded(() -> RecordJson.write(event))).whenComplete((ok, error) -> {
             if (error != null) {
                 LOG.warn("{} event of job {} not written: {}", event.type(), event.id(), error.getMessage());
             }
@@ -71,7 +72,7 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
             lastAttempts.put(event.id(), event);
             return;
         }
-        CompletableFuture<Void> written = sendUntilAcked(Topics.RESULTS, event.id(), RecordJson.write(event));
+        CompletableFuture<Void> written = sendUntilAcked(Topics.RESULTS, event.id(), new Encoded(() -> RecordJson.write(event)));
         pendingAttempts.merge(event.id(), written, (earlier, later) -> CompletableFuture.allOf(earlier, later));
     }
 
@@ -81,9 +82,20 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
      * uncommitted: at-least-once).
      */
     public CompletableFuture<Void> writeFinal(ResultEvent.Final event) {
+        return writeFinal(event, () -> { });
+    }
+
+    /**
+     * As {@link #writeFinal(ResultEvent.Final)}; {@code beforeWrite} (a log line) runs first, on the
+     * sending thread, where the event is also serialised: neither costs the caller's event loop.
+     */
+    public CompletableFuture<Void> writeFinal(ResultEvent.Final event, Runnable beforeWrite) {
         CompletableFuture<Void> attempts = pendingAttempts.remove(event.id());
         ResultEvent.Attempt lastAttempt = lastAttempts.remove(event.id());
-        byte[] value = RecordJson.write(lastAttempt == null ? event : event.withLastAttempt(lastAttempt));
+        Encoded value = new Encoded(() -> {
+            beforeWrite.run();
+            return RecordJson.write(lastAttempt == null ? event : event.withLastAttempt(lastAttempt));
+        });
         if (attempts == null) {
             return sendUntilAcked(Topics.RESULTS, event.id(), value);
         }
@@ -91,7 +103,7 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     }
 
     public CompletableFuture<Void> writeDeadLetter(String key, DeadLetter deadLetter) {
-        return sendUntilAcked(Topics.DLQ, key, RecordJson.write(deadLetter));
+        return sendUntilAcked(Topics.DLQ, key, new Encoded(() -> RecordJson.write(deadLetter)));
     }
 
     /**
@@ -106,7 +118,24 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
         return producer.send(record).thenApply(metadata -> null);
     }
 
-    private CompletableFuture<Void> sendUntilAcked(String topic, String key, byte[] value) {
+    /** A record's value, serialised once, on the sending thread, when first sent (retries reuse it). */
+    private static final class Encoded {
+        private final Supplier<byte[]> encoding;
+        private byte[] bytes;
+
+        Encoded(Supplier<byte[]> encoding) {
+            this.encoding = encoding;
+        }
+
+        synchronized byte[] get() {
+            if (bytes == null) {
+                bytes = encoding.get();
+            }
+            return bytes;
+        }
+    }
+
+    private CompletableFuture<Void> sendUntilAcked(String topic, String key, Encoded value) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         trySend(topic, key, value, done, 1);
         return done;
@@ -116,7 +145,7 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     static final long FIRST_BACKOFF_MS = 200;
     static final long MAX_BACKOFF_MS = 10_000;
 
-    private void trySend(String topic, String key, byte[] value, CompletableFuture<Void> done, int attempt) {
+    private void trySend(String topic, String key, Encoded value, CompletableFuture<Void> done, int attempt) {
         send(topic, key, value).whenComplete((ok, error) -> {
             if (error == null) {
                 lastFailure = null;
@@ -148,11 +177,11 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
         });
     }
 
-    private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+    private CompletableFuture<Void> send(String topic, String key, Encoded value) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the result writer is closed"));
         }
-        return producer.send(new ProducerRecord<>(topic, key, value)).thenApply(metadata -> null);
+        return producer.send(() -> new ProducerRecord<>(topic, key, value.get())).thenApply(metadata -> null);
     }
 
     @Override
