@@ -95,6 +95,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("broker.session.timeout.ms", "2000"),
                 Map.entry("broker.heartbeat.interval.ms", "500"),
                 Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)),
+                // A local broker shares its machine (2 cores here) with everything else: Kafka's
+                // defaults (8 request handlers, 3 network threads) only add switching.
+                Map.entry("num.io.threads", "2"),
+                Map.entry("num.network.threads", "2"),
                 Map.entry("log.segment.bytes", String.valueOf(64 * 1024 * 1024))));
         Map<String, String> adminProperties = Map.of();
         if (security != null) {

@@ -42,6 +42,8 @@ public final class RegionConsumerLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionConsumerLoop.class);
     static final long COMMIT_INTERVAL_MS = 100;
+    /** A turn's poll while the region has nothing in flight or waiting. */
+    static final long IDLE_POLL_MS = 200;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** How long a revocation waits for the revoked partitions' running deliveries (as a stop does). */
     static final Duration REVOKE_DRAIN = Duration.ofSeconds(10);
@@ -204,7 +206,11 @@ public final class RegionConsumerLoop implements AutoCloseable {
             }
         }
         applyBackPressure();
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
+        // 10 ms while jobs run or wait (their ends and free places are handled between polls); idle,
+        // nothing can end or free a place, and a poll returns as soon as a record arrives: a long
+        // poll keeps an idle region's thread (five of them in `up`) from turning 100 times a second.
+        boolean idle = inFlight == 0 && waiting == 0;
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(idle ? IDLE_POLL_MS : 10))) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             progress.started(partition, record.offset());
             if (progress.alreadyDone(partition, record.offset())) {

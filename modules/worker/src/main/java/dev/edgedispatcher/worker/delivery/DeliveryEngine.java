@@ -67,6 +67,7 @@ public final class DeliveryEngine {
             Optional<Integer> lastStatus, String reason) {
     }
 
+    /** Parses the job's URLs, then delivers it as {@link #deliver(JobRecord, CallbackTarget, Optional)}. */
     public Future<DeliveryOutcome> deliver(JobRecord job) {
         ParseResult<CallbackTarget> primary = FragmentParser.parse(job.url(), job.kind());
         if (primary instanceof ParseResult.Rejected<CallbackTarget> rejected) {
@@ -80,15 +81,24 @@ public final class DeliveryEngine {
             }
             fallback = Optional.of(parsed.orElseThrow());
         }
+        return deliver(job, primary.orElseThrow(), fallback);
+    }
+
+    /**
+     * Delivers {@code job} to {@code primary}, then to {@code fallback} if the primary fails: the
+     * job's URLs already parsed (the worker's decoder checked every record), so no fragment is parsed
+     * again on the event loop.
+     */
+    public Future<DeliveryOutcome> deliver(JobRecord job, CallbackTarget primaryTarget, Optional<CallbackTarget> fallback) {
         Optional<Account> account = accounts.find(job.account());
         if (account.isEmpty()) {
             return Future.succeededFuture(failedBeforeSending("unknown account '" + job.account()
                     + "': no signing secrets configured for it (see --accounts)"));
         }
         Optional<CallbackTarget> fallbackTarget = fallback;
-        OutgoingRequest primaryRequest = RequestEncoder.encode(job.method(), primary.orElseThrow().url(), job.params(),
+        OutgoingRequest primaryRequest = RequestEncoder.encode(job.method(), primaryTarget.url(), job.params(),
                 Map.of(), Optional.ofNullable(job.body()), Optional.ofNullable(job.contentType()));
-        return deliverUrl(job, account.get(), primary.orElseThrow(), primaryRequest, "primary", fallback.isPresent())
+        return deliverUrl(job, account.get(), primaryTarget, primaryRequest, "primary", fallback.isPresent())
                 .compose(first -> {
                     if (first.delivered()) {
                         return Future.succeededFuture(new DeliveryOutcome(true, Optional.of("primary"), first.classes(),
@@ -100,7 +110,7 @@ public final class DeliveryEngine {
                     }
                     Map<String, String> errorParams = new LinkedHashMap<>();
                     errorParams.put("ErrorCode", first.lastFailure().map(FailureClass::wireName).orElse("unknown"));
-                    errorParams.put("ErrorUrl", primary.orElseThrow().url().text());
+                    errorParams.put("ErrorUrl", primaryTarget.url().text());
                     first.lastStatus().ifPresent(status -> errorParams.put("ErrorStatus", String.valueOf(status)));
                     OutgoingRequest fallbackRequest = RequestEncoder.encode(job.method(), fallbackTarget.get().url(),
                             job.params(), errorParams, Optional.ofNullable(job.body()), Optional.ofNullable(job.contentType()));

@@ -1,6 +1,7 @@
 package dev.edgedispatcher.worker.dispatch;
 
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.callback.CallbackTarget;
 import java.util.Optional;
 
 /** What a region record turned out to be: a job to deliver, or a poison record for the DLQ. */
@@ -10,8 +11,13 @@ public sealed interface DecodedRecord {
      * A valid job.
      *
      * @param destination the host of its primary URL (any port), for per-destination admission
+     * @param targets     its URLs as the decoder parsed them: delivered without parsing them again
      */
-    record Job(JobRecord job, String destination) implements DecodedRecord {
+    record Job(JobRecord job, String destination, Targets targets) implements DecodedRecord {
+    }
+
+    /** A job's primary URL and its fallback, with their callback policies, parsed once. */
+    record Targets(CallbackTarget primary, Optional<CallbackTarget> fallback) {
     }
 
     /**

@@ -42,7 +42,8 @@ public final class JobDispatcher implements RecordDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
 
     /** A job read from a partition, on its way through the dispatcher. */
-    private record InFlight(TopicPartition partition, long offset, JobRecord job, String destination) {
+    private record InFlight(TopicPartition partition, long offset, JobRecord job, String destination,
+            DecodedRecord.Targets targets) {
     }
 
     private final Region region;
@@ -104,7 +105,7 @@ public final class JobDispatcher implements RecordDispatcher {
             return;
         }
         DecodedRecord.Job job = (DecodedRecord.Job) decoded;
-        InFlight item = new InFlight(partition, record.offset(), job.job(), job.destination());
+        InFlight item = new InFlight(partition, record.offset(), job.job(), job.destination(), job.targets());
         if (lanes.tryStart(item.job().orderingLane(), item)) {
             admission.offer(item.destination(), item, start);
         }
@@ -226,7 +227,7 @@ public final class JobDispatcher implements RecordDispatcher {
                 LOG.warn("region {}: started event of {} not written: {}", region.wireName(), job.id(), e.toString());
             }
         });
-        runner.run(job).onComplete(ran -> {
+        runner.run(job, item.targets()).onComplete(ran -> {
             vertx.cancelTimer(startedTimer);
             DeliveryOutcome outcome = ran.result(); // JobRunner never fails
             // The destination and key are free as soon as the attempts ended; the offset only once

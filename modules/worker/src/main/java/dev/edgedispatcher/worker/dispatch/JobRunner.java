@@ -2,9 +2,6 @@ package dev.edgedispatcher.worker.dispatch;
 
 import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.callback.CallbackTarget;
-import dev.edgedispatcher.callback.FragmentParser;
-import dev.edgedispatcher.callback.ParseResult;
-import dev.edgedispatcher.callback.UrlKind;
 import dev.edgedispatcher.worker.delivery.DeliveryEngine;
 import dev.edgedispatcher.worker.delivery.DeliveryOutcome;
 import io.vertx.core.Future;
@@ -36,9 +33,10 @@ public final class JobRunner {
         this.engine = engine;
     }
 
-    public Future<DeliveryOutcome> run(JobRecord job) {
+    /** {@code targets}: the job's URLs as {@link RecordDecoder} parsed them. */
+    public Future<DeliveryOutcome> run(JobRecord job, DecodedRecord.Targets targets) {
         Promise<DeliveryOutcome> outcome = Promise.promise();
-        long bound = watchdogMs(job);
+        long bound = watchdogMs(targets);
         long watchdog = vertx.setTimer(bound, id -> {
             if (outcome.tryComplete(internalError("delivery did not finish within " + bound + " ms (watchdog)"))) {
                 LOG.atError().addKeyValue("job_id", job.id()).addKeyValue("region", job.region())
@@ -47,7 +45,7 @@ public final class JobRunner {
         });
         outcome.future().onComplete(done -> vertx.cancelTimer(watchdog));
         try {
-            engine.deliver(job).onComplete(delivered -> outcome.tryComplete(delivered.succeeded() ? delivered.result()
+            engine.deliver(job, targets.primary(), targets.fallback()).onComplete(delivered -> outcome.tryComplete(delivered.succeeded() ? delivered.result()
                     : internalError(describe(delivered.cause()))));
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("job_id", job.id()).addKeyValue("region", job.region()).setCause(e)
@@ -57,18 +55,14 @@ public final class JobRunner {
         return outcome.future();
     }
 
-    static long watchdogMs(JobRecord job) {
-        long primary = totalTimeout(job.url(), job.kind());
-        long fallback = job.fallbackUrl() == null ? 0 : totalTimeout(job.fallbackUrl(), UrlKind.FALLBACK_URL.wireName());
+    static long watchdogMs(DecodedRecord.Targets targets) {
+        long primary = totalTimeout(targets.primary());
+        long fallback = targets.fallback().map(JobRunner::totalTimeout).orElse(0L);
         return primary + fallback + WATCHDOG_MARGIN_MS;
     }
 
-    private static long totalTimeout(String url, String kind) {
-        ParseResult<CallbackTarget> parsed = FragmentParser.parse(url, kind);
-        if (parsed instanceof ParseResult.Rejected<CallbackTarget>) {
-            return 0;
-        }
-        return parsed.orElseThrow().policy().totalTimeoutMs().stream().asLongStream().findFirst().orElse(NO_TT_BOUND_MS);
+    private static long totalTimeout(CallbackTarget target) {
+        return target.policy().totalTimeoutMs().stream().asLongStream().findFirst().orElse(NO_TT_BOUND_MS);
     }
 
     private static DeliveryOutcome internalError(String detail) {

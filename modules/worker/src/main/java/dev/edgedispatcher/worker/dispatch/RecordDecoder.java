@@ -86,7 +86,8 @@ public final class RecordDecoder {
                 submitted != null && submitted.canConvertToLong() ? submitted.asLong() : 0L, webhookId.orElse(null),
                 retryOf.orElse(null));
         // The destination is the host, whatever the port: sixteen ports of one host share one cap.
-        return new DecodedRecord.Job(record, valid.primary().url().host().toLowerCase(java.util.Locale.ROOT));
+        return new DecodedRecord.Job(record, valid.primary().url().host().toLowerCase(java.util.Locale.ROOT),
+                new DecodedRecord.Targets(valid.primary(), valid.fallback()));
     }
 
     /** The field as an id, empty when absent, null when present but not a valid id. */
