@@ -27,20 +27,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * processes of its own that answers 200 and logs every request, and {@code wrk} against that nginx
  * in the same run for the ceiling.
  *
- * <p>Method:
+ * <p>Method (issue 19's targets):
  * <ul>
- * <li>ceiling: {@code wrk -t2 -c64 -d10s} against the receiver (nginx's default unbuffered access
- *     log on, as for deliveries);
- * <li>throughput: {@code jobs} jobs round-robin over the five regions ({@code er=<region>}) and over
- *     {@code destinations} loopback addresses of the receiver, through {@code POST /v1/jobs:batch}
- *     (1,000 per request, 4 client threads); deliveries/s from the first submit to the last arrival
- *     in nginx's log (after a warm-up of 10,000 jobs not counted);
- * <li>latency: single {@code POST /v1/jobs} open loop at 500/s and 1,000/s for 10 s each, every job
- *     carrying its scheduled send time; latency is nginx's arrival time minus that time (1 ms
- *     resolution, nginx's {@code $msec}), once {@code up} is idle again after the throughput
- *     phases; the floor is the same client posting straight to nginx;
- * <li>CPU: the {@code up} process's CPU time over the throughput phase (from /proc), and a JFR
- *     profile of a second, identical phase split by thread group ({@link CpuSplit}).
+ * <li>ceiling: {@code wrk -t2 -c64 -d10s} against the receiver (nginx, one worker process, its
+ *     default unbuffered access log on, as for deliveries); then the floor: the open-loop client
+ *     below at 500/s posting straight to nginx, before {@code up} starts;
+ * <li>throughput: after a warm-up of 10,000 jobs, {@code jobs} jobs round-robin over the five
+ *     regions ({@code er=<region>}) and over {@code destinations} loopback addresses of the receiver,
+ *     through {@code POST /v1/jobs:batch} (1,000 per request, 4 client threads); deliveries/s from
+ *     the first submit to the last arrival in nginx's log; the CPU of {@code up} and of its
+ *     PostgreSQL over the phase (from /proc);
+ * <li>after that burst: when the API first lists no job queued or in flight, and when {@code up}
+ *     began a whole second under 0.1 core, both from the last delivery;
+ * <li>latency: a second identical burst (under JFR with {@code PIPELINE_PROFILE=1}, split by thread
+ *     group, {@link CpuSplit}), then right after its last delivery single {@code POST /v1/jobs} open
+ *     loop at 500/s for 10 s, each job carrying its scheduled send time; latency is nginx's arrival
+ *     time minus that time (1 ms resolution, nginx's {@code $msec});
+ * <li>timers: 20,000 jobs to nginx with 1,000 {@code rt=1000&rc=0} jobs mixed in for receivers that
+ *     never answer ({@link StallServer}); lateness as the receiver sees it (first byte to close, less
+ *     rt).
  * </ul>
  * <p>Scaling: with {@code worker-processes} N > 0, {@code up} runs {@code --no-workers} and N
  * {@code dispatcher worker} processes serve all five regions (each region's group has N members);
