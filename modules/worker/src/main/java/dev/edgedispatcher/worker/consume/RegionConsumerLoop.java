@@ -141,7 +141,8 @@ public final class RegionConsumerLoop implements AutoCloseable {
 
         @Override
         public void wakeup() {
-            // Nothing to wake: a turn polls for 10 ms. A wakeup would instead make the final commit throw.
+            // Nothing to wake: a turn polls for 10 ms (200 ms when the region is idle). A wakeup would
+            // instead make the final commit throw.
         }
 
         /** In-flight jobs finish (up to 10 s), their offsets are committed, the consumer closes. */

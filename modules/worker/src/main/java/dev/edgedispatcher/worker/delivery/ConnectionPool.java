@@ -101,6 +101,8 @@ final class ConnectionPool {
      * loops' time in the pipeline profile).
      */
     private final Map<Key, ArrayDeque<Waiter>> waitersByKey = new HashMap<>();
+    /** Waiters served through their key's queue since {@link #waiters} was last compacted. */
+    private int servedOutOfOrder;
     /** Sockets: connecting, in use, idle and closing (counted until their close handler runs). */
     private int open;
     private int connecting;
@@ -252,6 +254,12 @@ final class ConnectionPool {
         Waiter waiter = queue.poll(); // not gone: trimmed above; the main queue drops it when met
         waiter.served = true;
         trimKeyQueue(pooled.key);
+        // While the head of the main queue waits (every connection busy, none idle), the waiters served
+        // here stay behind it, each holding its attempt: compact once they are half the queue.
+        if (++servedOutOfOrder > Math.max(64, waiters.size() / 2)) {
+            waiters.removeIf(Waiter::gone);
+            servedOutOfOrder = 0;
+        }
         hand(waiter.promise, new Lease(pooled, true));
         return true;
     }

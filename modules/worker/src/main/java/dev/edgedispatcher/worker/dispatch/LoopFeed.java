@@ -44,24 +44,27 @@ final class LoopFeed<T> {
         }
     }
 
-    /** Items added and not yet handled. */
-    int waiting() {
-        return waiting.size();
+    private void drain() {
+        try {
+            for (int i = 0; i < SLICE; i++) {
+                T item = waiting.poll();
+                if (item == null) {
+                    break;
+                }
+                try {
+                    handler.accept(item);
+                } catch (RuntimeException e) {
+                    // The handler ends its own failures as outcomes; this is a bug, and the next item still runs.
+                    LOG.error("handing an item to the event loop threw", e);
+                }
+            }
+        } finally {
+            // Even after an Error: the feed goes on with the next items (or disarms).
+            continueOrDisarm();
+        }
     }
 
-    private void drain() {
-        for (int i = 0; i < SLICE; i++) {
-            T item = waiting.poll();
-            if (item == null) {
-                break;
-            }
-            try {
-                handler.accept(item);
-            } catch (RuntimeException e) {
-                // The handler ends its own failures as outcomes; this is a bug, and the next item still runs.
-                LOG.error("handing an item to the event loop threw", e);
-            }
-        }
+    private void continueOrDisarm() {
         if (!waiting.isEmpty()) {
             loop.owner().setTimer(1, next -> drain());
             return;

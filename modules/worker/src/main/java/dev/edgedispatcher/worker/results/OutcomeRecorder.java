@@ -78,9 +78,9 @@ public final class OutcomeRecorder {
 
     public CompletableFuture<Void> finished(JobRecord job, DeliveryOutcome outcome) {
         deliveries.get(outcome.state()).increment();
-        // One line per delivery: failures at INFO, successes at DEBUG (there are many). Written on the
-        // writer's sending thread with the event's serialisation: a burst of expiries (a thousand rt
-        // timers due at once) must not spend its event loop's time on log lines and JSON.
+        // One line per delivery: failures at INFO, successes at DEBUG (there are many). Written by the
+        // writer's own thread, and the event serialised on its sending thread: a burst of expiries (a
+        // thousand rt timers due at once) must not spend its event loop's time on log lines and JSON.
         return writer.writeFinal(ResultEvent.finalOutcome(job.id(), region, outcome.state(),
                 outcome.deliveredBy().orElse(null), outcome.classesSeen(), outcome.reason()), () ->
                 (outcome.delivered() ? LOG.atDebug() : LOG.atInfo())

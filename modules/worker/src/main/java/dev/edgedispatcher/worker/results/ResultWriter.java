@@ -86,16 +86,19 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
     }
 
     /**
-     * As {@link #writeFinal(ResultEvent.Final)}; {@code beforeWrite} (a log line) runs first, on the
-     * sending thread, where the event is also serialised: neither costs the caller's event loop.
+     * As {@link #writeFinal(ResultEvent.Final)}; {@code andLog} (the outcome's log line) runs now on
+     * the writer's own thread, whatever Kafka does, and the event is serialised on the sending
+     * thread: neither costs the caller's event loop.
      */
-    public CompletableFuture<Void> writeFinal(ResultEvent.Final event, Runnable beforeWrite) {
+    public CompletableFuture<Void> writeFinal(ResultEvent.Final event, Runnable andLog) {
+        try {
+            retries.execute(andLog);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            andLog.run();
+        }
         CompletableFuture<Void> attempts = pendingAttempts.remove(event.id());
         ResultEvent.Attempt lastAttempt = lastAttempts.remove(event.id());
-        Encoded value = new Encoded(() -> {
-            beforeWrite.run();
-            return RecordJson.write(lastAttempt == null ? event : event.withLastAttempt(lastAttempt));
-        });
+        Encoded value = new Encoded(() -> RecordJson.write(lastAttempt == null ? event : event.withLastAttempt(lastAttempt)));
         if (attempts == null) {
             return sendUntilAcked(Topics.RESULTS, event.id(), value);
         }
@@ -129,9 +132,20 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
 
         synchronized byte[] get() {
             if (bytes == null) {
-                bytes = encoding.get();
+                try {
+                    bytes = encoding.get();
+                } catch (RuntimeException e) {
+                    throw new Unencodable(e);
+                }
             }
             return bytes;
+        }
+    }
+
+    /** The record could not be serialised: no retry can change that. */
+    private static final class Unencodable extends RuntimeException {
+        Unencodable(RuntimeException cause) {
+            super("the record could not be serialised: " + cause, cause);
         }
     }
 
@@ -155,6 +169,10 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
                 done.complete(null);
             } else if (closed) {
                 done.completeExceptionally(error);
+            } else if (isUnencodable(error)) {
+                // A bug, not an outage: said once; the job's offset stays uncommitted (read again after a restart).
+                LOG.error("the record for {} on {} could not be serialised; not retried", key, topic, error);
+                done.completeExceptionally(error);
             } else if (KafkaAccessDenied.of(error, "writing to " + topic).isPresent()) {
                 // No retry fixes credentials or ACLs: the job stays uncommitted, the process is told (the CLI exits).
                 KafkaAccessDenied denied = KafkaAccessDenied.of(error, "writing to " + topic).get();
@@ -175,6 +193,15 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
                 }
             }
         });
+    }
+
+    private static boolean isUnencodable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof Unencodable) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CompletableFuture<Void> send(String topic, String key, Encoded value) {
