@@ -3,8 +3,8 @@ package dev.edgedispatcher.backbone;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -49,8 +49,7 @@ public final class AckedProducer implements AutoCloseable {
 
     /**
      * Like {@link #send(ProducerRecord)}, with the record built on the sending thread: serialising
-     * (and whatever else {@code building} does, such as a log line) stays off the caller's event
-     * loop. Sends are built and handed over in the order they were asked for. A {@code building}
+     * stays off the caller's event loop. Sends are built and handed over in the order they were asked for. A {@code building}
      * that throws fails the future with a {@link NotSentException}.
      */
     public CompletableFuture<RecordMetadata> send(Supplier<ProducerRecord<String, byte[]>> building) {

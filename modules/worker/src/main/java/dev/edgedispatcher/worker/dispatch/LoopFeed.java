@@ -65,14 +65,13 @@ final class LoopFeed<T> {
     }
 
     private void continueOrDisarm() {
-        if (!waiting.isEmpty()) {
-            loop.owner().setTimer(1, next -> drain());
-            return;
+        if (waiting.isEmpty()) {
+            armed.set(false);
+            // An item added between the last poll and the reset found the drain armed: take it now.
+            if (waiting.isEmpty() || !armed.compareAndSet(false, true)) {
+                return;
+            }
         }
-        armed.set(false);
-        // An item added between the last poll and the reset found the drain armed: take it now.
-        if (!waiting.isEmpty() && armed.compareAndSet(false, true)) {
-            loop.owner().setTimer(1, next -> drain());
-        }
+        loop.owner().setTimer(1, next -> drain());
     }
 }

@@ -33,8 +33,9 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
 
     private final AckedProducer producer;
     private final KafkaConnection kafka;
+    /** The writer's own thread: retries after a backoff, and outcome log lines (off the event loops). */
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "result-writer-retry");
+        Thread thread = new Thread(runnable, "result-writer");
         thread.setDaemon(true);
         return thread;
     });
