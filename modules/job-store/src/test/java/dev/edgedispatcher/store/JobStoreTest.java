@@ -98,6 +98,46 @@ class JobStoreTest {
         assertThat(count("SELECT count(*) FROM outcomes WHERE job_id = 'j1'")).isEqualTo(2);
     }
 
+    /**
+     * A sink behind a burst reads jobs and their results in different batches: the later batch's
+     * results are applied to existing rows all at once (apply_results), each job taking its own
+     * outcome; ids of that batch with no row yet are noted and folded when their job arrives.
+     */
+    @Test
+    void resultsInALaterBatchAreAppliedToEachOfTheirJobsAndThoseWithoutARowWaitForIt() {
+        List<AcceptedJob> jobs = new ArrayList<>();
+        List<RecordedResult> results = new ArrayList<>();
+        long offset = 100;
+        for (int i = 0; i < 300; i++) {
+            String id = "b" + i;
+            jobs.add(accepted(job(id, null, NOW.minusSeconds(30)), offset++));
+            ResultEvent event = switch (i % 3) {
+                case 0 -> ResultEvent.finalOutcome(id, "frankfurt", JobState.DELIVERED, "primary", List.of(), null)
+                        .withLastAttempt(ResultEvent.attempt(id, "frankfurt", "https://x/", "primary", 1, "ok", 200, null,
+                                NOW.toString(), 3));
+                case 1 -> ResultEvent.finalOutcome(id, "frankfurt", JobState.FAILED, null, List.of("5xx"), "reason " + i)
+                        .withLastAttempt(attempt(id, 1, "5xx"));
+                default -> attempt(id, 1, "5xx"); // retrying: in flight
+            };
+            results.add(result(event, offset++, NOW.minusSeconds(20)));
+        }
+        results.add(result(attempt("late", 1, "5xx"), offset++, NOW.minusSeconds(20)));
+        store.write(jobs, List.of());
+        assertThat(count("SELECT count(*) FROM jobs WHERE state = 'queued'")).isEqualTo(300);
+
+        store.write(List.of(), results);
+
+        assertThat(count("SELECT count(*) FROM jobs WHERE state = 'delivered' AND delivered_by = 'primary'"
+                + " AND last_outcome = 'ok' AND finished_at IS NOT NULL")).isEqualTo(100);
+        assertThat(count("SELECT count(*) FROM jobs WHERE state = 'failed' AND reason = 'reason ' || substr(id, 2)"
+                + " AND last_outcome = '5xx'")).isEqualTo(100);
+        assertThat(count("SELECT count(*) FROM jobs WHERE state = 'in_flight' AND finished_at IS NULL")).isEqualTo(100);
+        assertThat(count("SELECT count(*) FROM orphan_results WHERE job_id = 'late'")).isEqualTo(1);
+        store.write(List.of(accepted(job("late", null, NOW.minusSeconds(25)), offset)), List.of());
+        assertThat(store.statusDocument("late", Optional.empty()).orElseThrow().get("state").asText()).isEqualTo("in_flight");
+        assertThat(count("SELECT count(*) FROM orphan_results")).isZero();
+    }
+
     @Test
     void resultsReadBeforeTheirJobAreFoldedInWhenTheJobArrives() {
         store.write(List.of(), List.of(result(ResultEvent.finalOutcome("j2", "frankfurt", JobState.DELIVERED, "primary", List.of(),
