@@ -56,6 +56,8 @@ public final class StoreBenchmark {
                 sink(store, postgres, sinkJobs / 5, "warm-up", true);
                 sink(store, postgres, sinkJobs, "together", true);
                 sink(store, postgres, sinkJobs, "apart", false);
+                claims(store, postgres, sinkJobs / 5, "warm-up");
+                claims(store, postgres, sinkJobs, "measured");
                 fill(credentials, retained);
                 lookups(store, credentials);
             }
@@ -109,6 +111,32 @@ public final class StoreBenchmark {
         System.out.printf("sink %s: %,d jobs (a region record and a final outcome each) in %.1f s = %,.0f jobs/s;"
                 + " CPU per job: this JVM %.0f us, PostgreSQL %.0f us%n", phase, jobs, seconds, jobs / seconds,
                 cpu * 1000.0 / jobs, pg * 1000.0 / jobs);
+    }
+
+    /**
+     * Claims of new ids as the scheduler makes them under load ({@code JobStore.claimAll}, batches of
+     * 1,000 distinct ids never seen before, each with a small accept document): claims per second and
+     * CPU per claim of this JVM and of PostgreSQL.
+     */
+    private static void claims(JobStore store, EmbeddedPostgresServer postgres, int ids, String phase) throws Exception {
+        String prefix = "c" + System.nanoTime() + "-";
+        long cpuBefore = ownCpuMillis();
+        long pgBefore = PostgresCpu.millis(postgres.dataDirectory());
+        long start = System.nanoTime();
+        for (int from = 0; from < ids; from += 1000) {
+            List<JobStore.ClaimRequest> batch = new ArrayList<>(1000);
+            for (int i = from; i < Math.min(ids, from + 1000); i++) {
+                batch.add(new JobStore.ClaimRequest(prefix + i, i % 10 == 0 ? "acme" : "default", "webhooks.region.frankfurt",
+                        JsonNodeFactory.instance.objectNode().put("id", prefix + i).put("status", "queued")
+                                .put("region", "frankfurt")));
+            }
+            store.claimAll(batch, "bench");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = ownCpuMillis() - cpuBefore;
+        long pg = PostgresCpu.millis(postgres.dataDirectory()) - pgBefore;
+        System.out.printf("claims %s: %,d new ids in batches of 1,000 in %.1f s = %,.0f claims/s; CPU per claim: this JVM"
+                + " %.0f us, PostgreSQL %.0f us%n", phase, ids, seconds, ids / seconds, cpu * 1000.0 / ids, pg * 1000.0 / ids);
     }
 
     /** Fills the store to {@code retained} jobs over the last 6 days, by SQL (the owner's role), with one attempt each. */
