@@ -38,11 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *     the first submit to the last arrival in nginx's log; the CPU of {@code up} and of its
  *     PostgreSQL over the phase (from /proc);
  * <li>after that burst: when the API first lists no job queued or in flight, and when {@code up}
- *     began a whole second under 0.1 core, both from the last delivery;
+ *     began a whole second under 0.1 core, both from the last delivery; the store sink's lag each
+ *     second, and its time per batch writing and committing;
  * <li>latency: a second identical burst (under JFR with {@code PIPELINE_PROFILE=1}, split by thread
  *     group, {@link CpuSplit}), then right after its last delivery single {@code POST /v1/jobs} open
  *     loop at 500/s for 10 s, each job carrying its scheduled send time; latency is nginx's arrival
- *     time minus that time (1 ms resolution, nginx's {@code $msec});
+ *     time minus that time (1 ms resolution, nginx's {@code $msec}); {@code PIPELINE_PROFILE=singles}
+ *     records this phase under JFR instead of the burst;
  * <li>timers: 20,000 jobs to nginx with 1,000 {@code rt=1000&rc=0} jobs mixed in for receivers that
  *     never answer ({@link StallServer}); lateness as the receiver sees it (first byte to close, less
  *     rt).
@@ -166,10 +168,21 @@ public final class PipelineBenchmark {
             long gcLogBefore = Files.size(work.resolve("gc.log"));
             Map<Double, Double> publishBefore = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
             Map<Double, Double> pickupBefore = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
+            // PIPELINE_PROFILE=singles: JFR over this phase instead of the burst.
+            boolean profileSingles = "singles".equals(System.getenv("PIPELINE_PROFILE"));
+            if (profileSingles) {
+                jcmd(up.pid(), "JFR.start", "name=singles", "settings=profile");
+            }
             Percentiles accepted = openLoop(http, base + "/v1/jobs", base, phase, perSecond, count);
             Map<Double, Double> publishAfter = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
             Map<Double, Double> pickupAfter = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
             arrivals.awaitCount(phase, count, Duration.ofMinutes(2));
+            if (profileSingles) {
+                Path singles = work.resolve("singles.jfr");
+                jcmd(up.pid(), "JFR.stop", "name=singles", "filename=" + singles);
+                CpuSplit.print(singles);
+                System.out.println("jfr: " + singles);
+            }
             Percentiles latencies = arrivals.latencies(phase);
             System.out.printf("latency at %,d/s right after a burst of %,d, %,d single POSTs, scheduled send -> arrival at"
                     + " nginx: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (target p99 <= 20 ms and <= floor + 10 ms)%n",
