@@ -53,11 +53,16 @@ final class CpuSplit {
     }
 
     static void print(Path recording) throws IOException {
+        print(recording, java.time.Instant.MIN);
+    }
+
+    /** As {@link #print(Path)}, counting only the samples taken at or after {@code from}. */
+    static void print(Path recording, java.time.Instant from) throws IOException {
         Map<String, Integer> byGroup = new TreeMap<>();
         Map<String, Integer> byThread = new TreeMap<>();
         int total = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStartTime().isBefore(from)) {
                 continue;
             }
             RecordedThread thread = event.getThread("sampledThread");

@@ -64,6 +64,10 @@ public final class PipelineBenchmark {
     private static final int BATCH = 1000;
 
     public static void main(String[] args) throws Exception {
+        // The scheduler closes a connection idle for 65 s; the JDK client keeps idle connections for
+        // 1,200 s and fails a POST sent on one the server has just closed ("header parser received no
+        // bytes"). As a load balancer would, the client lets them go first.
+        System.setProperty("jdk.httpclient.keepalive.timeout", "30");
         Path jar = Path.of(args[0]);
         int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int destinations = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -154,7 +158,10 @@ public final class PipelineBenchmark {
             // With PIPELINE_PROFILE=1 this burst runs under JFR and its CPU split is printed.
             Path jfr = work.resolve("throughput.jfr");
             boolean profile = "1".equals(System.getenv("PIPELINE_PROFILE"));
-            if (profile) {
+            // PIPELINE_PROFILE=singles: JFR from here (starting it stalls up for seconds: not at the
+            // phase's start), its samples counted from the single submissions' start.
+            boolean profileSingles = "singles".equals(System.getenv("PIPELINE_PROFILE"));
+            if (profile || profileSingles) {
                 jcmd(up.pid(), "JFR.start", "name=bench", "settings=profile");
             }
             submitBatches(http, base, "p", jobs, destinations);
@@ -168,20 +175,15 @@ public final class PipelineBenchmark {
             long gcLogBefore = Files.size(work.resolve("gc.log"));
             Map<Double, Double> publishBefore = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
             Map<Double, Double> pickupBefore = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
-            // PIPELINE_PROFILE=singles: JFR over this phase instead of the burst.
-            boolean profileSingles = "singles".equals(System.getenv("PIPELINE_PROFILE"));
-            if (profileSingles) {
-                jcmd(up.pid(), "JFR.start", "name=singles", "settings=profile");
-            }
+            java.time.Instant singlesFrom = java.time.Instant.now();
             Percentiles accepted = openLoop(http, base + "/v1/jobs", base, phase, perSecond, count);
             Map<Double, Double> publishAfter = histogram(http, base, "dispatcher_scheduler_publish_seconds_bucket");
             Map<Double, Double> pickupAfter = histogram(http, base, "dispatcher_pickup_delay_seconds_bucket");
             arrivals.awaitCount(phase, count, Duration.ofMinutes(2));
             if (profileSingles) {
-                Path singles = work.resolve("singles.jfr");
-                jcmd(up.pid(), "JFR.stop", "name=singles", "filename=" + singles);
-                CpuSplit.print(singles);
-                System.out.println("jfr: " + singles);
+                jcmd(up.pid(), "JFR.stop", "name=bench", "filename=" + jfr);
+                CpuSplit.print(jfr, singlesFrom);
+                System.out.println("jfr: " + jfr);
             }
             Percentiles latencies = arrivals.latencies(phase);
             System.out.printf("latency at %,d/s right after a burst of %,d, %,d single POSTs, scheduled send -> arrival at"
@@ -331,7 +333,19 @@ public final class PipelineBenchmark {
                         }
                     }));
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // A connection closed under a request: say whether the scheduler's front door closed it
+            // (its connection cap, or a request too slow) before giving up.
+            if (dispatcher != null) {
+                System.out.printf("  %s: front door connections open %.0f, refused %.0f, timed out %.0f%n", phase,
+                        gauge(http, dispatcher, "dispatcher_http_connections_open"),
+                        gauge(http, dispatcher, "dispatcher_http_connections_refused_total"),
+                        gauge(http, dispatcher, "dispatcher_http_connections_timed_out_total"));
+            }
+            throw e;
+        }
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " single submits were refused at " + perSecond + "/s");
         }
