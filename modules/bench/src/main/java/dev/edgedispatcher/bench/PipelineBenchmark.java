@@ -98,7 +98,8 @@ public final class PipelineBenchmark {
             String base = "http://127.0.0.1:" + HTTP_PORT;
             ArrivalLog arrivals = new ArrivalLog(accessLog);
             System.out.printf("# pipeline: %,d jobs over 5 regions and %d destinations, batches of %d, 4 client threads;"
-                    + " up args %s; %s%n", jobs, destinations, BATCH, upArgs, workerProcesses == 0
+                    + " up args %s; up's JVM options [%s] (scripts/dispatcher's); %s%n", jobs, destinations, BATCH, upArgs,
+                    launcherJavaOpts(), workerProcesses == 0
                             ? "workers in up" : workerProcesses + " worker processes, each serving all five regions");
             System.out.printf("ceiling (wrk -t2 -c64 -d10s on the receiver): %,.0f req/s%n", ceiling);
             System.out.printf("floor at 500/s (the same client posting straight to nginx, before up starts), scheduled send"
@@ -534,10 +535,22 @@ public final class PipelineBenchmark {
         throw new IllegalStateException("wrk printed no rate: " + out);
     }
 
+    /**
+     * The JVM options {@code scripts/dispatcher up} gives {@code up} here: DISPATCHER_JAVA_OPTS when
+     * set (even empty), else C1 only on a machine of 1-2 cores (the launcher's rule).
+     */
+    static String launcherJavaOpts() {
+        String opts = System.getenv("DISPATCHER_JAVA_OPTS");
+        if (opts != null) {
+            return opts.trim();
+        }
+        return Runtime.getRuntime().availableProcessors() <= 2 ? "-XX:TieredStopAtLevel=1" : "";
+    }
+
     private static Process startUp(Path jar, Path work, List<String> extra) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        String opts = System.getenv("DISPATCHER_JAVA_OPTS");
-        if (opts != null && !opts.isBlank()) {
+        String opts = launcherJavaOpts();
+        if (!opts.isBlank()) {
             command.addAll(List.of(opts.trim().split("\\s+")));
         }
         // GC pauses stop every thread of up (broker, scheduler, workers): logged to relate them to latency tails.
