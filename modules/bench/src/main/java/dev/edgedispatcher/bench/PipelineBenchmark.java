@@ -116,7 +116,7 @@ public final class PipelineBenchmark {
             }
             System.out.printf("settled after the warm-up: %s%n", settle(up.pid()));
 
-            Map<String, Double> sinkBefore = sinkSteps(http, base);
+            SinkSteps sinkBefore = SinkSteps.scrape(http, base);
             long cpuBefore = ProcessCpu.millis(up.pid());
             // up's own job store, when it runs one (PostgreSQL's processes are not up's children).
             Path postgresData = work.resolve("data").resolve("postgres");
@@ -153,7 +153,7 @@ public final class PipelineBenchmark {
             // After the burst: how long until every status is final through the API, and until up is idle.
             System.out.printf("after the burst's last delivery: %s (target: both within 5 s)%n",
                     finalAndIdle(http, base, up.pid(), lastArrival));
-            System.out.println("  the store sink over the burst and after it: " + sinkStepsSince(sinkBefore, sinkSteps(http, base)));
+            System.out.println("  the store sink over the burst and after it: " + SinkSteps.scrape(http, base).since(sinkBefore));
 
             // A second burst, then single submissions at 500/s starting right after its last delivery.
             // With PIPELINE_PROFILE=1 this burst runs under JFR and its CPU split is printed.
@@ -390,44 +390,55 @@ public final class PipelineBenchmark {
                         Math.max(0, idleFrom - lastArrivalMillis) / 1000), sinkLag);
     }
 
-    /** The sink's step timers ({@code dispatcher_store_sink_step_seconds}) as series name -> value. */
-    private static Map<String, Double> sinkSteps(HttpClient http, String base) throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, Double> values = new java.util.TreeMap<>();
-        for (String line : text.split("\n")) {
-            if (line.startsWith("dispatcher_store_sink_step_seconds_count") || line.startsWith("dispatcher_store_sink_step_seconds_sum")) {
-                String series = line.substring(0, line.lastIndexOf(' '));
-                values.merge(series.substring(series.indexOf('_', 30)).replaceAll("\\{.*step=\"(\\w+)\".*", " $1"),
-                        Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
-            }
+    /** The sink's step timers ({@code dispatcher_store_sink_step_seconds}): count and seconds of each step. */
+    private record SinkSteps(double writes, double writeSeconds, double commits, double commitSeconds) {
+
+        static SinkSteps scrape(HttpClient http, String base) throws Exception {
+            String text = metrics(http, base);
+            String name = "dispatcher_store_sink_step_seconds";
+            return new SinkSteps(zeroIfNone(sum(text, name + "_count{step=\"write\"")),
+                    zeroIfNone(sum(text, name + "_sum{step=\"write\"")), zeroIfNone(sum(text, name + "_count{step=\"commit\"")),
+                    zeroIfNone(sum(text, name + "_sum{step=\"commit\"")));
         }
-        return values;
+
+        private static double zeroIfNone(double value) {
+            return Double.isNaN(value) ? 0 : value;
+        }
+
+        String since(SinkSteps before) {
+            return step("write", writes - before.writes, writeSeconds - before.writeSeconds)
+                    + step("commit", commits - before.commits, commitSeconds - before.commitSeconds);
+        }
+
+        private static String step(String step, double count, double seconds) {
+            return String.format("%s %,.0f batches, %.1f s (%.1f ms each); ", step, count, seconds,
+                    count == 0 ? 0 : seconds * 1000 / count);
+        }
     }
 
-    private static String sinkStepsSince(Map<String, Double> before, Map<String, Double> after) {
-        StringBuilder text = new StringBuilder();
-        for (String step : List.of("write", "commit")) {
-            double count = after.getOrDefault("_count " + step, 0.0) - before.getOrDefault("_count " + step, 0.0);
-            double sum = after.getOrDefault("_sum " + step, 0.0) - before.getOrDefault("_sum " + step, 0.0);
-            text.append(String.format("%s %,.0f batches, %.1f s (%.1f ms each); ", step, count, sum,
-                    count == 0 ? 0 : sum * 1000 / count));
-        }
-        return text.toString();
+    private static String metrics(HttpClient http, String base) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
-    /** The sum of a Prometheus gauge's series on /metrics (NaN when it has none). */
-    private static double gauge(HttpClient http, String base, String name) throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+    /** The sum of the series on {@code text} (Prometheus text) whose line starts with {@code prefix}; NaN when none. */
+    private static double sum(String text, String prefix) {
         double sum = Double.NaN;
         for (String line : text.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+            if (line.startsWith(prefix)) {
                 double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 sum = Double.isNaN(sum) ? value : sum + value;
             }
         }
         return sum;
+    }
+
+    /** The sum of a Prometheus gauge's series on /metrics (NaN when it has none). */
+    private static double gauge(HttpClient http, String base, String name) throws Exception {
+        String text = metrics(http, base);
+        double plain = sum(text, name + " ");
+        double labelled = sum(text, name + "{");
+        return Double.isNaN(plain) ? labelled : Double.isNaN(labelled) ? plain : plain + labelled;
     }
 
     /** How many jobs the first page of {@code GET /v1/jobs?state=...} lists (0 or 1). */
@@ -497,8 +508,7 @@ public final class PipelineBenchmark {
 
     /** Cumulative bucket counts of a Prometheus histogram on /metrics, by upper bound in seconds. */
     private static Map<Double, Double> histogram(HttpClient http, String base, String name) throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String text = metrics(http, base);
         Map<Double, Double> buckets = new java.util.TreeMap<>();
         for (String line : text.split("\n")) {
             if (line.startsWith(name + "{")) {

@@ -123,10 +123,12 @@ public final class JobStoreSink implements AutoCloseable {
                 .register(metrics);
         this.skipped = Counter.builder("dispatcher_store_sink_skipped_records")
                 .description("records the sink could not read (logged, left out)").register(metrics);
-        this.writing = Timer.builder("dispatcher_store_sink_step_seconds").tag("step", "write")
-                .description("time the sink spent per batch on a step: reading its records and writing them to the store"
-                        + " (write), committing its offsets to Kafka (commit)").register(metrics);
-        this.committing = Timer.builder("dispatcher_store_sink_step_seconds").tag("step", "commit")
+        this.writing = stepTimer(metrics, "write");
+        this.committing = stepTimer(metrics, "commit");
+    }
+
+    private static Timer stepTimer(MeterRegistry metrics, String step) {
+        return Timer.builder("dispatcher_store_sink_step_seconds").tag("step", step)
                 .description("time the sink spent per batch on a step: reading its records and writing them to the store"
                         + " (write), committing its offsets to Kafka (commit)").register(metrics);
     }
