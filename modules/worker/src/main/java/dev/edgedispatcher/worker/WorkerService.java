@@ -89,7 +89,7 @@ public final class WorkerService implements AutoCloseable {
         EventLoopLag lag = EventLoopLag.watch(vertx, contexts);
         DeliverySlots slots = new DeliverySlots(config.connections().maxConnections(), lag);
         Gauge.builder("dispatcher_event_loop_lag_seconds", lag, l -> l.worstMs() / 1000.0).baseUnit("seconds")
-                .description("how late the most late delivery event loop ran its last 10 ms tick").register(metrics);
+                .description("how late the most late delivery event loop ran its last tick (every 10 ms while admission asks, 100 ms while quiet)").register(metrics);
         Gauge.builder("dispatcher_open_connections", pools, ConnectionPools::open)
                 .description("HTTP connections open to destinations (connecting, in use and idle)").register(metrics);
         Gauge.builder("dispatcher_idle_connections", pools, ConnectionPools::idle)

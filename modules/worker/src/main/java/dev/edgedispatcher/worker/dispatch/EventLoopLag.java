@@ -7,7 +7,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How late each delivery event loop runs its timers, measured by the loop itself: a 10 ms timer,
- * armed again each time it fires, notes how far past its due time it fired. Timeouts (within 50 ms, docs/callbacks.md,
+ * armed again each time it fires, notes how far past its due time it fired. While nobody has asked
+ * for a second (admission asks only with {@link DeliverySlots#ALWAYS_ALLOWED} deliveries running),
+ * the timer is armed for {@value #QUIET_PERIOD_MS} ms instead: an idle worker then wakes its loops
+ * 10 times a second, not 100, and the first question after a quiet spell still gets a lateness
+ * measured within the last {@value #QUIET_PERIOD_MS} ms (lateness does not depend on the period). Timeouts (within 50 ms, docs/callbacks.md,
  * "Delivery semantics") are only as exact as the loop is punctual, so admission holds new
  * deliveries back while any loop lags more than {@link #OVERLOADED_MS}: a backlog then waits
  * un-started instead of making every running timer late.
@@ -15,10 +19,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class EventLoopLag {
 
     static final long PERIOD_MS = 10;
+    static final long QUIET_PERIOD_MS = 100;
+    private static final long QUIET_AFTER_NANOS = 1_000_000_000L;
     /** Half of the 50 ms timer precision promised in docs/callbacks.md, "Delivery semantics". */
     static final long OVERLOADED_MS = 25;
 
     private final AtomicLongArray lagMs;
+    /** When {@link #overloaded()} was last asked (System.nanoTime()), written at most every 100 ms. */
+    private volatile long askedAt = System.nanoTime();
 
     private EventLoopLag(int loops) {
         this.lagMs = new AtomicLongArray(loops);
@@ -40,14 +48,20 @@ public final class EventLoopLag {
      * ticks fired back to back, and the last tick, read here, would look punctual.)
      */
     private void tick(Vertx vertx, int index) {
-        long due = System.nanoTime() + PERIOD_MS * 1_000_000;
-        vertx.setTimer(PERIOD_MS, id -> {
+        long now = System.nanoTime();
+        long period = now - askedAt < QUIET_AFTER_NANOS ? PERIOD_MS : QUIET_PERIOD_MS;
+        long due = now + period * 1_000_000;
+        vertx.setTimer(period, id -> {
             lagMs.set(index, Math.max(0, (System.nanoTime() - due) / 1_000_000));
             tick(vertx, index);
         });
     }
 
     public boolean overloaded() {
+        long now = System.nanoTime();
+        if (now - askedAt > QUIET_AFTER_NANOS / 10) {
+            askedAt = now;
+        }
         return worstMs() > OVERLOADED_MS;
     }
 
