@@ -82,6 +82,9 @@ public final class JobStoreSink implements AutoCloseable {
     private static final long PROBE_EVERY_MS = 2_000;
     /** Records per poll, so per store transaction, unless the Kafka client file sets max.poll.records. */
     static final int MAX_BATCH_RECORDS = 5_000;
+    /** How much the broker gathers for the sink before answering its fetch, unless it waited {@link #FETCH_MAX_WAIT_MS}. */
+    static final int FETCH_MIN_BYTES = 256 * 1024;
+    static final int FETCH_MAX_WAIT_MS = 200;
 
     /** The sink of one cluster holding everything (no topology): the region topics and the results. */
     public JobStoreSink(KafkaConnection kafka, JobStore store, MeterRegistry metrics, String clientId) {
@@ -111,6 +114,17 @@ public final class JobStoreSink implements AutoCloseable {
         // meet in one batch more often (one row write instead of two). The client file may say otherwise.
         if (!kafka.clientProperties().containsKey(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)) {
             settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_BATCH_RECORDS);
+        }
+        // Under a steady trickle (hundreds of jobs a second) the broker holds the sink's fetch until
+        // {@value #FETCH_MIN_BYTES} bytes or {@value #FETCH_MAX_WAIT_MS} ms: a few batches a second
+        // instead of one per record or two, each with its transaction and offset commit, and a job's
+        // record and its results in the same batch. Statuses become visible up to that much later;
+        // claim recovery's read-back margin (PROGRESS_MARGIN) is five times that.
+        if (!kafka.clientProperties().containsKey(ConsumerConfig.FETCH_MIN_BYTES_CONFIG)) {
+            settings.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+        }
+        if (!kafka.clientProperties().containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)) {
+            settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         }
         this.consumer = new KafkaConsumer<>(settings);
         // nanoTime may be negative: the first probe and progress are due now, not at an origin of 0.
