@@ -284,6 +284,35 @@ class SchedulerApiTest {
         assertThat(bad.body().get("field").asText()).isEqualTo("tt");
     }
 
+    /** docs/metrics.md: each accepted single submission is timed once per stage; a refusal is not timed. */
+    @Test
+    void anAcceptedSingleSubmissionIsTimedOncePerStageAndARefusalNotAtAll() throws Exception {
+        double[] before = submitTimings();
+        assertThat(api.post("/v1/jobs", "{\"id\": \"%s\", \"url\": \"https://example.com/a#er=mumbai\"}"
+                .formatted(uniqueId())).status()).isEqualTo(202);
+        assertThat(api.post("/v1/jobs", "{\"url\": \"https://example.com/a#rc=99\"}").status()).isEqualTo(400);
+        double[] after = submitTimings();
+        for (int i = 0; i < before.length; i++) {
+            assertThat(after[i] - before[i]).as("new observations of timer %d", i).isEqualTo(1.0);
+        }
+    }
+
+    /** Counts of dispatcher_submit_seconds by stage (read, accept, reply), then of dispatcher_scheduler_claim_seconds. */
+    private static double[] submitTimings() throws Exception {
+        String text = api.get("/metrics").text();
+        String[] series = {"dispatcher_submit_seconds_count{stage=\"read\"}", "dispatcher_submit_seconds_count{stage=\"accept\"}",
+            "dispatcher_submit_seconds_count{stage=\"reply\"}", "dispatcher_scheduler_claim_seconds_count "};
+        double[] counts = new double[series.length];
+        for (String line : text.split("\n")) {
+            for (int i = 0; i < series.length; i++) {
+                if (line.startsWith(series[i])) {
+                    counts[i] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return counts;
+    }
+
     @Test
     void healthAndMetricsAnswer() throws Exception {
         assertThat(api.get("/health").status()).isEqualTo(200);

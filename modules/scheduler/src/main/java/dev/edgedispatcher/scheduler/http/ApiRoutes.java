@@ -39,7 +39,9 @@ public final class ApiRoutes {
         ApiKeyCheck keys = new ApiKeyCheck(admission.access(), admission.rateLimiter());
         RejectionCounter rejections = new RejectionCounter(observability.metrics());
 
-        // Authentication comes first, before any body is read: an unauthenticated client gets nothing buffered.
+        // Timing reads nothing; authentication comes next, before any body is read: an unauthenticated
+        // client gets nothing buffered.
+        router.post(JOBS).handler(new SubmitTiming(observability.metrics()));
         router.route("/v1/*").handler(keys);
 
         router.post(JOBS).handler(new BodyLimit(listen.maxJobBytes(), listen.bodyBudget()))

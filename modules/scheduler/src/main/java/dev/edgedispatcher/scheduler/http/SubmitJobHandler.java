@@ -40,12 +40,14 @@ final class SubmitJobHandler implements Handler<RoutingContext> {
             respond(ctx, 403, forbidden.get());
             return;
         }
+        SubmitTiming.bodyRead(ctx);
         ParseResult<ValidatedJob> validated = validator.validate(job);
         if (validated instanceof ParseResult.Rejected<ValidatedJob> rejected) {
             respond(ctx, 400, rejections.rejected(rejected.error()));
             return;
         }
-        Future.fromCompletionStage(acceptor.accept(validated.orElseThrow()), ctx.vertx().getOrCreateContext())
+        Future.fromCompletionStage(acceptor.accept(validated.orElseThrow())
+                        .whenComplete((accepted, failure) -> SubmitTiming.accepted(ctx)), ctx.vertx().getOrCreateContext())
                 .onComplete(result -> {
                     if (result.failed()) {
                         JsonReplies.acceptFailed(ctx, result.cause());
