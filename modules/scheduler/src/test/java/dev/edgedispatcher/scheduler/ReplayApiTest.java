@@ -72,7 +72,7 @@ class ReplayApiTest {
 
     static void awaitState(String id, String state) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(api.get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo(state));
+                assertThat(api.get("/v1/jobs/" + id).body().path("state").asText()).isEqualTo(state));
     }
 
     @Test

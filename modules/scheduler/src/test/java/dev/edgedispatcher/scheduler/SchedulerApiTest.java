@@ -247,7 +247,7 @@ class SchedulerApiTest {
                 KafkaClientSettings.producer(KafkaConnection.plaintext(EmbeddedKafkaExtension.bootstrapServers()), "test"))) {
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.started(id, "frankfurt")))).get();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(api.get("/v1/jobs/" + id).body().get("state").asText()).isEqualTo("in_flight"));
+                    assertThat(api.get("/v1/jobs/" + id).body().path("state").asText()).isEqualTo("in_flight"));
             producer.send(new ProducerRecord<>(Topics.RESULTS, id, RecordJson.write(ResultEvent.attempt(id, "frankfurt",
                     "https://example.com/a", "primary", 1, "5xx", 503, "HTTP 503", "2026-11-27T10:00:00Z", 12)))).get();
             // As a worker writes it: the succeeded attempt travels in the final event.

@@ -163,7 +163,7 @@ class SchedulerFaultsTest {
             // The job store's sink still works: a final event written now reaches the store.
             writeResults(bootstrap, List.of(delivered("after-outage")));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(api.get("/v1/jobs/after-outage").body().get("state").asText()).isEqualTo("delivered"));
+                    assertThat(api.get("/v1/jobs/after-outage").body().path("state").asText()).isEqualTo("delivered"));
         } finally {
             broker.close();
             pool.shutdownNow();
