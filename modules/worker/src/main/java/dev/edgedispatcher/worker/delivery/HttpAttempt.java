@@ -365,10 +365,11 @@ public final class HttpAttempt implements AutoCloseable {
             cancel(connectTimer);
             cancel(readTimer);
             cancel(deadlineTimer);
-            if (addressPromise != null) {
+            // Usually complete already: failing one builds an exception, so only those still waiting.
+            if (addressPromise != null && !addressPromise.future().isComplete()) {
                 addressPromise.tryFail("the attempt ended while it waited for a place at its address");
             }
-            if (leasePromise != null) {
+            if (leasePromise != null && !leasePromise.future().isComplete()) {
                 leasePromise.tryFail("the attempt ended before it had a connection");
             }
             boolean clean = phase == AttemptPhase.COMPLETE && !connectionClose;
