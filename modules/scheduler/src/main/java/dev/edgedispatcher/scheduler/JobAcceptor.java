@@ -3,6 +3,7 @@ package dev.edgedispatcher.scheduler;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgedispatcher.backbone.JobRecord;
+import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.NotSentException;
 import dev.edgedispatcher.resolver.RegionResolver;
 import dev.edgedispatcher.scheduler.regions.RegionFailover;
@@ -53,7 +54,7 @@ public final class JobAcceptor {
     private record Pending(String account, CompletableFuture<ObjectNode> document) {
     }
 
-    private record Published(JobRecord record, RecordMetadata metadata) {
+    private record Published(JobRecord record, byte[] value, RecordMetadata metadata) {
     }
 
     private record Claimed(JobRecord record, ClaimOutcome claim) {
@@ -156,9 +157,10 @@ public final class JobAcceptor {
                         answer.complete(new Accepted(claim.document(), true, Optional.of(claim.account())));
                         return CompletableFuture.completedFuture(null);
                     }
-                    return publisher.publish(claimed.record()).handle((metadata, error) -> {
+                    byte[] value = RecordJson.write(claimed.record());
+                    return publisher.publish(claimed.record(), value).handle((metadata, error) -> {
                         if (error == null) {
-                            return CompletableFuture.completedFuture(new Published(claimed.record(), metadata));
+                            return CompletableFuture.completedFuture(new Published(claimed.record(), value, metadata));
                         }
                         if (!NotSentException.mayHaveBeenWritten(error)) {
                             if (claim != null) {
@@ -201,7 +203,7 @@ public final class JobAcceptor {
                         mine.complete(answer.join().document());
                         return;
                     }
-                    ObjectNode document = published(published.record());
+                    ObjectNode document = published(published.record(), published.value());
                     publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     mine.complete(document);
                     answer.complete(new Accepted(document.deepCopy(), false, Optional.of(account)));
@@ -216,7 +218,8 @@ public final class JobAcceptor {
      * store write fail, the sink writes the row from the topic as for any job.
      */
     public CompletableFuture<ObjectNode> publishRetry(JobRecord record) {
-        return publisher.publish(record).handle((metadata, error) -> {
+        byte[] value = RecordJson.write(record);
+        return publisher.publish(record, value).handle((metadata, error) -> {
             if (error != null) {
                 publishFailures.increment();
                 throw error instanceof CompletionException c ? c : new CompletionException(error);
@@ -225,12 +228,12 @@ public final class JobAcceptor {
         }).thenCompose(metadata -> calls.call(() -> {
             store.write(List.of(new AcceptedJob(record, metadata.topic(), metadata.partition(), metadata.offset())), List.of());
             return metadata;
-        }).handle((written, storeError) -> published(record)));
+        }).handle((written, storeError) -> published(record, value)));
     }
 
     /** Kafka has {@code record}: this replica remembers it until the sink has stored it, and its accept document is built. */
-    private ObjectNode published(JobRecord record) {
-        recent.accepted(record);
+    private ObjectNode published(JobRecord record, byte[] value) {
+        recent.accepted(record.id(), value);
         acceptedByRegion.computeIfAbsent(record.region(), region -> Counter.builder("dispatcher_jobs_accepted")
                 .description("jobs accepted and published to their region's topic, by region").tag("region", region).register(metrics)).increment();
         return acceptDocument(record);

@@ -53,8 +53,13 @@ public final class JobPublisher implements AutoCloseable {
     }
 
     public CompletableFuture<RecordMetadata> publish(JobRecord job) {
+        return publish(job, RecordJson.write(job));
+    }
+
+    /** As {@link #publish(JobRecord)}, with the record's value already written ({@link RecordJson#write}). */
+    public CompletableFuture<RecordMetadata> publish(JobRecord job, byte[] value) {
         Region region = Region.fromWireName(job.region()).orElseThrow();
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.region(region), job.kafkaKey(), RecordJson.write(job));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.region(region), job.kafkaKey(), value);
         record.headers().add(Topics.JOB_ID_HEADER, job.id().getBytes(StandardCharsets.UTF_8));
         AckedProducer producer = regional.get(region);
         if (producer != null) {
