@@ -24,7 +24,12 @@ public final class AckedProducer implements AutoCloseable {
     private final ExecutorService sender;
 
     public AckedProducer(KafkaConnection kafka, String clientId) {
-        this.producer = new KafkaProducer<>(KafkaClientSettings.producer(kafka, clientId));
+        this(kafka, clientId, KafkaClientSettings.LINGER_MS);
+    }
+
+    /** With its own default linger ({@link KafkaClientSettings#producer(KafkaConnection, String, int)}). */
+    public AckedProducer(KafkaConnection kafka, String clientId, int lingerMs) {
+        this.producer = new KafkaProducer<>(KafkaClientSettings.producer(kafka, clientId, lingerMs));
         this.sender = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "kafka-send-" + clientId);
             thread.setDaemon(true);

@@ -76,10 +76,29 @@ public final class KafkaClientSettings {
         return props;
     }
 
+    /**
+     * How long a producer waits to fill a batch by default: short, since an API caller waits for
+     * its job's acknowledgement (a longer wait cost single submissions more at p99 than the fewer
+     * requests saved: BENCHMARKS.md).
+     */
+    public static final int LINGER_MS = 2;
+
+    /**
+     * The linger of producers whose acknowledgement nobody waits for on a request: the workers'
+     * result events. Their wait delays a status by at most this, never a callback, and a burst's
+     * outcomes go to the broker in a few large requests instead of one or two records each.
+     */
+    public static final int BACKGROUND_LINGER_MS = 20;
+
     /** Idempotent, acks=all: a record acknowledged is on every in-sync replica, never duplicated by a retry. */
     public static Map<String, Object> producer(KafkaConnection kafka, String clientId) {
+        return producer(kafka, clientId, LINGER_MS);
+    }
+
+    /** As {@link #producer(KafkaConnection, String)}, waiting {@code lingerMs} to fill a batch unless the client file says otherwise. */
+    public static Map<String, Object> producer(KafkaConnection kafka, String clientId, int lingerMs) {
         Map<String, Object> defaults = new HashMap<>();
-        defaults.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        defaults.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         defaults.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         defaults.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
         defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);

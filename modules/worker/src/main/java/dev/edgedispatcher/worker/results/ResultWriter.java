@@ -3,6 +3,7 @@ package dev.edgedispatcher.worker.results;
 import dev.edgedispatcher.backbone.AckedProducer;
 import dev.edgedispatcher.backbone.DeadLetter;
 import dev.edgedispatcher.backbone.KafkaAccessDenied;
+import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
@@ -49,7 +50,8 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
 
     public ResultWriter(KafkaConnection kafka, String clientId) {
         this.kafka = kafka;
-        this.producer = new AckedProducer(kafka, clientId);
+        // Nobody waits on a request for these: batched longer (delays a status, never a callback).
+        this.producer = new AckedProducer(kafka, clientId, KafkaClientSettings.BACKGROUND_LINGER_MS);
     }
 
     /** Best effort: a started event that cannot be written is logged, not retried (the first attempt event says as much). */
