@@ -84,9 +84,10 @@ public final class KafkaClientSettings {
     public static final int LINGER_MS = 2;
 
     /**
-     * The linger of producers whose acknowledgement nobody waits for on a request: the workers'
-     * result events. Their wait delays a status by at most this, never a callback, and a burst's
-     * outcomes go to the broker in a few large requests instead of one or two records each.
+     * The linger of producers whose acknowledgement nobody waits for on a request: the worker's
+     * result writer (result events, dead letters, parked jobs' copies). Its wait delays a status,
+     * an offset commit or a parked job's return by at most this, no running delivery, and a
+     * burst's outcomes go to the broker in a few large requests instead of one or two records each.
      */
     public static final int BACKGROUND_LINGER_MS = 20;
 

@@ -52,11 +52,11 @@ public final class JobPublisher implements AutoCloseable {
         this.health = health;
     }
 
-    public CompletableFuture<RecordMetadata> publish(JobRecord job) {
-        return publish(job, RecordJson.write(job));
-    }
-
-    /** As {@link #publish(JobRecord)}, with the record's value already written ({@link RecordJson#write}). */
+    /**
+     * Publishes {@code job} to its region's topic, keyed and headed from {@code job}, with
+     * {@code value} as the record's value: it must be {@code RecordJson.write(job)} (the caller
+     * keeps those bytes, serialised once: {@code RecentAccepts}).
+     */
     public CompletableFuture<RecordMetadata> publish(JobRecord job, byte[] value) {
         Region region = Region.fromWireName(job.region()).orElseThrow();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.region(region), job.kafkaKey(), value);

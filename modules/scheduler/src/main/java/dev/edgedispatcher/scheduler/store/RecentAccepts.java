@@ -15,8 +15,8 @@ import java.util.Optional;
  *
  * <p>Each job is kept as the bytes its record was published with, not as a {@link JobRecord}: at
  * a burst's rate an entry lives for several seconds, through several young collections, and one
- * array is copied far faster than the record's two dozen objects (docs/performance.md). A read,
- * which is rare, parses it again.
+ * array is copied far faster than the record's two dozen objects (docs/performance.md). A hit
+ * (a status read, a repeated id) parses it again.
  */
 public final class RecentAccepts {
 

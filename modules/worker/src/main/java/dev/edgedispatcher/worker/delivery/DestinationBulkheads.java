@@ -2,7 +2,6 @@ package dev.edgedispatcher.worker.delivery;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,8 +17,8 @@ import java.util.Map;
  * {@code tryAcquirePermission}); callers over the cap wait in a FIFO queue per destination and are
  * woken, on their own context, when a permit is released. A destination's bulkhead and queue are
  * removed as soon as nothing holds or waits for them, so memory follows the destinations in use,
- * not every destination ever seen. One lock guards the registry and the queues: the sections are
- * a few field updates long.
+ * not every destination ever seen. One lock guards the bulkheads in use and the queues: the
+ * sections are a few field updates long.
  */
 public final class DestinationBulkheads {
 
@@ -33,10 +32,10 @@ public final class DestinationBulkheads {
 
     private final Vertx vertx;
     private final int maxConcurrentPerDestination;
-    private final BulkheadRegistry registry;
+    private final BulkheadConfig config;
     /**
-     * The registry's bulkheads in use, by destination: looked up here, since the registry's own
-     * lookup builds a map of tags on every call (a twentieth of the delivery loops' allocation).
+     * The bulkheads held or waited for, by destination. Not Resilience4j's registry: its lookup
+     * builds a map of tags on every call (a twentieth of the delivery loops' allocation).
      */
     private final Map<String, Bulkhead> inUse = new HashMap<>();
     private final Map<String, ArrayDeque<Waiter>> waiting = new HashMap<>();
@@ -44,10 +43,10 @@ public final class DestinationBulkheads {
     public DestinationBulkheads(Vertx vertx, int maxConcurrentPerDestination) {
         this.vertx = vertx;
         this.maxConcurrentPerDestination = maxConcurrentPerDestination;
-        this.registry = BulkheadRegistry.of(BulkheadConfig.custom()
+        this.config = BulkheadConfig.custom()
                 .maxConcurrentCalls(maxConcurrentPerDestination)
                 .maxWaitDuration(Duration.ZERO)
-                .build());
+                .build();
     }
 
     /**
@@ -57,7 +56,11 @@ public final class DestinationBulkheads {
     public void acquire(String destination, Promise<Permit> promise) {
         Permit permit;
         synchronized (this) {
-            Bulkhead bulkhead = inUse.computeIfAbsent(destination, registry::bulkhead);
+            Bulkhead bulkhead = inUse.get(destination);
+            if (bulkhead == null) {
+                bulkhead = Bulkhead.of(destination, config);
+                inUse.put(destination, bulkhead);
+            }
             ArrayDeque<Waiter> queue = waiting.get(destination);
             if ((queue != null && !queue.isEmpty()) || !bulkhead.tryAcquirePermission()) {
                 waiting.computeIfAbsent(destination, key -> new ArrayDeque<>())
@@ -73,7 +76,7 @@ public final class DestinationBulkheads {
 
     /** Destinations with a bulkhead right now (held or waited for); the rest were evicted. */
     public synchronized int destinations() {
-        return registry.getAllBulkheads().size();
+        return inUse.size();
     }
 
     private Permit permit(String destination, Bulkhead bulkhead) {
@@ -100,8 +103,7 @@ public final class DestinationBulkheads {
             if (queue == null || queue.isEmpty()) {
                 waiting.remove(destination);
                 if (bulkhead.getMetrics().getAvailableConcurrentCalls() == maxConcurrentPerDestination) {
-                    registry.remove(destination); // idle: forget it
-                    inUse.remove(destination);
+                    inUse.remove(destination); // idle: forget it
                 }
                 return;
             }

@@ -50,7 +50,8 @@ public final class ResultWriter implements AutoCloseable, HealthComponent {
 
     public ResultWriter(KafkaConnection kafka, String clientId) {
         this.kafka = kafka;
-        // Nobody waits on a request for these: batched longer (delays a status, never a callback).
+        // Nobody waits on a request for these: batched longer (delays a status, an offset commit or a
+        // parked job's return by up to 20 ms, no running delivery: docs/performance.md).
         this.producer = new AckedProducer(kafka, clientId, KafkaClientSettings.BACKGROUND_LINGER_MS);
     }
 
