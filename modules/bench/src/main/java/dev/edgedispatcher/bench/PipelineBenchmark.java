@@ -324,9 +324,9 @@ public final class PipelineBenchmark {
      * loop with keep-alive connections (up to {@value #OPEN_LOOP_CONNECTIONS}; a request waiting for
      * one keeps its scheduled time): the JDK's client, used before, returned from {@code sendAsync}
      * up to 130-210 ms late at p99 on this 2-core machine with nothing else running, which made it
-     * unable to measure a 20 ms target.
+     * unable to measure a 20 ms target. {@code http} reads the scheduler's counters when a
+     * submission fails (with {@code dispatcher} set; else unused, and may be null).
      */
-    /** {@code http} reads the scheduler's counters when a submission fails (with {@code dispatcher} set; else unused). */
     private static Percentiles openLoop(HttpClient http, String target, String dispatcher, String phase, int perSecond,
             int count) throws Exception {
         long[] acceptedMicros = new long[count];
