@@ -93,7 +93,7 @@ public final class StoreBenchmark {
                         .resolution(JsonNodeFactory.instance.objectNode().put("rule", "explicit"))
                         .policy(JsonNodeFactory.instance.objectNode().put("ct", 2000).put("rt", 5000))
                         .submittedAt(java.time.Instant.ofEpochMilli(now)).build();
-                accepted.add(new AcceptedJob(job, "webhooks.region.frankfurt", 0, offset++));
+                accepted.add(AcceptedJob.of(job, "webhooks.region.frankfurt", 0, offset++));
                 results.add(new RecordedResult(ResultEvent.finalOutcome(id, "frankfurt", JobState.DELIVERED, "primary", List.of(), null)
                         .withLastAttempt(ResultEvent.attempt(id, "frankfurt", job.url(), "primary", 1, "ok", 200, null,
                                 Instant.ofEpochMilli(now).toString(), 7)), 0, offset++, now));

@@ -1,9 +1,6 @@
 package dev.edgedispatcher.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.JobState;
-import dev.edgedispatcher.backbone.RecordJson;
 import dev.edgedispatcher.backbone.ResultEvent;
 import java.sql.Array;
 import java.sql.Connection;
@@ -120,7 +117,7 @@ final class SinkWriter {
                 }
                 Set<String> inserted = insertJobs(c, jobs, folded, bounds);
                 for (AcceptedJob job : jobs) {
-                    Instant at = Instant.ofEpochMilli(job.job().submittedAtMs());
+                    Instant at = Instant.ofEpochMilli(job.submittedAtMs());
                     earliest = at.isBefore(earliest) ? at : earliest;
                 }
                 insertResults(c, kept);
@@ -175,26 +172,25 @@ final class SinkWriter {
         List<Integer> partitions = new ArrayList<>(n);
         List<Long> offsets = new ArrayList<>(n);
         for (AcceptedJob accepted : jobs) {
-            JobRecord job = accepted.job();
-            Instant at = bounds.clamp(Instant.ofEpochMilli(job.submittedAtMs()));
+            Instant at = bounds.clamp(Instant.ofEpochMilli(accepted.submittedAtMs()));
             if (at.isBefore(bounds.oldest())) {
                 continue; // older than the retention: its day is gone (a backfill of old topics)
             }
-            Folded known = folded.get(job.id());
-            ids.add(job.id());
+            Folded known = folded.get(accepted.id());
+            ids.add(accepted.id());
             acceptedAt.add(Timestamp.from(at));
-            accounts.add(job.account() == null ? JobStore.DEFAULT_ACCOUNT : job.account());
-            regions.add(job.region());
-            hosts.add(hostOf(job.url()));
+            accounts.add(accepted.account() == null ? JobStore.DEFAULT_ACCOUNT : accepted.account());
+            regions.add(accepted.region());
+            hosts.add(hostOf(accepted.url()));
             states.add(known == null ? JobState.QUEUED.wireName() : known.state());
             ResultEvent.Final first = known == null ? null : known.firstFinalEvent;
             deliveredBy.add(first == null ? null : first.deliveredBy());
             reasons.add(first == null ? null : first.reason());
             finishedAt.add(first == null ? null : new Timestamp(known.firstFinal.timestampMs()));
             lastOutcomes.add(known == null ? null : known.newestOutcome);
-            retryOf.add(job.retryOf());
-            resolutions.add(json(job.resolution()));
-            policies.add(json(job.policy()));
+            retryOf.add(accepted.retryOf());
+            resolutions.add(accepted.resolution());
+            policies.add(accepted.policy());
             topics.add(accepted.topic());
             partitions.add(accepted.partition());
             offsets.add(accepted.offset());
@@ -462,14 +458,6 @@ final class SinkWriter {
 
     private static Array text(Connection c, List<String> values) throws SQLException {
         return c.createArrayOf("text", values.toArray());
-    }
-
-    private static String json(com.fasterxml.jackson.databind.JsonNode node) {
-        try {
-            return node == null ? null : RecordJson.MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a record's JSON trees are JSON", e);
-        }
     }
 
     /**

@@ -63,7 +63,7 @@ class JobStoreTest {
     }
 
     private static AcceptedJob accepted(JobRecord job, long offset) {
-        return new AcceptedJob(job, "webhooks.region.frankfurt", 0, offset);
+        return AcceptedJob.of(job, "webhooks.region.frankfurt", 0, offset);
     }
 
     private static RecordedResult result(ResultEvent event, long offset, Instant at) {

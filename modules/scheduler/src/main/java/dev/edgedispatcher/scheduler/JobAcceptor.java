@@ -226,7 +226,7 @@ public final class JobAcceptor {
             }
             return metadata;
         }).thenCompose(metadata -> calls.call(() -> {
-            store.write(List.of(new AcceptedJob(record, metadata.topic(), metadata.partition(), metadata.offset())), List.of());
+            store.write(List.of(AcceptedJob.of(record, metadata.topic(), metadata.partition(), metadata.offset())), List.of());
             return metadata;
         }).handle((written, storeError) -> published(record, value)));
     }

@@ -1,6 +1,5 @@
 package dev.edgedispatcher.scheduler.store;
 
-import dev.edgedispatcher.backbone.JobRecord;
 import dev.edgedispatcher.backbone.KafkaClientSettings;
 import dev.edgedispatcher.backbone.KafkaConnection;
 import dev.edgedispatcher.backbone.RecordJson;
@@ -290,8 +289,7 @@ public final class JobStoreSink implements AutoCloseable {
                         results.add(new RecordedResult(event, record.partition(), record.offset(), record.timestamp()));
                     }
                 } else {
-                    JobRecord job = RecordJson.read(record.value(), JobRecord.class);
-                    jobs.add(new AcceptedJob(job, record.topic(), record.partition(), record.offset()));
+                    jobs.add(AcceptedJob.read(record.value(), record.topic(), record.partition(), record.offset()));
                 }
             } catch (IOException | RuntimeException e) {
                 // A poison record: the worker dead-letters it and writes its failed outcome; here it has no job to store.
