@@ -2,7 +2,6 @@ package dev.edgedispatcher.store;
 
 import dev.edgedispatcher.backbone.JobState;
 import dev.edgedispatcher.backbone.ResultEvent;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -204,20 +203,20 @@ final class SinkWriter {
                 + " kafka_offset) SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[],"
                 + " ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::jsonb[], ?::jsonb[],"
                 + " ?::text[], ?::int[], ?::bigint[]) ON CONFLICT DO NOTHING RETURNING id")) {
-            s.setArray(1, text(c, ids));
-            s.setArray(2, c.createArrayOf("timestamptz", acceptedAt.toArray()));
-            s.setArray(3, text(c, accounts));
-            s.setArray(4, text(c, regions));
-            s.setArray(5, text(c, hosts));
-            s.setArray(6, text(c, states));
-            s.setArray(7, text(c, deliveredBy));
-            s.setArray(8, text(c, reasons));
-            s.setArray(9, text(c, lastOutcomes));
-            s.setArray(10, c.createArrayOf("timestamptz", finishedAt.toArray()));
-            s.setArray(11, text(c, retryOf));
-            s.setArray(12, text(c, resolutions));
-            s.setArray(13, text(c, policies));
-            s.setArray(14, text(c, topics));
+            ArrayParameters.text(s, 1, ids);
+            ArrayParameters.timestamps(s, 2, acceptedAt);
+            ArrayParameters.text(s, 3, accounts);
+            ArrayParameters.text(s, 4, regions);
+            ArrayParameters.text(s, 5, hosts);
+            ArrayParameters.text(s, 6, states);
+            ArrayParameters.text(s, 7, deliveredBy);
+            ArrayParameters.text(s, 8, reasons);
+            ArrayParameters.text(s, 9, lastOutcomes);
+            ArrayParameters.timestamps(s, 10, finishedAt);
+            ArrayParameters.text(s, 11, retryOf);
+            ArrayParameters.text(s, 12, resolutions);
+            ArrayParameters.text(s, 13, policies);
+            ArrayParameters.text(s, 14, topics);
             s.setArray(15, c.createArrayOf("int4", partitions.toArray()));
             s.setArray(16, c.createArrayOf("int8", offsets.toArray()));
             try (ResultSet r = s.executeQuery()) {
@@ -305,17 +304,17 @@ final class SinkWriter {
                     + " SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::int[], ?::bigint[], ?::text[], ?::text[],"
                     + " ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::boolean[])"
                     + " ON CONFLICT DO NOTHING")) {
-                s.setArray(1, text(c, aJob));
-                s.setArray(2, c.createArrayOf("timestamptz", aAt.toArray()));
+                ArrayParameters.text(s, 1, aJob);
+                ArrayParameters.timestamps(s, 2, aAt);
                 s.setArray(3, c.createArrayOf("int4", aPartition.toArray()));
                 s.setArray(4, c.createArrayOf("int8", aOffset.toArray()));
-                s.setArray(5, text(c, aUrl));
-                s.setArray(6, text(c, aTarget));
+                ArrayParameters.text(s, 5, aUrl);
+                ArrayParameters.text(s, 6, aTarget);
                 s.setArray(7, c.createArrayOf("int4", aAttempt.toArray()));
-                s.setArray(8, text(c, aOutcome));
+                ArrayParameters.text(s, 8, aOutcome);
                 s.setArray(9, c.createArrayOf("int4", aStatus.toArray()));
-                s.setArray(10, text(c, aReason));
-                s.setArray(11, text(c, aStartedAt));
+                ArrayParameters.text(s, 10, aReason);
+                ArrayParameters.text(s, 11, aStartedAt);
                 s.setArray(12, c.createArrayOf("int8", aDuration.toArray()));
                 s.setArray(13, c.createArrayOf("bool", aStarted.toArray()));
                 s.executeUpdate();
@@ -326,14 +325,14 @@ final class SinkWriter {
                     + " results_offset, region, state, delivered_by, reason) SELECT * FROM unnest(?::text[],"
                     + " ?::timestamptz[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])"
                     + " ON CONFLICT DO NOTHING")) {
-                s.setArray(1, text(c, oJob));
-                s.setArray(2, c.createArrayOf("timestamptz", oAt.toArray()));
+                ArrayParameters.text(s, 1, oJob);
+                ArrayParameters.timestamps(s, 2, oAt);
                 s.setArray(3, c.createArrayOf("int4", oPartition.toArray()));
                 s.setArray(4, c.createArrayOf("int8", oOffset.toArray()));
-                s.setArray(5, text(c, oRegion));
-                s.setArray(6, text(c, oState));
-                s.setArray(7, text(c, oDeliveredBy));
-                s.setArray(8, text(c, oReason));
+                ArrayParameters.text(s, 5, oRegion);
+                ArrayParameters.text(s, 6, oState);
+                ArrayParameters.text(s, 7, oDeliveredBy);
+                ArrayParameters.text(s, 8, oReason);
                 s.executeUpdate();
             }
         }
@@ -348,7 +347,7 @@ final class SinkWriter {
     static Set<String> fold(Connection c, Set<String> ids, Instant since, boolean fromScratch) throws SQLException {
         Set<String> missing = new LinkedHashSet<>();
         try (PreparedStatement s = c.prepareStatement("SELECT missing FROM fold_jobs(?::text[], ?, ?)")) {
-            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            ArrayParameters.text(s, 1, ids);
             s.setTimestamp(2, Timestamp.from(since));
             s.setBoolean(3, fromScratch);
             try (ResultSet r = s.executeQuery()) {
@@ -383,12 +382,12 @@ final class SinkWriter {
         Set<String> missing = new LinkedHashSet<>();
         try (PreparedStatement s = c.prepareStatement("SELECT missing FROM apply_results(?::text[], ?::text[], ?::text[],"
                 + " ?::text[], ?::timestamptz[], ?::text[], ?::boolean[], ?)")) {
-            s.setArray(1, c.createArrayOf("text", ids.toArray()));
-            s.setArray(2, text(c, states));
-            s.setArray(3, text(c, by));
-            s.setArray(4, text(c, reasons));
-            s.setArray(5, c.createArrayOf("timestamptz", finished.toArray()));
-            s.setArray(6, text(c, outcomes));
+            ArrayParameters.text(s, 1, ids);
+            ArrayParameters.text(s, 2, states);
+            ArrayParameters.text(s, 3, by);
+            ArrayParameters.text(s, 4, reasons);
+            ArrayParameters.timestamps(s, 5, finished);
+            ArrayParameters.text(s, 6, outcomes);
             s.setArray(7, c.createArrayOf("bool", began.toArray()));
             s.setTimestamp(8, Timestamp.from(since.minus(LOOK_BACK)));
             try (ResultSet r = s.executeQuery()) {
@@ -404,7 +403,7 @@ final class SinkWriter {
     private static void noteOrphans(Connection c, Set<String> ids) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO orphan_results (job_id, noted_at)"
                 + " SELECT id, now() FROM unnest(?::text[]) AS i(id) ON CONFLICT DO NOTHING")) {
-            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            ArrayParameters.text(s, 1, ids);
             s.executeUpdate();
         }
     }
@@ -414,7 +413,7 @@ final class SinkWriter {
         Set<String> taken = new LinkedHashSet<>();
         try (PreparedStatement s = c.prepareStatement(
                 "DELETE FROM orphan_results WHERE job_id = ANY(?::text[]) RETURNING job_id")) {
-            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            ArrayParameters.text(s, 1, ids);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     taken.add(r.getString(1));
@@ -454,10 +453,6 @@ final class SinkWriter {
             c.rollback();
             throw e;
         }
-    }
-
-    private static Array text(Connection c, List<String> values) throws SQLException {
-        return c.createArrayOf("text", values.toArray());
     }
 
     /**
