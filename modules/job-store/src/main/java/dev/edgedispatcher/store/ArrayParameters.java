@@ -1,25 +1,26 @@
 package dev.edgedispatcher.store;
 
+import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.Arrays;
 import java.util.Collection;
 
 /**
- * Text and timestamp arrays for the store's set-based statements (a batch of thousands of rows in
- * one parameter), written as PostgreSQL array literals and sent untyped: the statement's own cast
- * ({@code ?::text[]}, {@code ?::timestamptz[]}, {@code ?::jsonb[]}) gives the type, so every
- * parameter set here must carry one.
+ * Text and timestamp arrays for the store's set-based statements: a batch of thousands of rows
+ * travels as one array parameter per column (docs/job-store.md, "Writing a batch").
  *
- * <p>Why not the driver's {@code createArrayOf}: it appends each element a character at a time,
- * and writes a timestamp as {@code Timestamp.toString()}, a local time of the JVM's zone without an
- * offset (an hour that repeats when daylight saving time ends is ambiguous). Here elements are
- * copied whole unless they hold {@code "} or {@code \}, and a timestamp is written as its UTC
- * instant (docs/job-store.md, "Writing a batch"). {@code ArrayParametersTest} sends NULL, empty,
- * quoted, back-slashed, brace and comma, the word NULL and non-ASCII text, JSON, and instants in
- * the repeated hour with the JVM and the session in different zones, and reads them back.
+ * <p>Text goes to the JDBC driver as a typed {@code String[]}, which it encodes with its text-array
+ * encoder; given an {@code Object[]} it wrote each element as text a character at a time. Timestamps
+ * are written here as a PostgreSQL array literal of UTC instants and sent untyped, so the statement
+ * must cast the parameter ({@code ?::timestamptz[]}): the driver wrote each as
+ * {@code Timestamp.toString()}, a local time of the JVM's zone without an offset, ambiguous in the
+ * hour that repeats when daylight saving time ends, and slower. {@code ArrayParametersTest} reads
+ * both back from a real server: NULL, empty, quoted, back-slashed, brace and comma, the word NULL,
+ * non-ASCII text and JSON; instants in the repeated hour with the JVM and the session in different
+ * zones, and finer than a millisecond.
  */
 final class ArrayParameters {
 
@@ -31,71 +32,14 @@ final class ArrayParameters {
     private ArrayParameters() {
     }
 
-    /** Sets parameter {@code index} (cast to {@code text[]} or {@code jsonb[]} in the SQL) to {@code values}. */
-    static void text(PreparedStatement statement, int index, Collection<String> values) throws SQLException {
-        statement.setObject(index, textLiteral(values), Types.OTHER);
+    /** A text array ({@code ?::text[]} or {@code ?::jsonb[]} in the SQL) of {@code values}, as a typed {@code String[]}. */
+    static Array text(Connection connection, Collection<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray(new String[0]));
     }
 
     /** Sets parameter {@code index} (cast to {@code timestamptz[]} in the SQL) to {@code values}. */
     static void timestamps(PreparedStatement statement, int index, Collection<Timestamp> values) throws SQLException {
         statement.setObject(index, timestampLiteral(values), Types.OTHER);
-    }
-
-    /** {@code values} as an array literal: each element quoted, {@code "} and {@code \} escaped, null as NULL. */
-    static String textLiteral(Collection<String> values) {
-        // Each element with its quotes and comma, the braces, and room for the longest one escaped
-        // whole: a literal without anything to escape is written without growing.
-        int capacity = 2;
-        int longest = 0;
-        for (String value : values) {
-            capacity += value == null ? 5 : value.length() + 3;
-            longest = value == null ? longest : Math.max(longest, value.length());
-        }
-        char[] out = new char[capacity + longest + 4];
-        int at = 0;
-        out[at++] = '{';
-        for (String value : values) {
-            // Room for a comma, the element with every character escaped and its quotes, and the brace:
-            // an element's escapes may have used what the first estimate left for the ones after it.
-            int room = 2 + (value == null ? 4 : 2 * value.length() + 2);
-            if (out.length - at < room) {
-                out = Arrays.copyOf(out, Math.max(out.length + out.length / 2, at + room));
-            }
-            if (at > 1) {
-                out[at++] = ',';
-            }
-            if (value == null) {
-                at = put(out, at, "NULL");
-                continue;
-            }
-            int length = value.length();
-            out[at++] = '"';
-            int start = at;
-            value.getChars(0, length, out, start);
-            at = start + length;
-            for (int i = start; i < start + length; i++) {
-                if (out[i] == '"' || out[i] == '\\') {
-                    // Written again from the first character that needs a backslash.
-                    at = escape(value, i - start, out, i);
-                    break;
-                }
-            }
-            out[at++] = '"';
-        }
-        out[at++] = '}';
-        return new String(out, 0, at);
-    }
-
-    /** {@code value} from its character {@code from} on, escaped, into {@code out} at {@code at}; returns the end. */
-    private static int escape(String value, int from, char[] out, int at) {
-        for (int i = from; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out[at++] = '\\';
-            }
-            out[at++] = c;
-        }
-        return at;
     }
 
     /** {@code values} as an array literal of UTC instants, null as NULL. */
@@ -108,10 +52,11 @@ final class ArrayParameters {
             }
             if (value == null) {
                 literal.append("NULL");
-            } else if (value.getTime() >= FIRST_YEAR_1000_MS && value.getTime() < FIRST_YEAR_10000_MS) {
+            } else if (value.getTime() >= FIRST_YEAR_1000_MS && value.getTime() < FIRST_YEAR_10000_MS
+                    && value.getNanos() % 1_000_000 == 0) {
                 literal.append(instant, 0, putInstant(instant, value.getTime()));
             } else {
-                literal.append(value.toInstant()); // beyond four-digit years: java.time's own text
+                literal.append(value.toInstant()); // finer than milliseconds, or beyond four-digit years: java.time's text
             }
         }
         return literal.append('}').toString();
@@ -156,10 +101,5 @@ final class ArrayParameters {
             out[i] = (char) ('0' + value % 10);
             value /= 10;
         }
-    }
-
-    private static int put(char[] out, int at, String text) {
-        text.getChars(0, text.length(), out, at);
-        return at + text.length();
     }
 }

@@ -182,22 +182,23 @@ public final class JobStore implements AutoCloseable {
         }
         return timed("claim_batch", () -> {
             try (Connection c = connection(); PreparedStatement s = c.prepareStatement("SELECT id, outcome, account,"
-                    + " document::text FROM claim_jobs(?::text[], ?::text[], ?::text[], ?::jsonb[], ?, ?::interval, ?::interval)")) {
+                    + " document::text FROM claim_jobs(?, ?, ?, ?::jsonb[], ?, ?::interval, ?::interval)")) {
                 int n = requests.size();
-                List<String> ids = new ArrayList<>(n);
-                List<String> accounts = new ArrayList<>(n);
-                List<String> topics = new ArrayList<>(n);
-                List<String> documents = new ArrayList<>(n);
-                for (ClaimRequest request : requests) {
-                    ids.add(request.id());
-                    accounts.add(request.account());
-                    topics.add(request.topic());
-                    documents.add(RecordJson.MAPPER.writeValueAsString(request.document()));
+                String[] ids = new String[n];
+                String[] accounts = new String[n];
+                String[] topics = new String[n];
+                String[] documents = new String[n];
+                for (int i = 0; i < n; i++) {
+                    ClaimRequest request = requests.get(i);
+                    ids[i] = request.id();
+                    accounts[i] = request.account();
+                    topics[i] = request.topic();
+                    documents[i] = RecordJson.MAPPER.writeValueAsString(request.document());
                 }
-                ArrayParameters.text(s, 1, ids);
-                ArrayParameters.text(s, 2, accounts);
-                ArrayParameters.text(s, 3, topics);
-                ArrayParameters.text(s, 4, documents);
+                s.setArray(1, c.createArrayOf("text", ids));
+                s.setArray(2, c.createArrayOf("text", accounts));
+                s.setArray(3, c.createArrayOf("text", topics));
+                s.setArray(4, c.createArrayOf("text", documents));
                 s.setString(5, owner);
                 s.setString(6, config.idempotencyWindow().toSeconds() + " seconds");
                 s.setString(7, config.claimRecoveryAfter().toSeconds() + " seconds");

@@ -34,6 +34,9 @@ final class RegionRecordFields {
         String resolution = null;
         String policy = null;
         long submittedAtMs = 0;
+        if (value == null) {
+            throw new IOException("the record has no value");
+        }
         try (JsonParser parser = RecordJson.MAPPER.getFactory().createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("a region record is a JSON object");
@@ -89,8 +92,12 @@ final class RegionRecordFields {
             return 0;
         }
         if (token == JsonToken.VALUE_STRING) {
+            String text = parser.getText().trim();
+            if (text.isEmpty() || text.equals("null")) {
+                return 0; // as Jackson reads empty or "null" text into a long
+            }
             try {
-                return Long.parseLong(parser.getText().trim());
+                return Long.parseLong(text);
             } catch (NumberFormatException e) {
                 throw new IOException("field " + field + " is \"" + parser.getText() + "\", not a number");
             }
@@ -99,21 +106,25 @@ final class RegionRecordFields {
     }
 
     /**
-     * The value at the parser as JSON text: an object or array as the bytes it is in the record, a
-     * scalar written again (a string's text is read lazily, so its end is not known here), null as null.
+     * The value at the parser as JSON text: an object or array as the bytes it is in the record, null
+     * as null. Read into a tree and written again instead: a scalar (a string's text is read lazily,
+     * so its end is not known here), a record that is not UTF-8 (no byte offsets), and a slice with a
+     * backslash-u escape (one that is a lone surrogate would make PostgreSQL refuse the whole batch;
+     * the tree turns it into text the driver can send, as the whole job's tree did).
      */
     private static String slice(JsonParser parser, byte[] value) throws IOException {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
+        long start = parser.currentTokenLocation().getByteOffset();
+        if ((token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) || start < 0) {
             return RecordJson.MAPPER.writeValueAsString(parser.readValueAsTree());
         }
-        int start = (int) parser.currentTokenLocation().getByteOffset();
         parser.skipChildren();
-        int end = (int) parser.currentLocation().getByteOffset();
-        return new String(value, start, end - start, StandardCharsets.UTF_8);
+        long end = parser.currentLocation().getByteOffset();
+        String slice = new String(value, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+        return slice.contains("\\u") ? RecordJson.MAPPER.writeValueAsString(RecordJson.MAPPER.readTree(slice)) : slice;
     }
 
     private static void required(String field, String value) throws IOException {

@@ -203,22 +203,22 @@ final class SinkWriter {
                 + " kafka_offset) SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[],"
                 + " ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::jsonb[], ?::jsonb[],"
                 + " ?::text[], ?::int[], ?::bigint[]) ON CONFLICT DO NOTHING RETURNING id")) {
-            ArrayParameters.text(s, 1, ids);
+            s.setArray(1, ArrayParameters.text(c, ids));
             ArrayParameters.timestamps(s, 2, acceptedAt);
-            ArrayParameters.text(s, 3, accounts);
-            ArrayParameters.text(s, 4, regions);
-            ArrayParameters.text(s, 5, hosts);
-            ArrayParameters.text(s, 6, states);
-            ArrayParameters.text(s, 7, deliveredBy);
-            ArrayParameters.text(s, 8, reasons);
-            ArrayParameters.text(s, 9, lastOutcomes);
+            s.setArray(3, ArrayParameters.text(c, accounts));
+            s.setArray(4, ArrayParameters.text(c, regions));
+            s.setArray(5, ArrayParameters.text(c, hosts));
+            s.setArray(6, ArrayParameters.text(c, states));
+            s.setArray(7, ArrayParameters.text(c, deliveredBy));
+            s.setArray(8, ArrayParameters.text(c, reasons));
+            s.setArray(9, ArrayParameters.text(c, lastOutcomes));
             ArrayParameters.timestamps(s, 10, finishedAt);
-            ArrayParameters.text(s, 11, retryOf);
-            ArrayParameters.text(s, 12, resolutions);
-            ArrayParameters.text(s, 13, policies);
-            ArrayParameters.text(s, 14, topics);
-            s.setArray(15, c.createArrayOf("int4", partitions.toArray()));
-            s.setArray(16, c.createArrayOf("int8", offsets.toArray()));
+            s.setArray(11, ArrayParameters.text(c, retryOf));
+            s.setArray(12, ArrayParameters.text(c, resolutions));
+            s.setArray(13, ArrayParameters.text(c, policies));
+            s.setArray(14, ArrayParameters.text(c, topics));
+            s.setArray(15, c.createArrayOf("int4", partitions.toArray(new Integer[0])));
+            s.setArray(16, c.createArrayOf("int8", offsets.toArray(new Long[0])));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     inserted.add(r.getString(1));
@@ -304,19 +304,19 @@ final class SinkWriter {
                     + " SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::int[], ?::bigint[], ?::text[], ?::text[],"
                     + " ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::boolean[])"
                     + " ON CONFLICT DO NOTHING")) {
-                ArrayParameters.text(s, 1, aJob);
+                s.setArray(1, ArrayParameters.text(c, aJob));
                 ArrayParameters.timestamps(s, 2, aAt);
-                s.setArray(3, c.createArrayOf("int4", aPartition.toArray()));
-                s.setArray(4, c.createArrayOf("int8", aOffset.toArray()));
-                ArrayParameters.text(s, 5, aUrl);
-                ArrayParameters.text(s, 6, aTarget);
-                s.setArray(7, c.createArrayOf("int4", aAttempt.toArray()));
-                ArrayParameters.text(s, 8, aOutcome);
-                s.setArray(9, c.createArrayOf("int4", aStatus.toArray()));
-                ArrayParameters.text(s, 10, aReason);
-                ArrayParameters.text(s, 11, aStartedAt);
-                s.setArray(12, c.createArrayOf("int8", aDuration.toArray()));
-                s.setArray(13, c.createArrayOf("bool", aStarted.toArray()));
+                s.setArray(3, c.createArrayOf("int4", aPartition.toArray(new Integer[0])));
+                s.setArray(4, c.createArrayOf("int8", aOffset.toArray(new Long[0])));
+                s.setArray(5, ArrayParameters.text(c, aUrl));
+                s.setArray(6, ArrayParameters.text(c, aTarget));
+                s.setArray(7, c.createArrayOf("int4", aAttempt.toArray(new Integer[0])));
+                s.setArray(8, ArrayParameters.text(c, aOutcome));
+                s.setArray(9, c.createArrayOf("int4", aStatus.toArray(new Integer[0])));
+                s.setArray(10, ArrayParameters.text(c, aReason));
+                s.setArray(11, ArrayParameters.text(c, aStartedAt));
+                s.setArray(12, c.createArrayOf("int8", aDuration.toArray(new Long[0])));
+                s.setArray(13, c.createArrayOf("bool", aStarted.toArray(new Boolean[0])));
                 s.executeUpdate();
             }
         }
@@ -325,14 +325,14 @@ final class SinkWriter {
                     + " results_offset, region, state, delivered_by, reason) SELECT * FROM unnest(?::text[],"
                     + " ?::timestamptz[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])"
                     + " ON CONFLICT DO NOTHING")) {
-                ArrayParameters.text(s, 1, oJob);
+                s.setArray(1, ArrayParameters.text(c, oJob));
                 ArrayParameters.timestamps(s, 2, oAt);
-                s.setArray(3, c.createArrayOf("int4", oPartition.toArray()));
-                s.setArray(4, c.createArrayOf("int8", oOffset.toArray()));
-                ArrayParameters.text(s, 5, oRegion);
-                ArrayParameters.text(s, 6, oState);
-                ArrayParameters.text(s, 7, oDeliveredBy);
-                ArrayParameters.text(s, 8, oReason);
+                s.setArray(3, c.createArrayOf("int4", oPartition.toArray(new Integer[0])));
+                s.setArray(4, c.createArrayOf("int8", oOffset.toArray(new Long[0])));
+                s.setArray(5, ArrayParameters.text(c, oRegion));
+                s.setArray(6, ArrayParameters.text(c, oState));
+                s.setArray(7, ArrayParameters.text(c, oDeliveredBy));
+                s.setArray(8, ArrayParameters.text(c, oReason));
                 s.executeUpdate();
             }
         }
@@ -347,7 +347,7 @@ final class SinkWriter {
     static Set<String> fold(Connection c, Set<String> ids, Instant since, boolean fromScratch) throws SQLException {
         Set<String> missing = new LinkedHashSet<>();
         try (PreparedStatement s = c.prepareStatement("SELECT missing FROM fold_jobs(?::text[], ?, ?)")) {
-            ArrayParameters.text(s, 1, ids);
+            s.setArray(1, ArrayParameters.text(c, ids));
             s.setTimestamp(2, Timestamp.from(since));
             s.setBoolean(3, fromScratch);
             try (ResultSet r = s.executeQuery()) {
@@ -382,13 +382,13 @@ final class SinkWriter {
         Set<String> missing = new LinkedHashSet<>();
         try (PreparedStatement s = c.prepareStatement("SELECT missing FROM apply_results(?::text[], ?::text[], ?::text[],"
                 + " ?::text[], ?::timestamptz[], ?::text[], ?::boolean[], ?)")) {
-            ArrayParameters.text(s, 1, ids);
-            ArrayParameters.text(s, 2, states);
-            ArrayParameters.text(s, 3, by);
-            ArrayParameters.text(s, 4, reasons);
+            s.setArray(1, ArrayParameters.text(c, ids));
+            s.setArray(2, ArrayParameters.text(c, states));
+            s.setArray(3, ArrayParameters.text(c, by));
+            s.setArray(4, ArrayParameters.text(c, reasons));
             ArrayParameters.timestamps(s, 5, finished);
-            ArrayParameters.text(s, 6, outcomes);
-            s.setArray(7, c.createArrayOf("bool", began.toArray()));
+            s.setArray(6, ArrayParameters.text(c, outcomes));
+            s.setArray(7, c.createArrayOf("bool", began.toArray(new Boolean[0])));
             s.setTimestamp(8, Timestamp.from(since.minus(LOOK_BACK)));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -403,7 +403,7 @@ final class SinkWriter {
     private static void noteOrphans(Connection c, Set<String> ids) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO orphan_results (job_id, noted_at)"
                 + " SELECT id, now() FROM unnest(?::text[]) AS i(id) ON CONFLICT DO NOTHING")) {
-            ArrayParameters.text(s, 1, ids);
+            s.setArray(1, ArrayParameters.text(c, ids));
             s.executeUpdate();
         }
     }
@@ -413,7 +413,7 @@ final class SinkWriter {
         Set<String> taken = new LinkedHashSet<>();
         try (PreparedStatement s = c.prepareStatement(
                 "DELETE FROM orphan_results WHERE job_id = ANY(?::text[]) RETURNING job_id")) {
-            ArrayParameters.text(s, 1, ids);
+            s.setArray(1, ArrayParameters.text(c, ids));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     taken.add(r.getString(1));

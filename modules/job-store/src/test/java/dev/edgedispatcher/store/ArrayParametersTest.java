@@ -28,7 +28,7 @@ class ArrayParametersTest {
                 "{brace,comma}", " spaced ", "tab\tand\nnewline", "é日本🙂", "{\"json\":[1,\"x\\\"y\"]}");
         try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
                 "SELECT v FROM unnest(?::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n")) {
-            ArrayParameters.text(s, 1, values);
+            s.setArray(1, ArrayParameters.text(c, values));
             assertThat(column(s)).containsExactlyElementsOf(values);
         }
     }
@@ -39,7 +39,7 @@ class ArrayParametersTest {
                 "\"text\"");
         try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
                 "SELECT v::text FROM unnest(?::jsonb[]) WITH ORDINALITY AS t(v, n) ORDER BY n")) {
-            ArrayParameters.text(s, 1, documents);
+            s.setArray(1, ArrayParameters.text(c, documents));
             assertThat(column(s)).containsExactly("{\"ct\": 2000, \"rp\": [\"ct\", \"5xx\"], \"note\": \"a \\\"b\\\" \\\\ c\"}",
                     null, "\"text\"");
         }
@@ -87,6 +87,7 @@ class ArrayParametersTest {
         for (int i = 0; i < 100_000; i++) {
             values.add(new Timestamp(from + (long) (random.nextDouble() * (to - from))));
         }
+        values.add(Timestamp.from(Instant.parse("2026-12-08T03:00:00.123456Z"))); // finer than a millisecond: kept
         values.add(new Timestamp(from - 1)); // beyond four-digit years: java.time's own text
         values.add(new Timestamp(to));
         String literal = ArrayParameters.timestampLiteral(values);
@@ -97,13 +98,6 @@ class ArrayParametersTest {
         }
         assertThat(elements[2]).isEqualTo("1970-01-01T00:00:00.000Z");
         assertThat(elements[3]).isEqualTo("1969-12-31T23:59:59.999Z");
-    }
-
-    @Test
-    void longElementsWithManyEscapesGrowTheLiteral() {
-        List<String> values = Arrays.asList("\"".repeat(1000), null, "x", "\\".repeat(500), null);
-        assertThat(ArrayParameters.textLiteral(values)).isEqualTo("{\"" + "\\\"".repeat(1000) + "\",NULL,\"x\",\""
-                + "\\\\".repeat(500) + "\",NULL}");
     }
 
     private static Connection connect() throws Exception {

@@ -59,6 +59,27 @@ class RegionRecordFieldsTest {
     }
 
     @Test
+    void readsRecordsOutsideTheFastPathAsTheWholeJobDoes() throws IOException {
+        String fields = "\"id\":\"a\",\"url\":\"u\",\"kind\":\"k\",\"method\":\"POST\",\"region\":\"mumbai\"";
+        String[] records = {
+            // A lone surrogate escaped in the policy: kept as the tree gives it, not as raw text PostgreSQL refuses.
+            "{" + fields + ",\"policy\":{\"note\":\"\\ud800 and \\u00e9\"},\"resolution\":[1,{\"x\":\"\\\\users\"}]}",
+            // Empty and "null" text read as Jackson reads them into a long.
+            "{" + fields + ",\"submitted_at_ms\":\"\"}",
+            "{" + fields + ",\"submitted_at_ms\":\" null \"}",
+        };
+        for (String json : records) {
+            byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+            AcceptedJob whole = AcceptedJob.of(RecordJson.read(utf8, JobRecord.class), TOPIC, 0, 0);
+            assertThat(AcceptedJob.read(utf8, TOPIC, 0, 0)).as(json).isEqualTo(whole);
+            // UTF-16: no byte offsets, so the trees are read and written again.
+            assertThat(AcceptedJob.read(json.getBytes(StandardCharsets.UTF_16BE), TOPIC, 0, 0)).as(json).isEqualTo(whole);
+        }
+        assertThatThrownBy(() -> AcceptedJob.read(null, TOPIC, 0, 0)).isInstanceOf(IOException.class)
+                .hasMessageContaining("no value");
+    }
+
+    @Test
     void refusesWhatNoJobRecordCanBeReadFrom() {
         String good = "\"id\":\"a\",\"url\":\"u\",\"kind\":\"k\",\"method\":\"POST\",\"region\":\"mumbai\"";
         String[] unreadable = {
