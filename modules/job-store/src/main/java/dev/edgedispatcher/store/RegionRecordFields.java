@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
  * (docs/job-store.md, "Reading a record").
  *
  * <p>A record is read when it is a JSON object whose {@code id}, {@code url}, {@code kind},
- * {@code method} and {@code region} are present and text, and whose kept fields have the types a
- * {@code JobRecord} gives them (text fields a scalar or null, {@code submitted_at_ms} a number or
- * number text). {@code resolution} and {@code policy} are kept as the JSON text they are in the
+ * {@code method} and {@code region} are present and scalars (read as text, as Jackson reads a
+ * {@code String}), and whose other kept fields have the types a {@code JobRecord} gives them (text
+ * fields a scalar or null, {@code submitted_at_ms} a number, number text, empty or null). {@code resolution} and {@code policy} are kept as the JSON text they are in the
  * record. Fields the row does not keep are skipped unread: whether the job can be delivered is the
  * worker's to judge, and when it cannot, the failed outcome the worker writes finds this row.
  */
